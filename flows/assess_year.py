@@ -1,0 +1,153 @@
+"""The year's assessment as one Prefect flow: take in → plan → sources → score → publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from prefect import flow
+
+from flows import config, progress
+from flows.runs import new_run_id, run_row
+from flows.tasks import (
+    TakenIn,
+    core_frames,
+    inbox_files,
+    input_file_rows,
+    plan_task,
+    quarantine_rows,
+    score_task,
+    sources_task,
+    take_in,
+)
+from schemas.rules import RulesError
+from transforms.pii import PiiKeyMissing
+from transforms.plan import Plan, PlanError
+from transforms.scoring.months import last_assessed_month
+from warehouse.lock import WarehouseBusy
+from warehouse.publish import Publication, PublicationCheckFailed, publish
+
+# Problems with the inputs or the setup: the run fails with this one-line message, no traceback.
+EXPECTED_FAILURES = (PlanError, RulesError, PiiKeyMissing, WarehouseBusy, PublicationCheckFailed,
+                     FileNotFoundError)
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    year: int
+    as_of: dt.date
+    status: str  # published | failed
+    message: str | None = None
+    last_month: int | None = None
+    files: pl.DataFrame | None = None  # audit.input_file rows
+    marts: dict[str, pl.DataFrame] = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+
+class Stopwatch:
+    def __init__(self, report: Callable[[str], None] | None = None) -> None:
+        self.stages: dict[str, float] = {}
+        self.report = report
+
+    @contextmanager
+    def stage(self, name: str):
+        if self.report:
+            self.report(name)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = time.perf_counter() - start
+
+
+def take_in_year(year_dir: Path, archive_root: Path) -> list[TakenIn]:
+    if not year_dir.is_dir():
+        raise FileNotFoundError(f"收件箱中没有该年度的文件夹：{year_dir}")
+    found = inbox_files(year_dir)
+    futures = [
+        take_in.submit(folder, path, path.relative_to(year_dir).as_posix(), archive_root)
+        for folder, path in found
+    ]
+    return [f.result() for f in futures]
+
+
+def compute(year: int, files: list[TakenIn], as_of: dt.date, run_id: str, watch: Stopwatch,
+            pii_key: Callable[[], bytes | None]):
+    """Plan, sources, core and marts from taken-in files (shared by runs and reruns)."""
+    with watch.stage("plan"):
+        plan: Plan = plan_task(year, files)
+    with watch.stage("sources"):
+        key = pii_key() if any(f.folder == "surveys" for f in files) else None
+        src = sources_task(plan, files, key)
+        core = core_frames(plan, src)
+    with watch.stage("score"):
+        marts = score_task(plan, core, as_of, run_id)
+    return plan, src, core, marts
+
+
+@flow(name="assess-year", log_prints=False)
+def assess_year(
+    year: int,
+    inbox: str | None = None,
+    warehouse: str | None = None,
+    as_of: dt.date | None = None,
+    trigger: str = "manual",
+) -> RunResult:
+    """Assess one year from its inbox and publish the result atomically."""
+    conf = config.settings(Path(inbox) if inbox else None, Path(warehouse) if warehouse else None)
+    as_of = as_of or dt.date.today()
+    run_id = new_run_id(year)
+    started = dt.datetime.now(dt.UTC)
+    watch = Stopwatch(progress.stage)
+    result = RunResult(run_id, year, as_of, "failed")
+    files: list[TakenIn] = []
+    plan = src = None
+    try:
+        with watch.stage("take_in"):
+            files = take_in_year(conf.inbox / str(year), conf.archive)
+        plan, src, core, marts = compute(year, files, as_of, run_id, watch, config.pii_key)
+        result.last_month = last_assessed_month(year, as_of, plan.rules["reports"]["due_day"])
+        result.files = input_file_rows(run_id, year, files, plan, src)
+        rules_sha = next((f.sha256 for f in files if f.file == "plan/rules.toml"), None)
+        with watch.stage("publish"):
+            audit = {
+                "run": run_row(run_id=run_id, year=year, as_of=as_of,
+                               last_month=result.last_month, trigger=trigger, status="published",
+                               message=None, rules_sha256=rules_sha, started_at=started,
+                               stages=watch.stages),
+                "input_file": result.files,
+                "quarantine": quarantine_rows(run_id, year, src),
+            }
+            publish(conf.warehouse, Publication(run_id, year, audit, core, marts),
+                    conf.lock_wait_seconds)
+        result.status, result.marts, result.stages = "published", marts, watch.stages
+    except EXPECTED_FAILURES as exc:
+        result.message = str(exc)
+        result.files = input_file_rows(run_id, year, files, plan, src)
+        _record_failure(conf, result, trigger, started, watch)
+    return result
+
+
+def _record_failure(conf: config.Settings, result: RunResult, trigger: str,
+                    started: dt.datetime, watch: Stopwatch) -> None:
+    """Append the failed run to audit.run (nothing else changes); skipped if the lock is busy."""
+    row = run_row(run_id=result.run_id, year=result.year, as_of=result.as_of,
+                  last_month=result.last_month, trigger=trigger, status="failed",
+                  message=result.message, rules_sha256=None, started_at=started,
+                  stages=watch.stages)
+    try:
+        publish(conf.warehouse, Publication(result.run_id, result.year,
+                                            {"run": row, "input_file": result.files}),
+                wait_seconds=min(conf.lock_wait_seconds, 30))
+    except WarehouseBusy:
+        pass

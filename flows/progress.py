@@ -1,0 +1,26 @@
+"""Stage messages for the terminal. Silent unless the command line switches them on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_sink: Callable[[str], None] | None = None
+
+STAGE_LABELS = {
+    "take_in": "读取并归档输入文件",
+    "plan": "校验年度计划",
+    "sources": "校验月报、台账、问卷",
+    "score": "计算状态与得分",
+    "publish": "发布到数据仓库",
+    "compare": "与已发布结果逐行比对",
+}
+
+
+def enable(sink: Callable[[str], None] | None) -> None:
+    global _sink
+    _sink = sink
+
+
+def stage(name: str) -> None:
+    if _sink is not None:
+        _sink(STAGE_LABELS.get(name, name))

@@ -1,0 +1,159 @@
+"""The pipeline's steps as Prefect tasks: take in (archive) → plan → sources → score."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from schemas import tables
+from transforms import funding, reports, surveys
+from transforms.intake import InputFile, Loaded
+from transforms.plan import Plan, build_plan
+from transforms.reconcile import file_counts
+from transforms.scoring import score_year
+from warehouse import archive
+
+FOLDERS = ("plan", "reports", "funding", "surveys")
+
+
+@dataclass(frozen=True)
+class TakenIn:
+    folder: str
+    file: str  # path relative to the year's inbox, e.g. "reports/盐井街道.xlsx"
+    sha256: str
+    size_bytes: int
+    data: bytes
+
+
+def inbox_files(year_dir: Path) -> list[tuple[str, Path]]:
+    """(folder, path) of every input file, in name order; hidden and Excel lock files skipped."""
+    found = []
+    for folder in FOLDERS:
+        for path in sorted((year_dir / folder).glob("*")):
+            if path.is_file() and not path.name.startswith((".", "~$")):
+                found.append((folder, path))
+    return found
+
+
+@task(retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NO_CACHE,
+      task_run_name="take-in-{relative}")
+def take_in(folder: str, path: Path, relative: str, archive_root: Path) -> TakenIn:
+    """Read a file whole (retrying one that is locked or still being copied) and archive it."""
+    data = archive.read_stable(path)
+    return TakenIn(folder, relative, archive.store(archive_root, data), len(data), data)
+
+
+def by_folder(files: list[TakenIn], folder: str) -> list[InputFile]:
+    return [(f.file, f.data) for f in files if f.folder == folder]
+
+
+@task(cache_policy=NO_CACHE)
+def plan_task(year: int, files: list[TakenIn]) -> Plan:
+    return build_plan(year, by_folder(files, "plan"))
+
+
+@dataclass(frozen=True)
+class Sources:
+    reports: Loaded
+    honors: Loaded
+    ledger: Loaded
+    voucher_conflicts: pl.DataFrame
+    surveys: Loaded
+    survey_answers: pl.DataFrame
+
+
+@task(cache_policy=NO_CACHE)
+def sources_task(plan: Plan, files: list[TakenIn], pii_key: bytes | None) -> Sources:
+    report_files = by_folder(files, "reports")
+    ledger, conflicts = funding.ledger(by_folder(files, "funding"), plan)
+    responses, answers = surveys.surveys(by_folder(files, "surveys"), plan, pii_key)
+    return Sources(
+        reports=reports.progress_reports(report_files, plan),
+        honors=reports.honors(report_files, plan),
+        ledger=ledger,
+        voucher_conflicts=conflicts,
+        surveys=responses,
+        survey_answers=answers,
+    )
+
+
+def core_frames(plan: Plan, src: Sources) -> dict[str, pl.DataFrame]:
+    frames = {
+        "units": plan.units, "communities": plan.communities, "tasks": plan.tasks,
+        "reports": src.reports.rows, "honors": src.honors.rows,
+        "ledger_entries": src.ledger.rows, "voucher_conflicts": src.voucher_conflicts,
+        "survey_responses": src.surveys.rows, "survey_answers": src.survey_answers,
+    }
+    return {t.name: tables.conform(frames[t.name], t) for t in tables.CORE_TABLES}
+
+
+@task(cache_policy=NO_CACHE)
+def score_task(plan: Plan, core: dict[str, pl.DataFrame], as_of: dt.date, run_id: str
+               ) -> dict[str, pl.DataFrame]:
+    return score_year(
+        year=plan.year, as_of=as_of, run_id=run_id, rules=plan.rules,
+        units=core["units"], communities=core["communities"], tasks=core["tasks"],
+        reports=core["reports"], honors=core["honors"], ledger=core["ledger_entries"],
+        voucher_conflicts=core["voucher_conflicts"], survey_responses=core["survey_responses"],
+    )
+
+
+COUNTS = {
+    "source": pl.String, "file": pl.String, "sheet": pl.String, "rows_read": pl.Int64,
+    "rows_loaded": pl.Int64, "rows_duplicate": pl.Int64, "rows_quarantined": pl.Int64,
+    "status": pl.String, "reason": pl.String,
+}
+
+
+def input_file_rows(run_id: str, year: int, files: list[TakenIn], plan: Plan | None,
+                    src: Sources | None) -> pl.DataFrame:
+    """audit.input_file: every file (per sheet read) with its hash, size and row accounting."""
+    manifest = pl.DataFrame(
+        [(f.folder, f.file, f.sha256, f.size_bytes) for f in files], orient="row",
+        schema={"folder": pl.String, "file": pl.String, "sha256": pl.String,
+                "size_bytes": pl.Int64},
+    )
+    counts = [pl.DataFrame(schema=COUNTS)]
+    if plan is not None:  # the plan loads whole or fails the run
+        counts.append(plan.read_counts.with_columns(
+            rows_loaded=pl.col("rows_read"), rows_duplicate=0, rows_quarantined=0))
+    if src is not None:
+        for source, loaded in (("reports", src.reports), ("honors", src.honors),
+                               ("funding", src.ledger), ("surveys", src.surveys)):
+            counts.append(file_counts(loaded).with_columns(source=pl.lit(source)))
+    per_sheet = pl.concat(
+        [c.with_columns(pl.lit(None, t).alias(k) for k, t in COUNTS.items() if k not in c.columns)
+         .select(COUNTS).cast(COUNTS) for c in counts]
+    )
+    return (
+        manifest.join(per_sheet, on="file", how="left")
+        .with_columns(
+            run_id=pl.lit(run_id), year=pl.lit(year),
+            source=pl.coalesce("source", "folder"), sheet=pl.col("sheet").fill_null(""),
+            status=pl.col("status").fill_null("loaded"),
+            rows_read=pl.col("rows_read").fill_null(0),
+            rows_loaded=pl.col("rows_loaded").fill_null(0),
+            rows_duplicate=pl.col("rows_duplicate").fill_null(0),
+            rows_quarantined=pl.col("rows_quarantined").fill_null(0),
+        )
+        .select([c.name for c in tables.INPUT_FILE.columns])
+        .cast(tables.INPUT_FILE.polars_schema)
+        .sort("file", "sheet")
+    )
+
+
+def quarantine_rows(run_id: str, year: int, src: Sources) -> pl.DataFrame:
+    frames = [src.reports.quarantine, src.honors.quarantine, src.ledger.quarantine,
+              src.surveys.quarantine]
+    return (
+        pl.concat(frames, how="diagonal_relaxed")
+        .with_columns(run_id=pl.lit(run_id), year=pl.lit(year))
+        .select([c.name for c in tables.QUARANTINE.columns])
+        .cast(tables.QUARANTINE.polars_schema)
+        .sort("source", "file", "sheet", "row_number", "column", nulls_last=True)
+    )

@@ -1,0 +1,74 @@
+"""How a source's columns are declared: canonical name, Chinese header, value kind, aliases.
+
+A source module (schemas/<source>.py) lists its Fields and builds a pandera schema over the
+typed frame. Check `error` strings are the Chinese reason shown to the unit after
+'第N行 <表头> "<原值>"'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandera.polars as pa
+import polars as pl
+
+Kind = Literal["id", "text", "number", "integer", "percent", "money", "date", "datetime", "month",
+               "seconds"]
+
+DTYPES: dict[str, pl.DataType] = {
+    "id": pl.String(), "text": pl.String(), "number": pl.Float64(), "integer": pl.Int32(),
+    "percent": pl.Float64(), "money": pl.Decimal(18, 2), "date": pl.Date(),
+    "datetime": pl.Datetime("us"), "month": pl.Int32(), "seconds": pl.Int32(),
+}
+
+# The reason shown when a value does not parse as its kind.
+PARSE_ERRORS: dict[str, str] = {
+    "number": "不是有效的数字", "integer": "不是有效的整数", "percent": "不是有效的百分比",
+    "money": "不是有效的金额", "date": "不是有效的日期", "datetime": "不是有效的时间",
+    "month": "不是本年度的有效月份", "seconds": "不是有效的用时",
+}
+
+# Personal contact data is dropped on read, before anything else sees it (SPEC §4.1, §4.3).
+PERSONAL_HEADER = r"电话|手机|联系方式|姓名|微信昵称|用户ID|来源详情|身份证"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # canonical column name
+    label: str  # primary Chinese header
+    kind: Kind = "text"
+    required_column: bool = True  # a file without this column is rejected whole
+    aliases: tuple[str, ...] = field(default=())  # other accepted headers (already normalised)
+
+    @property
+    def dtype(self) -> pl.DataType:
+        return DTYPES[self.kind]
+
+
+def header_aliases(fields: tuple[Field, ...]) -> dict[str, str]:
+    """normalised header → canonical name, for Chinese, alias and English headers."""
+    out: dict[str, str] = {}
+    for f in fields:
+        for header in (f.label, f.name, *f.aliases):
+            out[header] = f.name
+    return out
+
+
+def required(f: Field, **kwargs) -> pa.Column:
+    """A column whose value must be present."""
+    return pa.Column(f.dtype, nullable=False, **kwargs)
+
+
+def optional(f: Field, **kwargs) -> pa.Column:
+    return pa.Column(f.dtype, nullable=True, **kwargs)
+
+
+def row_check(expr: pl.Expr, error: str) -> pa.Check:
+    """A check on one column that may look at the row's other columns (null-safe: null = fail)."""
+    return pa.Check(lambda data: data.lazyframe.select(expr.fill_null(False)), error=error)
+
+
+def isin(values, error: str) -> pa.Check:
+    values = sorted(set(values))
+    return pa.Check(lambda data: data.lazyframe.select(pl.col(data.key).is_in(values)), error=error)

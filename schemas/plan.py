@@ -1,0 +1,94 @@
+"""The year's plan (SPEC §3): units, communities, tasks. Any failure here fails the run."""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas.fields import Field, isin, optional, required, row_check
+
+UNIT_TYPES = ("部门", "镇街")
+PILOT_TYPES = ("便民服务型", "社会组织参与型", "社会服务项目化")
+CATEGORIES = ("硬件改造", "软件提升", "服务亮点", "场景呈现")
+METRICS = ("进度", "数量")
+ALL_COMMUNITIES = "全部"
+
+UNIT_FIELDS = (
+    Field("unit_id", "单位编码", "id"),
+    Field("unit_name", "单位名称"),
+    Field("unit_type", "单位类型"),
+    Field("communities", "联系社区", "text", required_column=False),
+)
+COMMUNITY_FIELDS = (
+    Field("community_id", "社区编码", "id"),
+    Field("community_name", "社区名称"),
+    Field("town", "所属镇街"),
+    Field("pilot_type", "试点类型"),
+)
+TASK_FIELDS = (
+    Field("task_id", "任务编号", "id"),
+    Field("unit_id", "责任单位编码", "id", aliases=("单位编码",)),
+    Field("task_name", "任务内容", aliases=("任务名称",)),
+    Field("category", "任务类别"),
+    Field("metric", "指标类型"),
+    Field("target", "目标值", "number"),
+    Field("weight", "权重", "number"),
+    Field("start_month", "开始月份", "month"),
+    Field("due_month", "完成月份", "month"),
+    Field("budget", "预算资金(元)", "money", required_column=False, aliases=("预算资金",)),
+)
+
+# file stem → (table, fields); both the English and the Chinese stem name the table.
+PLAN_FILES = {
+    "units": ("units", UNIT_FIELDS), "责任单位": ("units", UNIT_FIELDS),
+    "communities": ("communities", COMMUNITY_FIELDS), "试点社区": ("communities", COMMUNITY_FIELDS),
+    "tasks": ("tasks", TASK_FIELDS), "目标任务": ("tasks", TASK_FIELDS),
+}
+
+LABELS = {"units": "责任单位", "communities": "试点社区", "tasks": "目标任务"}
+
+units_schema = pa.DataFrameSchema(
+    {
+        "unit_id": required(UNIT_FIELDS[0], unique=True),
+        "unit_name": required(UNIT_FIELDS[1], unique=True),
+        "unit_type": required(UNIT_FIELDS[2], checks=isin(UNIT_TYPES, "应为 部门 或 镇街")),
+        "communities": optional(UNIT_FIELDS[3]),
+    },
+    strict=False,
+)
+
+communities_schema = pa.DataFrameSchema(
+    {
+        "community_id": required(COMMUNITY_FIELDS[0], unique=True),
+        "community_name": required(COMMUNITY_FIELDS[1], unique=True),
+        "town": required(COMMUNITY_FIELDS[2]),
+        "pilot_type": required(
+            COMMUNITY_FIELDS[3], checks=isin(PILOT_TYPES, "应为 " + "、".join(PILOT_TYPES))
+        ),
+    },
+    strict=False,
+)
+
+
+def tasks_schema(unit_ids: list[str]) -> pa.DataFrameSchema:
+    f = {x.name: x for x in TASK_FIELDS}
+    return pa.DataFrameSchema(
+        {
+            "task_id": required(f["task_id"], unique=True),
+            "unit_id": required(f["unit_id"], checks=isin(unit_ids, "不是责任单位表中的单位")),
+            "task_name": required(f["task_name"]),
+            "category": required(f["category"], checks=isin(CATEGORIES, "应为 " + "、".join(CATEGORIES))),
+            "metric": required(f["metric"], checks=isin(METRICS, "应为 进度 或 数量")),
+            "target": required(f["target"], checks=[
+                pa.Check.gt(0, error="目标值必须大于0"),
+                row_check((pl.col("metric") != "进度") | (pl.col("target") == 100),
+                          "进度类任务的目标值应为100"),
+            ]),
+            "weight": required(f["weight"], checks=pa.Check.gt(0, error="权重必须大于0")),
+            "start_month": required(f["start_month"]),
+            "due_month": required(f["due_month"], checks=row_check(
+                pl.col("due_month") >= pl.col("start_month"), "完成月份不能早于开始月份")),
+            "budget": optional(f["budget"], checks=pa.Check.ge(0, error="预算资金不能为负")),
+        },
+        strict=False,
+    )

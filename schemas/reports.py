@@ -1,0 +1,76 @@
+"""Unit progress reports (SPEC §4.1): sheet 进度 and the optional sheet 荣誉."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas.fields import Field, isin, optional, required, row_check
+
+PROGRESS_SHEET = "进度"
+HONOR_SHEET = "荣誉"
+HONOR_LEVELS = ("国家级", "省级", "市级")
+
+PROGRESS_FIELDS = (
+    Field("unit_id", "单位编码", "id", aliases=("责任单位编码",)),
+    Field("task_id", "任务编号", "id"),
+    Field("month", "报告月份", "month", aliases=("月份",)),
+    Field("progress", "完成进度", "percent", required_column=False),
+    Field("actual", "实际完成值", "number", required_column=False),
+    Field("submitted_on", "报送日期", "date"),
+    Field("note", "本月工作情况", "text", required_column=False),
+)
+HONOR_FIELDS = (
+    Field("unit_id", "单位编码", "id", aliases=("责任单位编码",)),
+    Field("honor", "荣誉名称"),
+    Field("level", "级别"),
+    Field("document_no", "文号", required_column=False),
+    Field("awarded_on", "授予日期", "date"),
+)
+
+
+def progress_schema(unit_ids: list[str], task_ids: list[str]) -> pa.DataFrameSchema:
+    """Expects the typed frame joined with the plan: `_task_unit` and `_metric` of its task."""
+    f = {x.name: x for x in PROGRESS_FIELDS}
+    known_task = pl.col("_task_unit").is_null()
+    return pa.DataFrameSchema(
+        {
+            "unit_id": required(f["unit_id"], checks=isin(unit_ids, "不是责任单位表中的单位")),
+            "task_id": required(f["task_id"], checks=[
+                isin(task_ids, "不是年度计划中的任务"),
+                row_check(known_task | (pl.col("_task_unit") == pl.col("unit_id")),
+                          "不是本单位的任务"),
+            ]),
+            "month": required(f["month"]),
+            "progress": optional(f["progress"], checks=[
+                pa.Check.in_range(0, 100, error="超出0-100范围"),
+                row_check(pl.col("progress").is_not_null() | (pl.col("_metric").ne_missing("进度")),
+                          "未填写（进度类任务必填）"),
+            ]),
+            "actual": optional(f["actual"], checks=[
+                pa.Check.ge(0, error="不能为负数"),
+                row_check(pl.col("actual").is_not_null() | (pl.col("_metric").ne_missing("数量")),
+                          "未填写（数量类任务必填）"),
+            ]),
+            "submitted_on": required(f["submitted_on"]),
+            "note": optional(f["note"]),
+        },
+        strict=False,
+    )
+
+
+def honor_schema(unit_ids: list[str], year: int) -> pa.DataFrameSchema:
+    f = {x.name: x for x in HONOR_FIELDS}
+    return pa.DataFrameSchema(
+        {
+            "unit_id": required(f["unit_id"], checks=isin(unit_ids, "不是责任单位表中的单位")),
+            "honor": required(f["honor"]),
+            "level": required(f["level"], checks=isin(HONOR_LEVELS, "应为 国家级、省级 或 市级")),
+            "document_no": optional(f["document_no"]),
+            "awarded_on": required(f["awarded_on"], checks=pa.Check.in_range(
+                dt.date(year, 1, 1), dt.date(year, 12, 31), error=f"不在{year}年内")),
+        },
+        strict=False,
+    )

@@ -1,0 +1,39 @@
+"""Survey platform exports (SPEC §4.3), the 问卷星 layout: meta columns, then one column per question."""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+
+from schemas.fields import Field, isin, optional, required
+
+SURVEY_FIELDS = (
+    Field("response_no", "序号", "id", required_column=False),
+    Field("submitted_at", "提交答卷时间", "datetime"),
+    Field("seconds", "所用时间", "seconds"),
+    Field("channel", "来源", required_column=False),
+    Field("ip", "来自IP", required_column=False),
+    Field("total", "总分", "text", required_column=False),
+)
+
+# A question column is headed "N、question text" (or "N." / "N．").
+QUESTION_HEADER = r"^\s*(\d+)\s*[、.．]"
+SKIPPED_TEXT = "(跳过)"
+SKIPPED_NUMBERS = ("-2", "-3")  # 跳过 / 未显示
+
+
+def question_column(number: int) -> str:
+    return f"q{number}"
+
+
+def survey_schema(items: list[int], options: list[str]) -> pa.DataFrameSchema:
+    """Expects the typed frame with every satisfaction item decoded to its option text."""
+    f = {x.name: x for x in SURVEY_FIELDS}
+    columns = {
+        "submitted_at": required(f["submitted_at"]),
+        "seconds": required(f["seconds"]),
+    }
+    for number in items:
+        columns[question_column(number)] = pa.Column(
+            str, nullable=True, checks=isin(options, "不是有效的选项：应为 " + "、".join(options))
+        )
+    return pa.DataFrameSchema(columns, strict=False)

@@ -1,0 +1,299 @@
+"""The warehouse contract (SPEC §8): every core and mart table, its columns, dtypes and COMMENTs.
+
+One definition serves three purposes: the frames the transforms hand over, the DDL the
+warehouse creates, and the data dictionary analysts read. Comments are "中文名：含义".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+MONEY = pl.Decimal(18, 2)
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    dtype: pl.DataType
+    comment: str
+
+
+@dataclass(frozen=True)
+class Table:
+    schema: str
+    name: str
+    comment: str
+    columns: tuple[Col, ...]
+    key: tuple[str, ...]  # the natural key: one row per ...; also the sort order of a published table
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def polars_schema(self) -> dict[str, pl.DataType]:
+        return {c.name: c.dtype for c in self.columns}
+
+
+def _t(schema: str, name: str, comment: str, key: tuple[str, ...], *cols: Col) -> Table:
+    return Table(schema, name, comment, cols, key)
+
+
+S, I, F, D, B = pl.String(), pl.Int32(), pl.Float64(), pl.Date(), pl.Boolean()
+YEAR = Col("year", I, "考核年度")
+SOURCE_FILE = Col("file", S, "来源文件：收件箱内的相对路径")
+SOURCE_SHEET = Col("sheet", S, "来源工作表：CSV 为空")
+SOURCE_ROW = Col("row_number", I, "来源行号：与表格软件一致，表头为第1行")
+PROVENANCE = (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW)
+
+# ---------------------------------------------------------------- core: cleaned facts
+UNITS = _t(
+    "core", "units", "责任单位：年度计划中的责任单位", ("year", "unit_id"),
+    YEAR,
+    Col("unit_id", S, "单位编码"),
+    Col("unit_name", S, "单位名称"),
+    Col("unit_type", S, "单位类型：部门 或 镇街"),
+    Col("communities", pl.List(S), "联系社区：社区编码列表（“全部”已展开）"),
+)
+COMMUNITIES = _t(
+    "core", "communities", "试点社区", ("year", "community_id"),
+    YEAR,
+    Col("community_id", S, "社区编码"),
+    Col("community_name", S, "社区名称"),
+    Col("town", S, "所属镇街"),
+    Col("pilot_type", S, "试点类型：便民服务型、社会组织参与型、社会服务项目化"),
+)
+TASKS = _t(
+    "core", "tasks", "目标任务：年度计划中的任务", ("year", "task_id"),
+    YEAR,
+    Col("task_id", S, "任务编号"),
+    Col("unit_id", S, "责任单位编码"),
+    Col("task_name", S, "任务内容"),
+    Col("category", S, "任务类别：硬件改造、软件提升、服务亮点、场景呈现"),
+    Col("metric", S, "指标类型：进度（目标100）或 数量"),
+    Col("target", F, "目标值"),
+    Col("weight", F, "权重"),
+    Col("start_month", I, "开始月份"),
+    Col("due_month", I, "完成月份"),
+    Col("budget", MONEY, "预算资金（元）"),
+)
+REPORTS = _t(
+    "core", "reports", "进度月报：全部已入库的报送（含更正重报），is_effective 标出每个任务-月份的有效报告",
+    ("year", "task_id", "month", "submitted_on", "file", "row_number"),
+    YEAR,
+    Col("task_id", S, "任务编号"),
+    Col("unit_id", S, "单位编码"),
+    Col("month", I, "报告月份（1-12）"),
+    Col("progress", F, "完成进度（百分点，0-100）"),
+    Col("actual", F, "实际完成值（累计）"),
+    Col("submitted_on", D, "报送日期"),
+    Col("note", S, "本月工作情况"),
+    *PROVENANCE,
+    Col("is_effective", B, "是否有效报告：同一任务-月份中报送日期最晚者（再按文件名、行号）"),
+)
+HONORS = _t(
+    "core", "honors", "荣誉表彰：单位报送的荣誉", ("year", "unit_id", "file", "row_number"),
+    YEAR,
+    Col("unit_id", S, "单位编码"),
+    Col("honor", S, "荣誉名称"),
+    Col("level", S, "级别：国家级、省级、市级"),
+    Col("document_no", S, "文号：无文号不加分"),
+    Col("awarded_on", D, "授予日期"),
+    *PROVENANCE,
+)
+LEDGER = _t(
+    "core", "ledger_entries", "项目资金台账：去重后的有效台账行（冲突凭证已隔离）", ("year", "voucher_no", "file", "row_number"),
+    YEAR,
+    Col("entry_date", D, "日期"),
+    Col("voucher_no", S, "凭证号"),
+    Col("task_id", S, "项目编号（任务编号）"),
+    Col("source", S, "资金来源"),
+    Col("kind", S, "类型：下达、支出、退回"),
+    Col("amount", MONEY, "金额（元，精确到分）"),
+    Col("summary", S, "摘要"),
+    *PROVENANCE,
+)
+VOUCHER_CONFLICTS = _t(
+    "core", "voucher_conflicts", "冲突凭证：同一凭证号而其他字段不同的台账行（全部隔离，并扣分）",
+    ("year", "voucher_no", "file", "row_number"),
+    YEAR,
+    Col("voucher_no", S, "凭证号"),
+    Col("task_id", S, "项目编号（任务编号），可能不是有效任务"),
+    Col("entry_date", D, "日期"),
+    Col("kind", S, "类型"),
+    Col("amount", MONEY, "金额（元）"),
+    *PROVENANCE,
+)
+SURVEY_RESPONSES = _t(
+    "core", "survey_responses", "满意度问卷答卷：全部已入库答卷，含有效标记与无效原因（个人信息已去除）",
+    ("year", "file", "row_number"),
+    YEAR,
+    Col("response_no", S, "序号"),
+    Col("submitted_at", pl.Datetime("us"), "提交答卷时间"),
+    Col("seconds", I, "所用时间（秒）"),
+    Col("channel", S, "来源（渠道）"),
+    Col("ip_hash", S, "来自IP 的密钥哈希（HMAC-SHA256），不含原始IP"),
+    Col("ip_region", S, "IP 归属地区（括号内文字）"),
+    Col("community_answer", S, "社区题的回答（原文）"),
+    Col("community_id", S, "回答所指的试点社区编码；无法识别为空"),
+    Col("items_answered", I, "已作答的满意度题数"),
+    Col("items_satisfied", I, "回答为满意类（非常满意、满意、基本满意）的题数"),
+    Col("score", F, "答卷得分：已作答满意度题的平均分"),
+    Col("is_valid", B, "是否有效答卷"),
+    Col("invalid_reason", S, "无效原因"),
+    *PROVENANCE,
+)
+SURVEY_ANSWERS = _t(
+    "core", "survey_answers", "满意度问卷逐题回答（满意度题），按选项文字记录", ("year", "file", "row_number", "question"),
+    YEAR,
+    SOURCE_FILE, SOURCE_ROW,
+    Col("question", I, "题号"),
+    Col("answer", S, "回答（选项文字）；跳过为空"),
+    Col("answer_score", F, "该题得分"),
+)
+
+# ---------------------------------------------------------------- mart: results
+TASK_MONTH_STATUS = _t(
+    "mart", "task_month_status", "任务月度红黄绿状态", ("year", "task_id", "month"),
+    YEAR,
+    Col("task_id", S, "任务编号"),
+    Col("unit_id", S, "责任单位编码"),
+    Col("month", I, "月份"),
+    Col("planned", F, "计划进度（百分点）"),
+    Col("progress", F, "实际进度（百分点）；无报告为空"),
+    Col("gap", F, "进度差 = 计划进度 - 实际进度；无报告为空"),
+    Col("status", S, "状态：green 绿、yellow 黄、red 红"),
+    Col("reason", S, "原因：completed 已完成、missing 未报送、overdue 逾期未完成、on_track 按计划、behind 滞后"),
+    Col("late", B, "是否迟报：首次报送晚于截止日"),
+)
+FUNDING_EXECUTION = _t(
+    "mart", "funding_execution", "任务资金执行情况", ("year", "task_id"),
+    YEAR,
+    Col("task_id", S, "任务编号"),
+    Col("unit_id", S, "责任单位编码"),
+    Col("allocated", MONEY, "下达资金（元）"),
+    Col("spent", MONEY, "支出资金（元）= 支出 - 退回"),
+    Col("execution", F, "执行率 = 支出 / 下达；下达为0时为空"),
+    Col("status", S, "资金状态（评估月）：green、yellow、red；无下达或未开始为空"),
+)
+COMMUNITY_SATISFACTION = _t(
+    "mart", "community_satisfaction", "社区群众满意度", ("year", "community_id"),
+    YEAR,
+    Col("community_id", S, "社区编码"),
+    Col("valid_responses", I, "有效答卷数"),
+    Col("invalid_responses", I, "无效答卷数"),
+    Col("score", F, "满意度得分：有效答卷得分的平均"),
+    Col("satisfaction_rate", F, "满意率（0-1）：满意类回答占已作答题目的比例"),
+)
+SCORE_LINE_ITEM = _t(
+    "mart", "score_line_item", "得分明细：每一分的来源（规则、任务、月份、凭证或文号）",
+    ("year", "unit_id", "component", "rule_id", "task_id", "month", "ref"),
+    YEAR,
+    Col("unit_id", S, "单位编码"),
+    Col("component", S, "组成：work 工作实绩、satisfaction 满意度、bonus 加分、penalty 扣分"),
+    Col("rule_id", S, "规则编号，见 docs/scoring.md"),
+    Col("points", F, "分值（扣分为负，保留全部精度）"),
+    Col("task_id", S, "来源任务编号"),
+    Col("month", I, "来源月份"),
+    Col("ref", S, "来源凭证号、文号或社区编码"),
+    Col("detail", S, "说明"),
+)
+UNIT_SCORE = _t(
+    "mart", "unit_score", "单位年度考核得分、排名与等次", ("year", "unit_id"),
+    YEAR,
+    Col("unit_id", S, "单位编码"),
+    Col("unit_name", S, "单位名称"),
+    Col("work", F, "工作实绩得分"),
+    Col("satisfaction", F, "群众满意度得分"),
+    Col("bonus", F, "加分（封顶后，正数）"),
+    Col("penalty", F, "扣分（封顶后，正数）"),
+    Col("total", pl.Decimal(8, 2), "总分：明细之和，四舍五入到2位（远离零）"),
+    Col("rank", I, "排名（无并列）"),
+    Col("grade", S, "等次：优秀、良好、合格、不合格"),
+    Col("red_months", I, "红灯任务-月数"),
+    Col("yellow_months", I, "黄灯任务-月数"),
+    Col("is_final", B, "是否最终结果（评估至12月）"),
+    Col("run_id", S, "产生该结果的运行编号"),
+)
+
+# ---------------------------------------------------------------- audit: runs, inputs, quarantine
+QUARANTINE = _t(
+    "audit", "quarantine", "隔离行：未能入库的输入行（或整个文件）及可操作的原因",
+    ("run_id", "source", "file", "sheet", "row_number", "column"),
+    Col("run_id", S, "运行编号"),
+    Col("year", I, "考核年度"),
+    Col("source", S, "来源：units、communities、tasks、reports、honors、funding、surveys"),
+    SOURCE_FILE, SOURCE_SHEET,
+    Col("row_number", I, "行号（表头为第1行）；整个文件被拒收时为空"),
+    Col("column", S, "出问题的列（中文表头）；整行或整文件问题为空"),
+    Col("value", S, "原始值"),
+    Col("reason", S, "原因（中文，单位可据此更正）"),
+    Col("unit_id", S, "该行所属单位编码（可识别时），用于向单位反馈"),
+)
+RUN = _t(
+    "audit", "run", "运行记录：每次运行一行（含失败的运行）", ("run_id",),
+    Col("run_id", S, "运行编号"),
+    Col("year", I, "考核年度"),
+    Col("as_of", D, "评估基准日：此日之后报送或发生的数据不计入结果"),
+    Col("last_month", I, "最后评估月份 M（0 表示尚无到期月份）"),
+    Col("is_final", B, "是否最终结果（M = 12）"),
+    Col("trigger", S, "触发方式：nightly 定时、manual 手动、rerun 复算"),
+    Col("status", S, "状态：published 已发布、failed 失败、reproduced 复算一致、differs 复算不一致"),
+    Col("message", S, "说明：失败原因或复算结论"),
+    Col("rules_sha256", S, "所用 rules.toml 的 SHA-256（归档可取回）"),
+    Col("code_version", S, "程序版本"),
+    Col("replays_run_id", S, "复算时：被复算的运行编号"),
+    Col("started_at", pl.Datetime("us", "UTC"), "开始时间（UTC）"),
+    Col("finished_at", pl.Datetime("us", "UTC"), "结束时间（UTC）"),
+    Col("stage_seconds", S, "各阶段耗时（秒，JSON）"),
+)
+INPUT_FILE = _t(
+    "audit", "input_file", "运行的输入文件：哈希、大小、归档位置与行数核对（读取 = 入库 + 重复 + 隔离）",
+    ("run_id", "file", "sheet"),
+    Col("run_id", S, "运行编号"),
+    Col("year", I, "考核年度"),
+    Col("source", S, "来源：plan、reports、honors、funding、surveys"),
+    SOURCE_FILE, SOURCE_SHEET,
+    Col("sha256", S, "文件内容的 SHA-256，即归档键"),
+    Col("size_bytes", pl.Int64(), "文件大小（字节）"),
+    Col("status", S, "状态：loaded 已读取、rejected 整个文件被拒收"),
+    Col("reason", S, "拒收原因"),
+    Col("rows_read", pl.Int64(), "读取行数（不含表头和空行）"),
+    Col("rows_loaded", pl.Int64(), "入库行数"),
+    Col("rows_duplicate", pl.Int64(), "重复行数（完全相同的行只计一次）"),
+    Col("rows_quarantined", pl.Int64(), "隔离行数"),
+)
+PUBLICATION = _t(
+    "audit", "publication", "各年度当前发布的运行", ("year",),
+    Col("year", I, "考核年度"),
+    Col("run_id", S, "当前发布的运行编号"),
+    Col("published_at", pl.Datetime("us", "UTC"), "发布时间（UTC）"),
+)
+RERUN_DIFF = _t(
+    "audit", "rerun_diff", "复算差异：复算结果与已发布结果不同的行，逐行逐列",
+    ("rerun_id", "table_name", "row_key", "column_name"),
+    Col("rerun_id", S, "复算的运行编号"),
+    Col("run_id", S, "被复算的已发布运行编号"),
+    Col("table_name", S, "结果表"),
+    Col("row_key", S, "行键（JSON）"),
+    Col("column_name", S, "不同的列；整行缺失或多出时为空"),
+    Col("published", S, "已发布的值"),
+    Col("rerun", S, "复算得到的值"),
+    Col("kind", S, "差异类型：changed 值不同、missing 复算缺少该行、extra 复算多出该行"),
+)
+
+AUDIT_TABLES = (RUN, INPUT_FILE, PUBLICATION, QUARANTINE, RERUN_DIFF)
+
+CORE_TABLES = (UNITS, COMMUNITIES, TASKS, REPORTS, HONORS, LEDGER, VOUCHER_CONFLICTS,
+               SURVEY_RESPONSES, SURVEY_ANSWERS)
+MART_TABLES = (TASK_MONTH_STATUS, FUNDING_EXECUTION, COMMUNITY_SATISFACTION, SCORE_LINE_ITEM,
+               UNIT_SCORE)
+
+
+def conform(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
+    """Select and cast a frame to a table's columns, in contract order, sorted by its key."""
+    return frame.select(pl.col(c.name).cast(c.dtype) for c in table.columns).sort(
+        list(table.key), nulls_last=True
+    )

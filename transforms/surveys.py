@@ -1,0 +1,118 @@
+"""Survey exports → core.survey_responses and core.survey_answers (SPEC §4.3).
+
+Answers come by text or by option number; a file is "by number" when every satisfaction
+answer in it is an integer. Invalid responses are loaded and marked, not quarantined.
+"""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+
+from schemas import surveys as spec
+from schemas.fields import Field
+from transforms.intake import InputFile, Loaded, dedupe, intake, with_provenance_names
+from transforms.pii import pseudonymise_ip
+from transforms.plan import Plan, PlanError
+from transforms.validate import check
+
+SKIPPED_TEXT = ("(跳过)", "（跳过）", "跳过")
+
+
+def _decode_answers(typed: pl.DataFrame, columns: list[str], options: list[str]) -> pl.DataFrame:
+    """Item answers → option text (null when skipped); anything unknown is kept for the schema
+    to reject."""
+    if not columns:
+        return typed
+    is_int = pl.all_horizontal(
+        pl.col(c).is_null() | pl.col(c).str.contains(r"^-?\d+$") for c in columns
+    )
+    by_number = is_int.all().over("_file")
+    numbers = {str(i + 1): text for i, text in enumerate(options)}
+    return typed.with_columns(
+        pl.when(by_number)
+        .then(
+            pl.when(pl.col(c).is_in(spec.SKIPPED_NUMBERS)).then(None)
+            .otherwise(pl.col(c).replace(numbers))
+        )
+        .otherwise(pl.when(pl.col(c).is_in(SKIPPED_TEXT)).then(None).otherwise(pl.col(c)))
+        .alias(c)
+        for c in columns
+    )
+
+
+def surveys(files: list[InputFile], plan: Plan, pii_key: bytes | None) -> tuple[Loaded, pl.DataFrame]:
+    """(the loaded responses, their satisfaction answers in long form)."""
+    rules = plan.rules["survey"]
+    got = intake("surveys", files, spec.SURVEY_FIELDS, plan.year, questions=True)
+    if not rules["items"] and got.typed.height:
+        raise PlanError("rules.toml 未设置 survey.items（有问卷时必须给出满意度题号）")
+    items = [spec.question_column(n) for n in rules["items"]]
+    community_q = spec.question_column(rules["community_question"])
+    missing = [q for q in (community_q, *items) if q not in got.typed.columns]
+    typed, raw = got.typed, got.raw
+    if missing and typed.height:
+        raise PlanError(f"问卷缺少题目列：第{'、'.join(m[1:] for m in missing)}题（见 rules.toml [survey]）")
+    typed = _decode_answers(typed, items, rules["options"])
+    schema = spec.survey_schema(rules["items"], rules["options"])
+    fields = spec.SURVEY_FIELDS + tuple(
+        Field(q, f"第{q[1:]}题", "text", required_column=False) for q in items
+    )
+    valid, quarantine = check(raw, typed, schema, fields, "surveys")
+    valid = pseudonymise_ip(valid, "ip", pii_key)
+    valid = valid.with_columns(
+        pl.col(community_q).replace(list(SKIPPED_TEXT), None).alias("community_answer")
+    )
+    kept, duplicates = dedupe(
+        valid, ["response_no", "submitted_at", "seconds", "channel", "ip_hash", "ip_region",
+                "community_answer", *items]
+    )
+    responses = _score(kept, plan, items)
+    answers = kept.select("_file", "_row", *items).unpivot(
+        index=["_file", "_row"], variable_name="question", value_name="answer"
+    ).select(
+        pl.lit(plan.year).alias("year"), pl.col("_file").alias("file"),
+        pl.col("_row").alias("row_number"),
+        pl.col("question").str.slice(1).cast(pl.Int32), "answer",
+        pl.col("answer").replace_strict(rules["answer_scores"], default=None,
+                                        return_dtype=pl.Float64).alias("answer_score"),
+    )
+    return Loaded(responses, duplicates, pl.concat([got.rejected, quarantine]),
+                  got.read_counts), answers
+
+
+def _score(kept: pl.DataFrame, plan: Plan, items: list[str]) -> pl.DataFrame:
+    rules = plan.rules["survey"]
+    communities = plan.communities
+    by_name = dict(zip(communities["community_name"], communities["community_id"], strict=True))
+    by_id = {c: c for c in communities["community_id"]}
+    scores = rules["answer_scores"]
+    answered = pl.sum_horizontal(pl.col(c).is_not_null() for c in items)
+    satisfied = pl.sum_horizontal(pl.col(c).is_in(rules["satisfied"]) for c in items)
+    total = pl.sum_horizontal(
+        pl.col(c).replace_strict(scores, default=None, return_dtype=pl.Float64) for c in items
+    )
+    need = math.ceil(len(items) / 2)
+    out = kept.with_columns(
+        community_id=pl.col("community_answer").replace_strict({**by_id, **by_name}, default=None),
+        items_answered=answered.cast(pl.Int32),
+        items_satisfied=satisfied.cast(pl.Int32),
+        score=pl.when(answered > 0).then(total / answered),
+    )
+    reasons = [
+        (pl.col("seconds") < rules["min_seconds"],
+         pl.format("答题用时{}秒，少于{}秒", "seconds", pl.lit(rules["min_seconds"]))),
+        (pl.col("community_id").is_null(),
+         pl.format("社区回答“{}”不是试点社区", pl.col("community_answer").fill_null("未作答"))),
+        (pl.col("items_answered") < need,
+         pl.format("满意度题只答了{}题，不足半数（{}题）", "items_answered", pl.lit(need))),
+        (pl.col("submitted_at").dt.year() != plan.year,
+         pl.lit(f"提交时间不在{plan.year}年内")),
+    ]
+    out = out.with_columns(
+        invalid_reason=pl.concat_str(
+            [pl.when(cond).then(text) for cond, text in reasons], separator="；", ignore_nulls=True
+        ).replace("", None)
+    ).with_columns(is_valid=pl.col("invalid_reason").is_null())
+    return with_provenance_names(out).with_columns(year=pl.lit(plan.year))

@@ -1,0 +1,160 @@
+"""From a raw text frame to typed, validated rows plus quarantine rows with actionable reasons.
+
+Every source goes through the same three steps: `conform_headers` (rename to canonical
+names, drop personal columns, reject a file lacking required columns), `parse` (text →
+typed values) and `check` (parse failures + the source's pandera schema → quarantine).
+Raw frames carry `_file`, `_sheet` and `_row` (the spreadsheet row number) throughout.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import pandera.polars as pa
+from pandera.errors import SchemaErrors
+
+from schemas.fields import PARSE_ERRORS, PERSONAL_HEADER, Field, header_aliases
+from transforms import normalise
+from transforms.read import normalise_header, rename_headers
+
+PROVENANCE = ["_file", "_sheet", "_row"]
+
+QUARANTINE_SCHEMA = {
+    "source": pl.String, "file": pl.String, "sheet": pl.String, "row_number": pl.Int32,
+    "column": pl.String, "value": pl.String, "reason": pl.String, "unit_id": pl.String,
+}
+
+
+class Rejected(Exception):
+    """A whole file cannot be used; str() is the Chinese reason."""
+
+
+def conform_headers(raw: pl.DataFrame, fields: tuple[Field, ...]) -> pl.DataFrame:
+    """Canonical column names, personal columns dropped; a file lacking a required column is Rejected."""
+    personal = [c for c in raw.columns if re.search(PERSONAL_HEADER, normalise_header(c))]
+    frame, _ = rename_headers(raw.drop(personal), header_aliases(fields))
+    missing = [f.label for f in fields if f.required_column and f.name not in frame.columns]
+    if missing:
+        raise Rejected("缺少必需的列：" + "、".join(missing))
+    return frame
+
+
+def _parse(expr: pl.Expr, kind: str, year: int, scale_wan: bool) -> pl.Expr:
+    match kind:
+        case "text":
+            return normalise.text(expr)
+        case "id":
+            return normalise.ident(expr)
+        case "month":
+            return normalise.month(expr, year)
+        case "money":
+            return normalise.money(expr, wan=scale_wan)
+        case _:
+            return getattr(normalise, kind)(expr)
+
+
+def parse(
+    frame: pl.DataFrame, fields: tuple[Field, ...], year: int, scale_wan: bool = False
+) -> pl.DataFrame:
+    """Typed columns for every field (a missing optional column is all null), plus provenance."""
+    return frame.select(
+        *PROVENANCE,
+        *(
+            _parse(pl.col(f.name), f.kind, year, scale_wan).cast(f.dtype).alias(f.name)
+            if f.name in frame.columns
+            else pl.lit(None, f.dtype).alias(f.name)
+            for f in fields
+        ),
+    )
+
+
+def _failure_reasons(typed: pl.DataFrame, schema: pa.DataFrameSchema) -> pl.DataFrame:
+    """(index, column, message) for every pandera failure, lazily collected over the whole frame."""
+    try:
+        schema.validate(typed, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        return cases.filter(pl.col("index").is_not_null()).select(
+            pl.col("index").cast(pl.Int64),
+            pl.col("column"),
+            pl.when(pl.col("check") == "not_nullable").then(pl.lit("未填写"))
+            .when(pl.col("check").str.contains("uniqu")).then(pl.lit("重复"))
+            .otherwise(pl.col("check")).alias("message"),
+        )
+    return pl.DataFrame(schema={"index": pl.Int64, "column": pl.String, "message": pl.String})
+
+
+def check(
+    raw: pl.DataFrame,
+    typed: pl.DataFrame,
+    schema: pa.DataFrameSchema,
+    fields: tuple[Field, ...],
+    source: str,
+    unit_of_row: pl.Expr | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split typed rows into (valid rows, quarantine rows). raw and typed are row-aligned.
+
+    A value that does not parse is reported once, as a parse failure, not again by the schema.
+    """
+    typed = typed.with_row_index("_idx")
+    raw = raw.with_row_index("_idx")
+    parsed = [f for f in fields if f.kind in PARSE_ERRORS and f.name in raw.columns]
+    parse_failures = pl.concat(
+        [
+            typed.filter(
+                pl.col(f.name).is_null()
+                & raw.select(normalise.text(pl.col(f.name)).is_not_null()).to_series()
+            ).select(pl.col("_idx").cast(pl.Int64).alias("index"), pl.lit(f.name).alias("column"),
+                     pl.lit(PARSE_ERRORS[f.kind]).alias("message"))
+            for f in parsed
+        ],
+        how="vertical",
+    ) if parsed else pl.DataFrame(schema={"index": pl.Int64, "column": pl.String, "message": pl.String})
+    schema_failures = _failure_reasons(typed, schema).join(
+        parse_failures.select("index", "column"), on=["index", "column"], how="anti"
+    )
+    failures = pl.concat([parse_failures, schema_failures]).unique(maintain_order=True)
+
+    labels = {f.name: f.label for f in fields}
+    raw_values = raw.select(
+        pl.col("_idx").cast(pl.Int64).alias("index"),
+        *(pl.col(c).cast(pl.String) for c in raw.columns if c in labels),
+    ).unpivot(index="index", variable_name="column", value_name="value")
+    unit = (unit_of_row if unit_of_row is not None else pl.lit(None, pl.String)).alias("unit_id")
+    row_info = typed.select(pl.col("_idx").cast(pl.Int64).alias("index"), *PROVENANCE, unit)
+    quarantine = (
+        failures.join(raw_values, on=["index", "column"], how="left")
+        .join(row_info, on="index", how="left")
+        .with_columns(label=pl.col("column").replace_strict(labels, default=pl.col("column")))
+        .select(
+            pl.lit(source).alias("source"),
+            pl.col("_file").alias("file"),
+            pl.col("_sheet").alias("sheet"),
+            pl.col("_row").cast(pl.Int32).alias("row_number"),
+            pl.col("label").alias("column"),
+            pl.col("value"),
+            pl.format("第{}行 {} ", pl.col("_row"), pl.col("label"))
+            .add(pl.when(pl.col("value").is_not_null())
+                 .then(pl.format('"{}" ', pl.col("value"))).otherwise(pl.lit("")))
+            .add(pl.col("message")).alias("reason"),
+            pl.col("unit_id"),
+        )
+        .sort("file", "sheet", "row_number", "column")
+    )
+    valid = typed.join(failures.select(pl.col("index").alias("_idx").cast(pl.UInt32)).unique(),
+                       on="_idx", how="anti").drop("_idx")
+    return valid, quarantine
+
+
+def rejected_file(source: str, file: str, sheet: str, reason: str) -> pl.DataFrame:
+    """The quarantine row of a file rejected whole."""
+    return pl.DataFrame(
+        [{"source": source, "file": file, "sheet": sheet, "row_number": None, "column": None,
+          "value": None, "reason": f"文件被拒收：{reason}", "unit_id": None}],
+        schema=QUARANTINE_SCHEMA,
+    )
+
+
+def empty_quarantine() -> pl.DataFrame:
+    return pl.DataFrame(schema=QUARANTINE_SCHEMA)

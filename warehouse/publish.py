@@ -1,0 +1,124 @@
+"""Atomic publication: build the next warehouse file aside, check it, swap it in (SPEC §7).
+
+Analysts hold read-only connections to the published file. DuckDB lets a read-only session
+in another process block a writer on the same file, so a run never writes to the published
+file: under the writer lock it copies it aside, writes the run in one transaction, runs the
+audits, checkpoints, and renames the copy over the published path. An open analyst session
+keeps reading the old file (its inode) consistently; a new session sees the new result. A run
+killed at any point leaves the published file as it was; its aside copy is removed by the
+next run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from warehouse.ddl import create_all
+from warehouse.lock import writer_lock
+
+# Written in a storage format older DuckDB command-line tools open too (1.2 and later).
+STORAGE_VERSION = "v1.2.0"
+AUDITS = Path(__file__).with_name("audits.sql")
+
+
+class PublicationCheckFailed(Exception):
+    pass
+
+
+@dataclass
+class Publication:
+    """Everything a run writes. Without `core`/`marts` only the audit rows are appended."""
+
+    run_id: str
+    year: int
+    audit: dict[str, pl.DataFrame]  # "run", "input_file", "quarantine", "rerun_diff"
+    core: dict[str, pl.DataFrame] = field(default_factory=dict)
+    marts: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
+
+
+def _aside(warehouse: Path, run_id: str) -> Path:
+    return warehouse.with_name(f".{warehouse.name}.{run_id}.building")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    con.register("_frame", frame.to_arrow())
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+    con.unregister("_frame")
+
+
+def audits() -> list[tuple[str, str]]:
+    """(name, query) pairs from audits.sql."""
+    text = AUDITS.read_text(encoding="utf-8")
+    return re.findall(r"-- name: (\w+).*?\n(.*?;)", text, flags=re.S)
+
+
+def _write(con: duckdb.DuckDBPyConnection, pub: Publication) -> None:
+    for name, frame in pub.core.items():
+        con.execute(f"DELETE FROM core.{name} WHERE year = ?", [pub.year])
+        _insert(con, f"core.{name}", frame.with_columns(run_id=pl.lit(pub.run_id)))
+    for name, frame in pub.marts.items():
+        con.execute(f"DELETE FROM mart.{name} WHERE year = ?", [pub.year])
+        stamped = frame.with_columns(run_id=pl.lit(pub.run_id))
+        if name == "unit_score":
+            _insert(con, f"mart.{name}", stamped)
+        else:
+            _insert(con, f"mart.{name}", frame)
+        _insert(con, f"history.{name}", stamped)
+    for name, frame in pub.audit.items():
+        if frame.height:
+            _insert(con, f"audit.{name}", frame)
+    if pub.marts:
+        con.execute("DELETE FROM audit.publication WHERE year = ?", [pub.year])
+        con.execute("INSERT INTO audit.publication VALUES (?, ?, now())", [pub.year, pub.run_id])
+        values = {"run_id": pub.run_id, "year": pub.year}
+        for name, query in audits():
+            params = {k: v for k, v in values.items() if f"${k}" in query}
+            bad = con.execute(query, params).fetchall()
+            if bad:
+                raise PublicationCheckFailed(f"发布前检查 {name} 未通过：{bad[:3]}")
+
+
+def publish(warehouse: Path, pub: Publication, wait_seconds: float = 600) -> None:
+    """Make `pub` part of the published warehouse in one step, or leave it untouched."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with writer_lock(warehouse, wait_seconds):
+        for stale in warehouse.parent.glob(f".{warehouse.name}.*.building*"):
+            stale.unlink()  # left by a killed run; only the lock holder writes asides
+        aside = _aside(warehouse, pub.run_id)
+        if warehouse.exists():
+            shutil.copyfile(warehouse, aside)
+        try:
+            con = connect(aside)
+            try:
+                create_all(con)
+                con.execute("BEGIN TRANSACTION")
+                _write(con, pub)
+                con.execute("COMMIT")
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            with open(aside, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(aside, warehouse)
+            dir_fd = os.open(warehouse.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        finally:
+            for leftover in warehouse.parent.glob(f"{aside.name}*"):
+                leftover.unlink()
+
