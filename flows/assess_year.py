@@ -29,6 +29,7 @@ from schemas.rules import RulesError
 from transforms.pii import PiiKeyMissing
 from transforms.plan import Plan, PlanError
 from transforms.scoring.months import last_assessed_month
+from warehouse.faults import pause_point
 from warehouse.lock import WarehouseBusy
 from warehouse.publish import Publication, PublicationCheckFailed, publish
 
@@ -115,7 +116,9 @@ def assess_year(
     try:
         with watch.stage("take_in"):
             files = take_in_year(conf.inbox / str(year), conf.archive)
+            pause_point("take_in")
         plan, src, core, marts = compute(year, files, as_of, run_id, watch, config.pii_key)
+        pause_point("score")
         result.last_month = last_assessed_month(year, as_of, plan.rules["reports"]["due_day"])
         result.files = input_file_rows(run_id, year, files, plan, src)
         rules_sha = next((f.sha256 for f in files if f.file == "plan/rules.toml"), None)

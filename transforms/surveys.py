@@ -11,6 +11,7 @@ import math
 import polars as pl
 
 from schemas import surveys as spec
+from schemas import tables
 from schemas.fields import Field
 from transforms.intake import InputFile, Loaded, dedupe, intake, with_provenance_names
 from transforms.pii import pseudonymise_ip
@@ -50,9 +51,13 @@ def surveys(files: list[InputFile], plan: Plan, pii_key: bytes | None) -> tuple[
         raise PlanError("rules.toml 未设置 survey.items（有问卷时必须给出满意度题号）")
     items = [spec.question_column(n) for n in rules["items"]]
     community_q = spec.question_column(rules["community_question"])
+    if not got.typed.height:
+        return Loaded(pl.DataFrame(schema=tables.SURVEY_RESPONSES.polars_schema), got.raw.select(
+            "_file", "_sheet", "_row"), got.rejected, got.read_counts), pl.DataFrame(
+            schema=tables.SURVEY_ANSWERS.polars_schema)
     missing = [q for q in (community_q, *items) if q not in got.typed.columns]
     typed, raw = got.typed, got.raw
-    if missing and typed.height:
+    if missing:
         raise PlanError(f"问卷缺少题目列：第{'、'.join(m[1:] for m in missing)}题（见 rules.toml [survey]）")
     typed = _decode_answers(typed, items, rules["options"])
     schema = spec.survey_schema(rules["items"], rules["options"])

@@ -21,6 +21,7 @@ import duckdb
 import polars as pl
 
 from warehouse.ddl import create_all
+from warehouse.faults import pause_point
 from warehouse.lock import writer_lock
 
 # Written in a storage format older DuckDB command-line tools open too (1.2 and later).
@@ -112,6 +113,7 @@ def publish(warehouse: Path, pub: Publication, wait_seconds: float = 600) -> Non
                 con.close()
             with open(aside, "rb+") as fh:
                 os.fsync(fh.fileno())
+            pause_point("swap")
             os.replace(aside, warehouse)
             dir_fd = os.open(warehouse.parent, os.O_RDONLY)
             try:

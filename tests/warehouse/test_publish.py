@@ -1,0 +1,131 @@
+"""Publication: aside copy, one transaction, audits, swap; history by run_id; one writer."""
+
+import threading
+
+import duckdb
+import polars as pl
+import pytest
+
+from schemas import tables
+from warehouse import archive
+from warehouse.lock import WarehouseBusy, writer_lock
+from warehouse.publish import Publication, PublicationCheckFailed, publish
+
+
+def _units(year: int) -> pl.DataFrame:
+    return pl.DataFrame({"year": [year], "unit_id": ["U1"], "unit_name": ["县民政局"],
+                         "unit_type": ["部门"], "communities": [["C1"]]}).cast(
+        tables.UNITS.polars_schema)
+
+
+def _score(year: int, run_id: str, total: str) -> dict[str, pl.DataFrame]:
+    marts = {t.name: pl.DataFrame(schema=t.polars_schema) for t in tables.MART_TABLES}
+    marts["unit_score"] = pl.DataFrame([{
+        "year": year, "unit_id": "U1", "unit_name": "县民政局", "work": float(total),
+        "satisfaction": 0.0, "bonus": 0.0, "penalty": 0.0, "total": total, "rank": 1,
+        "grade": "合格", "red_months": 0, "yellow_months": 0, "is_final": True, "run_id": run_id,
+    }]).cast(tables.UNIT_SCORE.polars_schema)
+    marts["score_line_item"] = pl.DataFrame([{
+        "year": year, "unit_id": "U1", "component": "work", "rule_id": "task_completion",
+        "points": float(total), "task_id": "T1", "month": None, "ref": None, "detail": "",
+    }]).cast(tables.SCORE_LINE_ITEM.polars_schema)
+    return marts
+
+
+def _pub(run_id: str, total: str, year: int = 2021) -> Publication:
+    return Publication(run_id, year, audit={}, core={"units": _units(year)},
+                       marts=_score(year, run_id, total))
+
+
+def _published(path, sql):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_publish_replaces_the_year_and_keeps_history(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    publish(wh, _pub("r2", "75.50"))
+    publish(wh, _pub("r3", "60.00", year=2022))
+    assert _published(wh, "SELECT year, run_id, total::VARCHAR FROM mart.unit_score ORDER BY year") \
+        == [(2021, "r2", "75.50"), (2022, "r3", "60.00")]
+    assert _published(wh, "SELECT run_id FROM history.unit_score ORDER BY run_id") == [
+        ("r1",), ("r2",), ("r3",)]
+    assert _published(wh, "SELECT year, run_id FROM audit.publication ORDER BY year") == [
+        (2021, "r2"), (2022, "r3")]
+    assert not list(tmp_path.glob(".*building*"))
+
+
+def test_failed_audit_leaves_published_file_untouched(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    before = wh.read_bytes()
+    bad = _pub("r2", "75.50")
+    bad.marts["score_line_item"] = bad.marts["score_line_item"].with_columns(points=pl.lit(1.0))
+    with pytest.raises(PublicationCheckFailed, match="line_items_sum_to_totals"):
+        publish(wh, bad)
+    assert wh.read_bytes() == before
+    assert not list(tmp_path.glob(".*building*"))
+
+
+def test_open_reader_keeps_its_snapshot_while_a_run_publishes(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    analyst = duckdb.connect(str(wh), read_only=True)
+    try:
+        publish(wh, _pub("r2", "75.50"))  # does not block on the open reader
+        assert analyst.sql("SELECT run_id FROM mart.unit_score").fetchall() == [("r1",)]
+    finally:
+        analyst.close()
+    assert _published(wh, "SELECT run_id FROM mart.unit_score") == [("r2",)]
+
+
+def test_second_writer_waits_then_fails_clearly(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with writer_lock(wh, 5):
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    held.wait(5)
+    try:
+        with pytest.raises(WarehouseBusy, match="另一运行正在写入"):
+            publish(wh, _pub("r1", "70.00"), wait_seconds=0.2)
+    finally:
+        release.set()
+        t.join()
+    publish(wh, _pub("r1", "70.00"), wait_seconds=1)
+
+
+def test_every_table_and_column_has_a_comment(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    missing = _published(wh, """
+        SELECT table_name, column_name FROM duckdb_columns()
+        WHERE schema_name IN ('core', 'mart', 'history', 'audit')
+          AND (comment IS NULL OR comment = '')""")
+    assert missing == []
+
+
+def test_archive_is_content_addressed_and_verified(tmp_path):
+    digest = archive.store(tmp_path, b"hello")
+    assert digest == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+    assert archive.store(tmp_path, b"hello") == digest
+    assert archive.fetch(tmp_path, digest) == b"hello"
+    archive.archive_path(tmp_path, digest).write_bytes(b"HELLO")
+    with pytest.raises(ValueError, match="已损坏"):
+        archive.fetch(tmp_path, digest)
+
+
+def test_storage_version_is_readable_by_older_duckdb(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    tags = _published(wh, "SELECT tags FROM duckdb_databases() WHERE database_name = 'w'")
+    assert tags[0][0]["storage_version"].startswith("v1.2")
