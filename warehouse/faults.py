@@ -1,7 +1,8 @@
-"""Named pause points for fault-injection tests: a run can be stopped at an exact place.
+"""Named pause points for fault-injection tests: a run can be held at an exact place.
 
-With ASSESS_PAUSE_AT=<name> the run writes <name> to ASSESS_PAUSE_FILE when it gets there
-and sleeps, so a test can SIGKILL it at that point. Without the variable this does nothing.
+With ASSESS_PAUSE_AT=<name>, a run that gets there writes <name> into ASSESS_PAUSE_FILE and
+waits until that file is deleted (the test then kills it, or lets it go on). Without the
+variable this does nothing.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from pathlib import Path
 POINTS = ("take_in", "score", "swap")
 
 
-def pause_point(name: str) -> None:
+def pause_point(name: str, timeout_seconds: float = 600) -> None:
     if os.environ.get("ASSESS_PAUSE_AT") != name:
         return
-    Path(os.environ["ASSESS_PAUSE_FILE"]).write_text(name, encoding="utf-8")
-    time.sleep(600)
+    marker = Path(os.environ["ASSESS_PAUSE_FILE"])
+    marker.write_text(name, encoding="utf-8")
+    deadline = time.monotonic() + timeout_seconds
+    while marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
