@@ -128,7 +128,7 @@ def input_file_rows(run_id: str, year: int, files: list[TakenIn], plan: Plan | N
             counts.append(file_counts(loaded).with_columns(source=pl.lit(source)))
     per_sheet = pl.concat(
         [c.with_columns(pl.lit(None, t).alias(k) for k, t in COUNTS.items() if k not in c.columns)
-         .select(COUNTS).cast(COUNTS) for c in counts]
+         .select(list(COUNTS)).cast(COUNTS) for c in counts]
     )
     return (
         manifest.join(per_sheet, on="file", how="left")

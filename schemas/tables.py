@@ -217,6 +217,23 @@ UNIT_SCORE = _t(
     Col("is_final", B, "是否最终结果（评估至12月）"),
     Col("run_id", S, "产生该结果的运行编号"),
 )
+WARNING_LIST = _t(
+    "mart", "warning_list",
+    "预警清单：最新评估月为红灯或黄灯的任务，及上次发布时红黄、本次转绿的任务", ("year", "task_id"),
+    YEAR,
+    Col("task_id", S, "任务编号"),
+    Col("unit_id", S, "责任单位编码"),
+    Col("task_name", S, "任务内容"),
+    Col("month", I, "本次运行该任务的最新评估月份"),
+    Col("status", S, "本次状态：green 绿、yellow 黄、red 红"),
+    Col("reason", S,
+        "本次状态原因（同任务月度状态）：completed、missing、overdue、on_track、behind"),
+    Col("previous_status", S, "上次发布运行中该任务最新评估月的状态；无上次运行或上次未评估为空"),
+    Col("change", S, "变化：newly_red 新增红灯、newly_yellow 新增黄灯、still_red 持续红灯、"
+        "still_yellow 持续黄灯、red_to_yellow 红转黄、yellow_to_red 黄转红、recovered 已恢复、"
+        "new 首次（无上次运行）"),
+    Col("run_id", S, "产生该清单的运行编号"),
+)
 
 # ---------------------------------------------------------------- audit: runs, inputs, quarantine
 QUARANTINE = _t(
@@ -297,3 +314,6 @@ def conform(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
     return frame.select(pl.col(c.name).cast(c.dtype) for c in table.columns).sort(
         list(table.key), nulls_last=True
     )
+
+# Outputs for people (issue 5): not part of the published marts or their history.
+OFFICE_TABLES = (WARNING_LIST,)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from schemas.tables import AUDIT_TABLES, CORE_TABLES, MART_TABLES, Col, Table
+from schemas.tables import AUDIT_TABLES, CORE_TABLES, MART_TABLES, OFFICE_TABLES, Col, Table
 
 # DuckDB cannot comment on a schema; these texts go into the data dictionary instead.
 SCHEMAS = {
@@ -45,6 +45,7 @@ def core_table(table: Table) -> Table:
 ALL_TABLES: tuple[Table, ...] = (
     *(core_table(t) for t in CORE_TABLES),
     *MART_TABLES,
+    *OFFICE_TABLES,
     *(history_table(t) for t in MART_TABLES),
     *AUDIT_TABLES,
 )

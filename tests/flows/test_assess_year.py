@@ -1,0 +1,111 @@
+"""The year's flow end to end on the demo inbox: published, reconciled, traceable, private."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import pytest
+
+from flows.assess_year import assess_year
+from flows.rerun import rerun_year
+from schemas.tables import MART_TABLES
+from tests.flows.conftest import AS_OF, assess
+from warehouse import archive
+
+AS_OF_DATE = dt.date.fromisoformat(AS_OF)
+
+
+def query(workspace, sql: str, params=None):
+    con = duckdb.connect(str(workspace / "assess.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def published(prefect_server, workspace):
+    result = assess_year(2021, as_of=AS_OF_DATE)
+    assert result.published, result.message
+    return result
+
+
+def test_demo_year_fills_every_table(published, workspace):
+    for table in MART_TABLES:
+        (count,) = query(workspace, f"SELECT count(*) FROM mart.{table.name} WHERE year = 2021")[0]
+        assert count > 0, table.name
+    assert query(workspace, "SELECT DISTINCT is_final, run_id FROM mart.unit_score") == [
+        (True, published.run_id)]
+    assert query(workspace, "SELECT count(*) FROM audit.quarantine")[0][0] > 0
+
+
+def test_every_file_reconciles(published, workspace):
+    rows = query(workspace, """SELECT file, sheet, rows_read, rows_loaded, rows_duplicate,
+                                      rows_quarantined FROM audit.input_file""")
+    assert rows and all(r[2] == r[3] + r[4] + r[5] for r in rows)
+    loaded = query(workspace, "SELECT sum(rows_loaded) FROM audit.input_file "
+                              "WHERE source = 'reports'")[0][0]
+    assert loaded == query(workspace, "SELECT count(*) FROM core.reports")[0][0]
+
+
+def test_line_items_sum_to_every_units_total(published, workspace):
+    rows = query(workspace, """
+        SELECT s.unit_id, s.total, sum(l.points) FROM mart.unit_score s
+        JOIN mart.score_line_item l USING (year, unit_id) GROUP BY ALL""")
+    assert len(rows) == query(workspace, "SELECT count(*) FROM core.units")[0][0]
+    for unit, total, points in rows:
+        assert abs(float(total) - points) <= 0.005 + 1e-9, unit
+
+
+def test_no_raw_ip_or_phone_number_anywhere(published, workspace):
+    ip = re.compile(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b")
+    phone = re.compile(r"\b1[3-9]\d{9}\b")
+    con = duckdb.connect(str(workspace / "assess.duckdb"), read_only=True)
+    try:
+        columns = con.execute("""SELECT schema_name, table_name, column_name FROM duckdb_columns()
+                                 WHERE data_type = 'VARCHAR'""").fetchall()
+        for schema, table, column in columns:
+            for (value,) in con.execute(
+                    f'SELECT DISTINCT "{column}" FROM {schema}.{table} WHERE "{column}" IS NOT NULL'
+            ).fetchall():
+                assert not ip.search(value), (schema, table, column, value)
+                assert not phone.search(value), (schema, table, column, value)
+    finally:
+        con.close()
+
+
+def test_rerun_reproduces_then_reports_an_altered_rules_value(published, workspace):
+    again = rerun_year(2021)
+    assert again.reproduced, again.differences
+    (sha,) = query(workspace, "SELECT sha256 FROM audit.input_file WHERE file = 'plan/rules.toml' "
+                              "AND run_id = ?", [published.run_id])[0]
+    path = archive.archive_path(workspace / "archive", sha)
+    path.write_bytes(path.read_bytes() + b"\n[weights]\nwork = 70\nsatisfaction = 30\n")
+    changed = rerun_year(2021)
+    assert not changed.reproduced
+    diffs = changed.differences
+    assert ("input_file", "sha256") in set(zip(diffs["table_name"], diffs["column_name"],
+                                               strict=True))
+    assert "unit_score" in set(diffs["table_name"])
+    stored = query(workspace, "SELECT count(*) FROM audit.rerun_diff WHERE rerun_id = ?",
+                   [changed.rerun_id])[0][0]
+    assert stored == diffs.height
+
+
+def test_invalid_plan_fails_in_one_line_and_publishes_nothing(workspace):
+    (workspace / "inbox" / "2021" / "plan" / "rules.toml").write_text("[bonus]\ncapp = 1\n")
+    done = assess(workspace, "run", "--year", "2021", "--as-of", AS_OF, "--quiet")
+    assert done.returncode == 1
+    assert done.stderr.strip() == "assess: 2021 年未发布：rules.toml: unknown parameter bonus.capp"
+    assert "Traceback" not in done.stdout + done.stderr
+    assert query(workspace, "SELECT count(*) FROM mart.unit_score")[0][0] == 0
+    assert query(workspace, "SELECT status FROM audit.run") == [("failed",)]
+
+
+def test_missing_pii_key_is_a_clear_error(workspace):
+    done = assess(workspace, "run", "--year", "2021", "--as-of", AS_OF, "--quiet",
+                  ASSESS_PII_KEY="")
+    assert done.returncode == 1
+    assert "ASSESS_PII_KEY" in done.stderr and "Traceback" not in done.stderr

@@ -1,0 +1,82 @@
+"""Real processes, real kills: the published year survives anything a run goes through."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import duckdb
+import pytest
+
+from tests.flows.conftest import AS_OF, assess, start_assess
+
+RUN = ("run", "--year", "2021", "--as-of", AS_OF, "--quiet")
+
+
+def published_state(workspace):
+    con = duckdb.connect(str(workspace / "assess.duckdb"), read_only=True)
+    try:
+        return (
+            con.execute("SELECT run_id FROM audit.publication WHERE year = 2021").fetchall(),
+            con.execute("SELECT unit_id, total, rank, grade FROM mart.unit_score "
+                        "ORDER BY unit_id").fetchall(),
+        )
+    finally:
+        con.close()
+
+
+def wait_for(path, timeout=300):
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"run never reached {path.name}"
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def baseline(workspace):
+    done = assess(workspace, *RUN)
+    assert done.returncode == 0, done.stderr
+    return published_state(workspace)
+
+
+@pytest.mark.parametrize("point", ["take_in", "score", "swap"])
+def test_run_killed_at_any_point_leaves_the_published_year_intact(workspace, baseline, point):
+    marker = workspace / "paused"
+    run = start_assess(workspace, *RUN, ASSESS_PAUSE_AT=point, ASSESS_PAUSE_FILE=str(marker))
+    wait_for(marker)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait(30)
+    assert published_state(workspace) == baseline
+    done = assess(workspace, *RUN)  # the next run succeeds and cleans up after the dead one
+    assert done.returncode == 0, done.stderr
+    after = published_state(workspace)
+    assert after[0] != baseline[0] and after[1] == baseline[1]
+    assert not list(workspace.glob(".*building*"))
+
+
+def test_analyst_session_open_during_a_run_neither_blocks_nor_breaks(workspace, baseline):
+    analyst = duckdb.connect(str(workspace / "assess.duckdb"), read_only=True)
+    try:
+        done = assess(workspace, *RUN)
+        assert done.returncode == 0, done.stderr
+        # The open session still reads the result it opened, whole and consistent.
+        assert analyst.execute("SELECT run_id FROM audit.publication").fetchall() == baseline[0]
+        assert analyst.execute(
+            "SELECT count(DISTINCT run_id) FROM mart.unit_score").fetchall() == [(1,)]
+    finally:
+        analyst.close()
+    assert published_state(workspace)[0] != baseline[0]
+
+
+def test_two_runs_at_once_one_waits_or_fails_clearly(workspace, baseline):
+    marker = workspace / "paused"
+    first = start_assess(workspace, *RUN, ASSESS_PAUSE_AT="swap", ASSESS_PAUSE_FILE=str(marker))
+    wait_for(marker)  # the first run holds the writer lock, just before its swap
+    second = assess(workspace, *RUN, ASSESS_LOCK_WAIT="1")
+    assert second.returncode == 1
+    assert "另一运行正在写入" in second.stderr and "Traceback" not in second.stderr
+    marker.unlink()  # let the first run finish
+    assert first.wait(120) == 0, first.stderr.read()
+    state = published_state(workspace)
+    assert state[0] != baseline[0] and state[1] == baseline[1]

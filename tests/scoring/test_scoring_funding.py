@@ -1,0 +1,57 @@
+"""SPEC 6.4: funding execution, exact money, its status at M."""
+
+from decimal import Decimal
+
+import pytest
+from scoring_builders import D, entry, run, task, unit
+
+AS_OF = D(2021, 7, 5)  # M = 6
+
+TASKS = [
+    task("F1", "U1", start=1, due=10),  # planned(6) = 60
+    task("F2", "U1", start=1, due=10),
+    task("F3", "U1", start=1, due=10),
+    task("F4", "U1", start=1, due=10),
+    task("F5", "U1", start=8, due=10),  # not started at M
+    task("F6", "U1", start=1, due=10),
+]
+LEDGER = [
+    entry("F1", "下达", "10000.00"),
+    entry("F1", "下达", "5000.00", date=D(2021, 7, 6)),  # after as-of: left out
+    entry("F1", "支出", "7000.10"),
+    entry("F1", "退回", "1000.10"),
+    entry("F2", "下达", "10000.00"),
+    entry("F2", "支出", "3000.00"),
+    # F3: no entries
+    entry("F4", "支出", "500.00"),
+    entry("F5", "下达", "1000.00"),
+    entry("F6", "下达", "10000.00"),
+    entry("F6", "支出", "2000.00"),
+    entry("ZZ", "下达", "99.00"),  # not a task of the plan
+]
+
+
+def test_funding_execution_mart():
+    result = run(as_of=AS_OF, units=[unit("U1")], tasks=TASKS, ledger=LEDGER)
+    funding = result["funding_execution"]
+    assert funding.columns == ["year", "task_id", "unit_id", "allocated", "spent", "execution",
+                               "status"]
+    assert funding.drop("year", "unit_id").rows() == [
+        ("F1", Decimal("10000.00"), Decimal("6000.00"), pytest.approx(0.6), "green"),  # gap 0
+        ("F2", Decimal("10000.00"), Decimal("3000.00"), pytest.approx(0.3), "yellow"),  # gap 30
+        ("F3", Decimal("0.00"), Decimal("0.00"), None, None),
+        ("F4", Decimal("0.00"), Decimal("500.00"), None, None),
+        ("F5", Decimal("1000.00"), Decimal("0.00"), 0.0, None),  # M < start_month
+        ("F6", Decimal("10000.00"), Decimal("2000.00"), pytest.approx(0.2), "red"),  # gap 40
+    ]
+
+
+def test_money_is_exact_decimal():
+    ledger = [entry("F1", "下达", "0.30"), entry("F1", "下达", "0.10", voucher="b"),
+              entry("F1", "支出", "0.20"), entry("F1", "支出", "0.10", voucher="c")]
+    funding = run(as_of=AS_OF, units=[unit("U1")], tasks=TASKS[:1], ledger=ledger)[
+        "funding_execution"
+    ]
+    assert funding["allocated"].to_list() == [Decimal("0.40")]
+    assert funding["spent"].to_list() == [Decimal("0.30")]
+    assert funding["execution"].to_list() == [0.75]

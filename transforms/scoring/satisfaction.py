@@ -1,0 +1,113 @@
+"""SPEC 6.3: resident satisfaction per community (mart.community_satisfaction) and per unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from .lines import concat_lines, make_lines, num_text
+
+
+def known_responses(responses: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Responses (valid and invalid) submitted on or before the as-of date (a response without a
+    submission time cannot be placed in time and is left out)."""
+    return responses.filter(pl.col("submitted_at").dt.date() <= as_of).with_columns(
+        pl.col("is_valid").fill_null(False)
+    )
+
+
+def community_satisfaction(
+    communities: pl.DataFrame, responses: pl.DataFrame, year: int
+) -> pl.DataFrame:
+    """One row per community of the plan: valid/invalid response counts, score, rate."""
+    stats = (
+        responses.filter(pl.col("community_id").is_not_null())
+        .group_by("community_id")
+        .agg(
+            pl.col("is_valid").sum().alias("valid_responses"),
+            (~pl.col("is_valid")).sum().alias("invalid_responses"),
+            pl.col("score").filter(pl.col("is_valid")).mean().alias("score"),
+            pl.col("items_satisfied").filter(pl.col("is_valid")).sum().alias("_satisfied"),
+            pl.col("items_answered").filter(pl.col("is_valid")).sum().alias("_answered"),
+        )
+    )
+    return (
+        communities.select("community_id")
+        .join(stats, on="community_id", how="left")
+        .select(
+            pl.lit(year, pl.Int32).alias("year"),
+            "community_id",
+            pl.col("valid_responses").fill_null(0).cast(pl.Int32),
+            pl.col("invalid_responses").fill_null(0).cast(pl.Int32),
+            "score",
+            pl.when(pl.col("_answered") > 0)
+            .then(pl.col("_satisfied").cast(pl.Float64) / pl.col("_answered").cast(pl.Float64))
+            .otherwise(pl.lit(None, pl.Float64))
+            .alias("satisfaction_rate"),
+        )
+        .sort("community_id")
+    )
+
+
+def satisfaction_lines(
+    units: pl.DataFrame, community: pl.DataFrame, responses: pl.DataFrame, rules: dict
+) -> pl.DataFrame:
+    """`community_satisfaction` lines over a unit's counted communities, else one
+    `county_satisfaction` line (the mean of all valid responses of the year known at as-of)."""
+    w = float(rules["weights"]["satisfaction"])
+    min_responses = int(rules["survey"]["min_responses"])
+    counted = community.filter(
+        (pl.col("valid_responses") >= min_responses) & pl.col("score").is_not_null()
+    )
+    unit_communities = (
+        units.select("unit_id", pl.col("communities").alias("community_id"))
+        .explode("community_id")
+        .filter(pl.col("community_id").is_not_null())
+        .unique()
+        .join(counted, on="community_id", how="inner")
+        .sort("unit_id", "community_id")
+        .with_columns(pl.len().over("unit_id").alias("n_counted"))
+    )
+    community_lines = make_lines(
+        unit_communities,
+        component="satisfaction",
+        rule_id="community_satisfaction",
+        points=w * pl.col("score") / 100.0 / pl.col("n_counted"),
+        ref=pl.col("community_id"),
+        detail=pl.format(
+            "社区{} 满意度 {}分（有效答卷{}份），{}个社区取平均",
+            pl.col("community_id"), num_text(pl.col("score")), pl.col("valid_responses"),
+            pl.col("n_counted"),
+        ),
+    )
+
+    valid = responses.filter(pl.col("is_valid") & pl.col("score").is_not_null())
+    n_valid = valid.height
+    county_score = valid.get_column("score").mean() if n_valid else None
+    fallback = units.join(unit_communities.select("unit_id").unique(), on="unit_id", how="anti")
+    why = (
+        pl.when(pl.col("communities").list.len().fill_null(0) == 0)
+        .then(pl.lit("未设联系社区"))
+        .otherwise(pl.lit(f"联系社区有效答卷均不足{min_responses}份"))
+    )
+    if county_score is None:
+        county_lines = make_lines(
+            fallback,
+            component="satisfaction",
+            rule_id="county_satisfaction",
+            points=0.0,
+            detail=pl.format("{}，全县无有效答卷，满意度计0分", why),
+        )
+    else:
+        county_lines = make_lines(
+            fallback,
+            component="satisfaction",
+            rule_id="county_satisfaction",
+            points=w * county_score / 100.0,
+            detail=pl.format(
+                "{}，按全县有效答卷平均 {}分（{}份）",
+                why, num_text(pl.lit(county_score)), pl.lit(n_valid),
+            ),
+        )
+    return concat_lines([community_lines, county_lines])
