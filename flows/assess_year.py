@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,8 +34,14 @@ from warehouse.lock import WarehouseBusy
 from warehouse.publish import Publication, PublicationCheckFailed, publish
 
 # Problems with the inputs or the setup: the run fails with this one-line message, no traceback.
-EXPECTED_FAILURES = (PlanError, RulesError, PiiKeyMissing, WarehouseBusy, PublicationCheckFailed,
-                     FileNotFoundError)
+EXPECTED_FAILURES = (
+    PlanError,
+    RulesError,
+    PiiKeyMissing,
+    WarehouseBusy,
+    PublicationCheckFailed,
+    FileNotFoundError,
+)
 
 
 @dataclass
@@ -82,8 +88,14 @@ def take_in_year(year_dir: Path, archive_root: Path) -> list[TakenIn]:
     return [f.result() for f in futures]
 
 
-def compute(year: int, files: list[TakenIn], as_of: dt.date, run_id: str, watch: Stopwatch,
-            pii_key: Callable[[], bytes | None]):
+def compute(
+    year: int,
+    files: list[TakenIn],
+    as_of: dt.date,
+    run_id: str,
+    watch: Stopwatch,
+    pii_key: Callable[[], bytes | None],
+):
     """Plan, sources, core and marts from taken-in files (shared by runs and reruns)."""
     with watch.stage("plan"):
         plan: Plan = plan_task(year, files)
@@ -124,15 +136,26 @@ def assess_year(
         rules_sha = next((f.sha256 for f in files if f.file == "plan/rules.toml"), None)
         with watch.stage("publish"):
             audit = {
-                "run": run_row(run_id=run_id, year=year, as_of=as_of,
-                               last_month=result.last_month, trigger=trigger, status="published",
-                               message=None, rules_sha256=rules_sha, started_at=started,
-                               stages=watch.stages),
+                "run": run_row(
+                    run_id=run_id,
+                    year=year,
+                    as_of=as_of,
+                    last_month=result.last_month,
+                    trigger=trigger,
+                    status="published",
+                    message=None,
+                    rules_sha256=rules_sha,
+                    started_at=started,
+                    stages=watch.stages,
+                ),
                 "input_file": result.files,
                 "quarantine": quarantine_rows(run_id, year, src),
             }
-            publish(conf.warehouse, Publication(run_id, year, audit, core, marts),
-                    conf.lock_wait_seconds)
+            publish(
+                conf.warehouse,
+                Publication(run_id, year, audit, core, marts),
+                conf.lock_wait_seconds,
+            )
         result.status, result.marts, result.stages = "published", marts, watch.stages
     except EXPECTED_FAILURES as exc:
         result.message = str(exc)
@@ -141,16 +164,25 @@ def assess_year(
     return result
 
 
-def _record_failure(conf: config.Settings, result: RunResult, trigger: str,
-                    started: dt.datetime, watch: Stopwatch) -> None:
+def _record_failure(
+    conf: config.Settings, result: RunResult, trigger: str, started: dt.datetime, watch: Stopwatch
+) -> None:
     """Append the failed run to audit.run (nothing else changes); skipped if the lock is busy."""
-    row = run_row(run_id=result.run_id, year=result.year, as_of=result.as_of,
-                  last_month=result.last_month, trigger=trigger, status="failed",
-                  message=result.message, rules_sha256=None, started_at=started,
-                  stages=watch.stages)
-    try:
-        publish(conf.warehouse, Publication(result.run_id, result.year,
-                                            {"run": row, "input_file": result.files}),
-                wait_seconds=min(conf.lock_wait_seconds, 30))
-    except WarehouseBusy:
-        pass
+    row = run_row(
+        run_id=result.run_id,
+        year=result.year,
+        as_of=result.as_of,
+        last_month=result.last_month,
+        trigger=trigger,
+        status="failed",
+        message=result.message,
+        rules_sha256=None,
+        started_at=started,
+        stages=watch.stages,
+    )
+    with suppress(WarehouseBusy):  # a busy warehouse: the failure is only printed
+        publish(
+            conf.warehouse,
+            Publication(result.run_id, result.year, {"run": row, "input_file": result.files}),
+            wait_seconds=min(conf.lock_wait_seconds, 30),
+        )

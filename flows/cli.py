@@ -14,8 +14,11 @@ from rich.table import Table
 # Prefect's own per-task INFO lines would bury the summary; warnings and errors still show.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="社区治理试点年度目标考核：读取收件箱、校验、计分并发布到 DuckDB。")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="社区治理试点年度目标考核：读取收件箱、校验、计分并发布到 DuckDB。",
+)
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
@@ -44,17 +47,28 @@ def print_files(files) -> None:
         table.add_column(name, justify="right" if name in "读取入库重复隔离" else "left")
     for r in files.iter_rows(named=True):
         status = "拒收：" + r["reason"] if r["status"] == "rejected" else ""
-        table.add_row(r["file"], r["sheet"], *(str(r[k]) for k in (
-            "rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined")), status)
+        table.add_row(
+            r["file"],
+            r["sheet"],
+            *(
+                str(r[k])
+                for k in ("rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined")
+            ),
+            status,
+        )
     console.print(table)
 
 
 @app.command()
 def run(
     year: Year,
-    inbox: Annotated[Path | None, typer.Option("--inbox", help="收件箱根目录（含 <年度>/ 子目录）")] = None,
+    inbox: Annotated[
+        Path | None, typer.Option("--inbox", help="收件箱根目录（含 <年度>/ 子目录）")
+    ] = None,
     warehouse: WarehouseOpt = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="评估基准日 YYYY-MM-DD，默认今天")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="评估基准日 YYYY-MM-DD，默认今天")
+    ] = None,
     trigger: Annotated[str, typer.Option(help="manual 或 nightly")] = "manual",
     quiet: Annotated[bool, typer.Option("--quiet", help="只输出结论")] = False,
 ) -> None:
@@ -62,8 +76,13 @@ def run(
     _progress(quiet)
     from flows.assess_year import assess_year
 
-    result = assess_year(year, str(inbox) if inbox else None, str(warehouse) if warehouse else None,
-                         _date(as_of), trigger)
+    result = assess_year(
+        year,
+        str(inbox) if inbox else None,
+        str(warehouse) if warehouse else None,
+        _date(as_of),
+        trigger,
+    )
     if result.files is not None and result.files.height and not quiet:
         print_files(result.files)
     if not result.published:
@@ -82,7 +101,9 @@ def run(
 @app.command()
 def rerun(
     year: Year,
-    run_id: Annotated[str | None, typer.Option("--run-id", help="要复算的运行，默认当前发布的运行")] = None,
+    run_id: Annotated[
+        str | None, typer.Option("--run-id", help="要复算的运行，默认当前发布的运行")
+    ] = None,
     warehouse: WarehouseOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet")] = False,
 ) -> None:
@@ -95,10 +116,14 @@ def rerun(
         err.print(f"assess: 复算失败：{result.error}")
         raise typer.Exit(2)
     if result.reproduced:
-        console.print(f"reproduced：运行 {result.run_id} 的全部结果行已逐行复现（复算 {result.rerun_id}）。")
+        console.print(
+            f"reproduced：运行 {result.run_id} 的全部结果行已逐行复现（复算 {result.rerun_id}）。"
+        )
         return
-    console.print(f"differs：运行 {result.run_id} 复算有 {result.differences.height} 处差异，"
-                  f"已写入 audit.rerun_diff（rerun_id = {result.rerun_id}）：")
+    console.print(
+        f"differs：运行 {result.run_id} 复算有 {result.differences.height} 处差异，"
+        f"已写入 audit.rerun_diff（rerun_id = {result.rerun_id}）："
+    )
     console.print(result.differences.head(20))
     raise typer.Exit(1)
 

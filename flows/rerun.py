@@ -34,29 +34,36 @@ class RerunResult:
         return self.error is None and self.differences.height == 0
 
 
-def _published_run(warehouse: Path, year: int, run_id: str | None) -> tuple[dict, pl.DataFrame,
-                                                                             dict[str, pl.DataFrame]]:
+def _published_run(
+    warehouse: Path, year: int, run_id: str | None
+) -> tuple[dict, pl.DataFrame, dict[str, pl.DataFrame]]:
     """(the run's audit row, its input files, its published marts) from the warehouse."""
     if not warehouse.exists():
         raise FileNotFoundError(f"数据仓库不存在：{warehouse}")
     con = connect(warehouse, read_only=True)
     try:
         if run_id is None:
-            found = con.execute("SELECT run_id FROM audit.publication WHERE year = ?",
-                                [year]).fetchone()
+            found = con.execute(
+                "SELECT run_id FROM audit.publication WHERE year = ?", [year]
+            ).fetchone()
             if found is None:
                 raise FileNotFoundError(f"{year} 年尚无已发布的运行")
             run_id = found[0]
         run = con.execute(
             "SELECT * FROM audit.run WHERE run_id = ? AND year = ? AND status = 'published'",
-            [run_id, year]).pl()
+            [run_id, year],
+        ).pl()
         if run.height == 0:
             raise FileNotFoundError(f"找不到 {year} 年已发布的运行 {run_id}")
         files = con.execute(
             "SELECT DISTINCT source, file, sha256 FROM audit.input_file WHERE run_id = ? "
-            "ORDER BY file", [run_id]).pl()
-        marts = {t.name: con.execute(f"SELECT * FROM history.{t.name} WHERE run_id = ?",
-                                     [run_id]).pl() for t in MART_TABLES}
+            "ORDER BY file",
+            [run_id],
+        ).pl()
+        marts = {
+            t.name: con.execute(f"SELECT * FROM history.{t.name} WHERE run_id = ?", [run_id]).pl()
+            for t in MART_TABLES
+        }
     finally:
         con.close()
     return run.row(0, named=True), files, marts
@@ -65,9 +72,19 @@ def _published_run(warehouse: Path, year: int, run_id: str | None) -> tuple[dict
 def altered_inputs(altered: list[tuple[str, str, str]]) -> pl.DataFrame:
     """Archived files whose bytes no longer match the hash the run recorded."""
     return pl.DataFrame(
-        [("input_file", json.dumps({"file": f}, ensure_ascii=False), "sha256", was, now, "changed")
-         for f, was, now in altered],
-        schema=DIFF_SCHEMA, orient="row",
+        [
+            (
+                "input_file",
+                json.dumps({"file": f}, ensure_ascii=False),
+                "sha256",
+                was,
+                now,
+                "changed",
+            )
+            for f, was, now in altered
+        ],
+        schema=DIFF_SCHEMA,
+        orient="row",
     )
 
 
@@ -94,8 +111,14 @@ def rerun_year(year: int, run_id: str | None = None, warehouse: str | None = Non
                 if now != sha:
                     altered.append((f, sha, now))
         # The PII key only shapes ip_hash in core, never a mart: without it, any key will do.
-        _, _, _, marts = compute(year, taken, run["as_of"], result.rerun_id, watch,
-                                 lambda: config.pii_key() or os.urandom(32))
+        _, _, _, marts = compute(
+            year,
+            taken,
+            run["as_of"],
+            result.rerun_id,
+            watch,
+            lambda: config.pii_key() or os.urandom(32),
+        )
         with watch.stage("compare"):
             result.differences = pl.concat(
                 [altered_inputs(altered)]
@@ -108,10 +131,22 @@ def rerun_year(year: int, run_id: str | None = None, warehouse: str | None = Non
     diffs = result.differences.with_columns(
         rerun_id=pl.lit(result.rerun_id), run_id=pl.lit(result.run_id)
     ).select([c.name for c in RERUN_DIFF.columns])
-    row = run_row(run_id=result.rerun_id, year=year, as_of=run["as_of"],
-                  last_month=run["last_month"], trigger="rerun", status=status,
-                  message=f"{result.differences.height} 处差异", rules_sha256=run["rules_sha256"],
-                  started_at=started, stages=watch.stages, replays_run_id=result.run_id)
-    publish(conf.warehouse, Publication(result.rerun_id, year, {"run": row, "rerun_diff": diffs}),
-            conf.lock_wait_seconds)
+    row = run_row(
+        run_id=result.rerun_id,
+        year=year,
+        as_of=run["as_of"],
+        last_month=run["last_month"],
+        trigger="rerun",
+        status=status,
+        message=f"{result.differences.height} 处差异",
+        rules_sha256=run["rules_sha256"],
+        started_at=started,
+        stages=watch.stages,
+        replays_run_id=result.run_id,
+    )
+    publish(
+        conf.warehouse,
+        Publication(result.rerun_id, year, {"run": row, "rerun_diff": diffs}),
+        conf.lock_wait_seconds,
+    )
     return result

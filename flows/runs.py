@@ -26,24 +26,46 @@ def code_version() -> str:
         package = "dev"
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"], cwd=Path(__file__).parent,
-            capture_output=True, text=True, timeout=5, check=True,
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = ""
     return f"{package}+{commit}" if commit else package
 
 
-def run_row(*, run_id: str, year: int, as_of: dt.date, last_month: int | None, trigger: str,
-            status: str, message: str | None, rules_sha256: str | None,
-            started_at: dt.datetime, stages: dict[str, float],
-            replays_run_id: str | None = None) -> pl.DataFrame:
+def run_row(
+    *,
+    run_id: str,
+    year: int,
+    as_of: dt.date,
+    last_month: int | None,
+    trigger: str,
+    status: str,
+    message: str | None,
+    rules_sha256: str | None,
+    started_at: dt.datetime,
+    stages: dict[str, float],
+    replays_run_id: str | None = None,
+) -> pl.DataFrame:
     row = {
-        "run_id": run_id, "year": year, "as_of": as_of, "last_month": last_month,
-        "is_final": None if last_month is None else last_month == 12, "trigger": trigger,
-        "status": status, "message": message, "rules_sha256": rules_sha256,
-        "code_version": code_version(), "replays_run_id": replays_run_id,
-        "started_at": started_at, "finished_at": dt.datetime.now(dt.UTC),
+        "run_id": run_id,
+        "year": year,
+        "as_of": as_of,
+        "last_month": last_month,
+        "is_final": None if last_month is None else last_month == 12,
+        "trigger": trigger,
+        "status": status,
+        "message": message,
+        "rules_sha256": rules_sha256,
+        "code_version": code_version(),
+        "replays_run_id": replays_run_id,
+        "started_at": started_at,
+        "finished_at": dt.datetime.now(dt.UTC),
         "stage_seconds": json.dumps({k: round(v, 3) for k, v in stages.items()}),
     }
     return pl.DataFrame([row], schema=tables.RUN.polars_schema)

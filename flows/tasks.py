@@ -40,8 +40,12 @@ def inbox_files(year_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
-@task(retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NO_CACHE,
-      task_run_name="take-in-{relative}")
+@task(
+    retries=3,
+    retry_delay_seconds=[2, 10, 30],
+    cache_policy=NO_CACHE,
+    task_run_name="take-in-{relative}",
+)
 def take_in(folder: str, path: Path, relative: str, archive_root: Path) -> TakenIn:
     """Read a file whole (retrying one that is locked or still being copied) and archive it."""
     data = archive.read_stable(path)
@@ -84,57 +88,98 @@ def sources_task(plan: Plan, files: list[TakenIn], pii_key: bytes | None) -> Sou
 
 def core_frames(plan: Plan, src: Sources) -> dict[str, pl.DataFrame]:
     frames = {
-        "units": plan.units, "communities": plan.communities, "tasks": plan.tasks,
-        "reports": src.reports.rows, "honors": src.honors.rows,
-        "ledger_entries": src.ledger.rows, "voucher_conflicts": src.voucher_conflicts,
-        "survey_responses": src.surveys.rows, "survey_answers": src.survey_answers,
+        "units": plan.units,
+        "communities": plan.communities,
+        "tasks": plan.tasks,
+        "reports": src.reports.rows,
+        "honors": src.honors.rows,
+        "ledger_entries": src.ledger.rows,
+        "voucher_conflicts": src.voucher_conflicts,
+        "survey_responses": src.surveys.rows,
+        "survey_answers": src.survey_answers,
     }
     return {t.name: tables.conform(frames[t.name], t) for t in tables.CORE_TABLES}
 
 
 @task(cache_policy=NO_CACHE)
-def score_task(plan: Plan, core: dict[str, pl.DataFrame], as_of: dt.date, run_id: str
-               ) -> dict[str, pl.DataFrame]:
+def score_task(
+    plan: Plan, core: dict[str, pl.DataFrame], as_of: dt.date, run_id: str
+) -> dict[str, pl.DataFrame]:
     return score_year(
-        year=plan.year, as_of=as_of, run_id=run_id, rules=plan.rules,
-        units=core["units"], communities=core["communities"], tasks=core["tasks"],
-        reports=core["reports"], honors=core["honors"], ledger=core["ledger_entries"],
-        voucher_conflicts=core["voucher_conflicts"], survey_responses=core["survey_responses"],
+        year=plan.year,
+        as_of=as_of,
+        run_id=run_id,
+        rules=plan.rules,
+        units=core["units"],
+        communities=core["communities"],
+        tasks=core["tasks"],
+        reports=core["reports"],
+        honors=core["honors"],
+        ledger=core["ledger_entries"],
+        voucher_conflicts=core["voucher_conflicts"],
+        survey_responses=core["survey_responses"],
     )
 
 
 COUNTS = {
-    "source": pl.String, "file": pl.String, "sheet": pl.String, "rows_read": pl.Int64,
-    "rows_loaded": pl.Int64, "rows_duplicate": pl.Int64, "rows_quarantined": pl.Int64,
-    "status": pl.String, "reason": pl.String,
+    "source": pl.String,
+    "file": pl.String,
+    "sheet": pl.String,
+    "rows_read": pl.Int64,
+    "rows_loaded": pl.Int64,
+    "rows_duplicate": pl.Int64,
+    "rows_quarantined": pl.Int64,
+    "status": pl.String,
+    "reason": pl.String,
 }
 
 
-def input_file_rows(run_id: str, year: int, files: list[TakenIn], plan: Plan | None,
-                    src: Sources | None) -> pl.DataFrame:
+def input_file_rows(
+    run_id: str, year: int, files: list[TakenIn], plan: Plan | None, src: Sources | None
+) -> pl.DataFrame:
     """audit.input_file: every file (per sheet read) with its hash, size and row accounting."""
     manifest = pl.DataFrame(
-        [(f.folder, f.file, f.sha256, f.size_bytes) for f in files], orient="row",
-        schema={"folder": pl.String, "file": pl.String, "sha256": pl.String,
-                "size_bytes": pl.Int64},
+        [(f.folder, f.file, f.sha256, f.size_bytes) for f in files],
+        orient="row",
+        schema={
+            "folder": pl.String,
+            "file": pl.String,
+            "sha256": pl.String,
+            "size_bytes": pl.Int64,
+        },
     )
     counts = [pl.DataFrame(schema=COUNTS)]
     if plan is not None:  # the plan loads whole or fails the run
-        counts.append(plan.read_counts.with_columns(
-            rows_loaded=pl.col("rows_read"), rows_duplicate=0, rows_quarantined=0))
+        counts.append(
+            plan.read_counts.with_columns(
+                rows_loaded=pl.col("rows_read"), rows_duplicate=0, rows_quarantined=0
+            )
+        )
     if src is not None:
-        for source, loaded in (("reports", src.reports), ("honors", src.honors),
-                               ("funding", src.ledger), ("surveys", src.surveys)):
+        for source, loaded in (
+            ("reports", src.reports),
+            ("honors", src.honors),
+            ("funding", src.ledger),
+            ("surveys", src.surveys),
+        ):
             counts.append(file_counts(loaded).with_columns(source=pl.lit(source)))
     per_sheet = pl.concat(
-        [c.with_columns(pl.lit(None, t).alias(k) for k, t in COUNTS.items() if k not in c.columns)
-         .select(list(COUNTS)).cast(COUNTS) for c in counts]
+        [
+            c.with_columns(
+                pl.lit(None, t).alias(k) for k, t in COUNTS.items() if k not in c.columns
+            )
+            .select(list(COUNTS))
+            .cast(COUNTS)
+            for c in counts
+        ]
     )
     return (
         manifest.join(per_sheet, on="file", how="left")
         .with_columns(
-            run_id=pl.lit(run_id), year=pl.lit(year),
-            source=pl.coalesce("source", "folder"), sheet=pl.col("sheet").fill_null(""),
+            run_id=pl.lit(run_id),
+            year=pl.lit(year),
+            source=pl.coalesce("source", "folder"),
+            sheet=pl.col("sheet").fill_null(""),
             status=pl.col("status").fill_null("loaded"),
             rows_read=pl.col("rows_read").fill_null(0),
             rows_loaded=pl.col("rows_loaded").fill_null(0),
@@ -148,8 +193,12 @@ def input_file_rows(run_id: str, year: int, files: list[TakenIn], plan: Plan | N
 
 
 def quarantine_rows(run_id: str, year: int, src: Sources) -> pl.DataFrame:
-    frames = [src.reports.quarantine, src.honors.quarantine, src.ledger.quarantine,
-              src.surveys.quarantine]
+    frames = [
+        src.reports.quarantine,
+        src.honors.quarantine,
+        src.ledger.quarantine,
+        src.surveys.quarantine,
+    ]
     return (
         pl.concat(frames, how="diagonal_relaxed")
         .with_columns(run_id=pl.lit(run_id), year=pl.lit(year))

@@ -13,20 +13,33 @@ from typing import Literal
 import pandera.polars as pa
 import polars as pl
 
-Kind = Literal["id", "text", "number", "integer", "percent", "money", "date", "datetime", "month",
-               "seconds"]
+Kind = Literal[
+    "id", "text", "number", "integer", "percent", "money", "date", "datetime", "month", "seconds"
+]
 
 DTYPES: dict[str, pl.DataType] = {
-    "id": pl.String(), "text": pl.String(), "number": pl.Float64(), "integer": pl.Int32(),
-    "percent": pl.Float64(), "money": pl.Decimal(18, 2), "date": pl.Date(),
-    "datetime": pl.Datetime("us"), "month": pl.Int32(), "seconds": pl.Int32(),
+    "id": pl.String(),
+    "text": pl.String(),
+    "number": pl.Float64(),
+    "integer": pl.Int32(),
+    "percent": pl.Float64(),
+    "money": pl.Decimal(18, 2),
+    "date": pl.Date(),
+    "datetime": pl.Datetime("us"),
+    "month": pl.Int32(),
+    "seconds": pl.Int32(),
 }
 
 # The reason shown when a value does not parse as its kind.
 PARSE_ERRORS: dict[str, str] = {
-    "number": "不是有效的数字", "integer": "不是有效的整数", "percent": "不是有效的百分比",
-    "money": "不是有效的金额", "date": "不是有效的日期", "datetime": "不是有效的时间",
-    "month": "不是本年度的有效月份", "seconds": "不是有效的用时",
+    "number": "不是有效的数字",
+    "integer": "不是有效的整数",
+    "percent": "不是有效的百分比",
+    "money": "不是有效的金额",
+    "date": "不是有效的日期",
+    "datetime": "不是有效的时间",
+    "month": "不是本年度的有效月份",
+    "seconds": "不是有效的用时",
 }
 
 # Personal contact data is dropped on read, before anything else sees it (SPEC §4.1, §4.3).

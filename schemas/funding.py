@@ -26,8 +26,12 @@ def ledger_schema(task_ids: list[str], year: int) -> pa.DataFrameSchema:
     f = {x.name: x for x in LEDGER_FIELDS}
     return pa.DataFrameSchema(
         {
-            "entry_date": required(f["entry_date"], checks=pa.Check.in_range(
-                dt.date(year, 1, 1), dt.date(year, 12, 31), error=f"不在{year}年内")),
+            "entry_date": required(
+                f["entry_date"],
+                checks=pa.Check.in_range(
+                    dt.date(year, 1, 1), dt.date(year, 12, 31), error=f"不在{year}年内"
+                ),
+            ),
             "voucher_no": required(f["voucher_no"]),
             "task_id": required(f["task_id"], checks=isin(task_ids, "不是年度计划中的任务")),
             "source": required(f["source"]),

@@ -40,9 +40,12 @@ TASK_FIELDS = (
 
 # file stem → (table, fields); both the English and the Chinese stem name the table.
 PLAN_FILES = {
-    "units": ("units", UNIT_FIELDS), "责任单位": ("units", UNIT_FIELDS),
-    "communities": ("communities", COMMUNITY_FIELDS), "试点社区": ("communities", COMMUNITY_FIELDS),
-    "tasks": ("tasks", TASK_FIELDS), "目标任务": ("tasks", TASK_FIELDS),
+    "units": ("units", UNIT_FIELDS),
+    "责任单位": ("units", UNIT_FIELDS),
+    "communities": ("communities", COMMUNITY_FIELDS),
+    "试点社区": ("communities", COMMUNITY_FIELDS),
+    "tasks": ("tasks", TASK_FIELDS),
+    "目标任务": ("tasks", TASK_FIELDS),
 }
 
 LABELS = {"units": "责任单位", "communities": "试点社区", "tasks": "目标任务"}
@@ -77,17 +80,28 @@ def tasks_schema(unit_ids: list[str]) -> pa.DataFrameSchema:
             "task_id": required(f["task_id"], unique=True),
             "unit_id": required(f["unit_id"], checks=isin(unit_ids, "不是责任单位表中的单位")),
             "task_name": required(f["task_name"]),
-            "category": required(f["category"], checks=isin(CATEGORIES, "应为 " + "、".join(CATEGORIES))),
+            "category": required(
+                f["category"], checks=isin(CATEGORIES, "应为 " + "、".join(CATEGORIES))
+            ),
             "metric": required(f["metric"], checks=isin(METRICS, "应为 进度 或 数量")),
-            "target": required(f["target"], checks=[
-                pa.Check.gt(0, error="目标值必须大于0"),
-                row_check((pl.col("metric") != "进度") | (pl.col("target") == 100),
-                          "进度类任务的目标值应为100"),
-            ]),
+            "target": required(
+                f["target"],
+                checks=[
+                    pa.Check.gt(0, error="目标值必须大于0"),
+                    row_check(
+                        (pl.col("metric") != "进度") | (pl.col("target") == 100),
+                        "进度类任务的目标值应为100",
+                    ),
+                ],
+            ),
             "weight": required(f["weight"], checks=pa.Check.gt(0, error="权重必须大于0")),
             "start_month": required(f["start_month"]),
-            "due_month": required(f["due_month"], checks=row_check(
-                pl.col("due_month") >= pl.col("start_month"), "完成月份不能早于开始月份")),
+            "due_month": required(
+                f["due_month"],
+                checks=row_check(
+                    pl.col("due_month") >= pl.col("start_month"), "完成月份不能早于开始月份"
+                ),
+            ),
             "budget": optional(f["budget"], checks=pa.Check.ge(0, error="预算资金不能为负")),
         },
         strict=False,

@@ -38,22 +38,36 @@ def progress_schema(unit_ids: list[str], task_ids: list[str]) -> pa.DataFrameSch
     return pa.DataFrameSchema(
         {
             "unit_id": required(f["unit_id"], checks=isin(unit_ids, "不是责任单位表中的单位")),
-            "task_id": required(f["task_id"], checks=[
-                isin(task_ids, "不是年度计划中的任务"),
-                row_check(known_task | (pl.col("_task_unit") == pl.col("unit_id")),
-                          "不是本单位的任务"),
-            ]),
+            "task_id": required(
+                f["task_id"],
+                checks=[
+                    isin(task_ids, "不是年度计划中的任务"),
+                    row_check(
+                        known_task | (pl.col("_task_unit") == pl.col("unit_id")), "不是本单位的任务"
+                    ),
+                ],
+            ),
             "month": required(f["month"]),
-            "progress": optional(f["progress"], checks=[
-                pa.Check.in_range(0, 100, error="超出0-100范围"),
-                row_check(pl.col("progress").is_not_null() | (pl.col("_metric").ne_missing("进度")),
-                          "未填写（进度类任务必填）"),
-            ]),
-            "actual": optional(f["actual"], checks=[
-                pa.Check.ge(0, error="不能为负数"),
-                row_check(pl.col("actual").is_not_null() | (pl.col("_metric").ne_missing("数量")),
-                          "未填写（数量类任务必填）"),
-            ]),
+            "progress": optional(
+                f["progress"],
+                checks=[
+                    pa.Check.in_range(0, 100, error="超出0-100范围"),
+                    row_check(
+                        pl.col("progress").is_not_null() | (pl.col("_metric").ne_missing("进度")),
+                        "未填写（进度类任务必填）",
+                    ),
+                ],
+            ),
+            "actual": optional(
+                f["actual"],
+                checks=[
+                    pa.Check.ge(0, error="不能为负数"),
+                    row_check(
+                        pl.col("actual").is_not_null() | (pl.col("_metric").ne_missing("数量")),
+                        "未填写（数量类任务必填）",
+                    ),
+                ],
+            ),
             "submitted_on": required(f["submitted_on"]),
             "note": optional(f["note"]),
         },
@@ -69,8 +83,12 @@ def honor_schema(unit_ids: list[str], year: int) -> pa.DataFrameSchema:
             "honor": required(f["honor"]),
             "level": required(f["level"], checks=isin(HONOR_LEVELS, "应为 国家级、省级 或 市级")),
             "document_no": optional(f["document_no"]),
-            "awarded_on": required(f["awarded_on"], checks=pa.Check.in_range(
-                dt.date(year, 1, 1), dt.date(year, 12, 31), error=f"不在{year}年内")),
+            "awarded_on": required(
+                f["awarded_on"],
+                checks=pa.Check.in_range(
+                    dt.date(year, 1, 1), dt.date(year, 12, 31), error=f"不在{year}年内"
+                ),
+            ),
         },
         strict=False,
     )

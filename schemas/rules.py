@@ -17,7 +17,13 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
         "items": [],
         "options": ["非常满意", "满意", "基本满意", "不满意", "非常不满意"],
         "satisfied": ["非常满意", "满意", "基本满意"],
-        "answer_scores": {"非常满意": 100, "满意": 80, "基本满意": 60, "不满意": 30, "非常不满意": 0},
+        "answer_scores": {
+            "非常满意": 100,
+            "满意": 80,
+            "基本满意": 60,
+            "不满意": 30,
+            "非常不满意": 0,
+        },
     },
     "bonus": {
         "cap": 5,
@@ -63,16 +69,16 @@ def _check_value(path: tuple[str, ...], default: Any, value: Any) -> Any:
         for key, item in value.items():
             if key not in default and path != ("survey", "answer_scores"):
                 raise RulesError(f"rules.toml: unknown parameter {where}.{key}")
-            merged[key] = _check_value(
-                (*path, key), default.get(key, 0), item
-            )
+            merged[key] = _check_value((*path, key), default.get(key, 0), item)
         return merged
     if isinstance(default, list):
         if not isinstance(value, list):
             raise RulesError(f"rules.toml: {where} must be a list, got {value!r}")
         kind = int if path == ("survey", "items") else str
         if not all(isinstance(v, kind) and not isinstance(v, bool) for v in value):
-            raise RulesError(f"rules.toml: {where} must be a list of {kind.__name__}, got {value!r}")
+            raise RulesError(
+                f"rules.toml: {where} must be a list of {kind.__name__}, got {value!r}"
+            )
         return list(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise RulesError(f"rules.toml: {where} must be a number, got {value!r}")
@@ -99,7 +105,9 @@ def parse_rules(text: str | None) -> dict[str, dict[str, Any]]:
     survey = rules["survey"]
     unknown = set(survey["satisfied"]) - set(survey["options"])
     if unknown:
-        raise RulesError(f"rules.toml: survey.satisfied names {sorted(unknown)} not in survey.options")
+        raise RulesError(
+            f"rules.toml: survey.satisfied names {sorted(unknown)} not in survey.options"
+        )
     missing = set(survey["options"]) - set(survey["answer_scores"])
     if missing:
         raise RulesError(f"rules.toml: survey.answer_scores lacks a score for {sorted(missing)}")

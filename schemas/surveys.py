@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandera.polars as pa
 
-from schemas.fields import Field, isin, optional, required
+from schemas.fields import Field, isin, required
 
 SURVEY_FIELDS = (
     Field("response_no", "序号", "id", required_column=False),

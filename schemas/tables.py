@@ -26,7 +26,9 @@ class Table:
     name: str
     comment: str
     columns: tuple[Col, ...]
-    key: tuple[str, ...]  # the natural key: one row per ...; also the sort order of a published table
+    key: tuple[
+        str, ...
+    ]  # the natural key: one row per ...; also the sort order of a published table
 
     @property
     def qualified(self) -> str:
@@ -41,16 +43,19 @@ def _t(schema: str, name: str, comment: str, key: tuple[str, ...], *cols: Col) -
     return Table(schema, name, comment, cols, key)
 
 
-S, I, F, D, B = pl.String(), pl.Int32(), pl.Float64(), pl.Date(), pl.Boolean()
-YEAR = Col("year", I, "考核年度")
+S, INT, F, D, B = pl.String(), pl.Int32(), pl.Float64(), pl.Date(), pl.Boolean()
+YEAR = Col("year", INT, "考核年度")
 SOURCE_FILE = Col("file", S, "来源文件：收件箱内的相对路径")
 SOURCE_SHEET = Col("sheet", S, "来源工作表：CSV 为空")
-SOURCE_ROW = Col("row_number", I, "来源行号：与表格软件一致，表头为第1行")
+SOURCE_ROW = Col("row_number", INT, "来源行号：与表格软件一致，表头为第1行")
 PROVENANCE = (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW)
 
 # ---------------------------------------------------------------- core: cleaned facts
 UNITS = _t(
-    "core", "units", "责任单位：年度计划中的责任单位", ("year", "unit_id"),
+    "core",
+    "units",
+    "责任单位：年度计划中的责任单位",
+    ("year", "unit_id"),
     YEAR,
     Col("unit_id", S, "单位编码"),
     Col("unit_name", S, "单位名称"),
@@ -58,7 +63,10 @@ UNITS = _t(
     Col("communities", pl.List(S), "联系社区：社区编码列表（“全部”已展开）"),
 )
 COMMUNITIES = _t(
-    "core", "communities", "试点社区", ("year", "community_id"),
+    "core",
+    "communities",
+    "试点社区",
+    ("year", "community_id"),
     YEAR,
     Col("community_id", S, "社区编码"),
     Col("community_name", S, "社区名称"),
@@ -66,7 +74,10 @@ COMMUNITIES = _t(
     Col("pilot_type", S, "试点类型：便民服务型、社会组织参与型、社会服务项目化"),
 )
 TASKS = _t(
-    "core", "tasks", "目标任务：年度计划中的任务", ("year", "task_id"),
+    "core",
+    "tasks",
+    "目标任务：年度计划中的任务",
+    ("year", "task_id"),
     YEAR,
     Col("task_id", S, "任务编号"),
     Col("unit_id", S, "责任单位编码"),
@@ -75,17 +86,19 @@ TASKS = _t(
     Col("metric", S, "指标类型：进度（目标100）或 数量"),
     Col("target", F, "目标值"),
     Col("weight", F, "权重"),
-    Col("start_month", I, "开始月份"),
-    Col("due_month", I, "完成月份"),
+    Col("start_month", INT, "开始月份"),
+    Col("due_month", INT, "完成月份"),
     Col("budget", MONEY, "预算资金（元）"),
 )
 REPORTS = _t(
-    "core", "reports", "进度月报：全部已入库的报送（含更正重报），is_effective 标出每个任务-月份的有效报告",
+    "core",
+    "reports",
+    "进度月报：全部已入库的报送（含更正重报），is_effective 标出每个任务-月份的有效报告",
     ("year", "task_id", "month", "submitted_on", "file", "row_number"),
     YEAR,
     Col("task_id", S, "任务编号"),
     Col("unit_id", S, "单位编码"),
-    Col("month", I, "报告月份（1-12）"),
+    Col("month", INT, "报告月份（1-12）"),
     Col("progress", F, "完成进度（百分点，0-100）"),
     Col("actual", F, "实际完成值（累计）"),
     Col("submitted_on", D, "报送日期"),
@@ -94,7 +107,10 @@ REPORTS = _t(
     Col("is_effective", B, "是否有效报告：同一任务-月份中报送日期最晚者（再按文件名、行号）"),
 )
 HONORS = _t(
-    "core", "honors", "荣誉表彰：单位报送的荣誉", ("year", "unit_id", "file", "row_number"),
+    "core",
+    "honors",
+    "荣誉表彰：单位报送的荣誉",
+    ("year", "unit_id", "file", "row_number"),
     YEAR,
     Col("unit_id", S, "单位编码"),
     Col("honor", S, "荣誉名称"),
@@ -104,7 +120,10 @@ HONORS = _t(
     *PROVENANCE,
 )
 LEDGER = _t(
-    "core", "ledger_entries", "项目资金台账：去重后的有效台账行（冲突凭证已隔离）", ("year", "voucher_no", "file", "row_number"),
+    "core",
+    "ledger_entries",
+    "项目资金台账：去重后的有效台账行（冲突凭证已隔离）",
+    ("year", "voucher_no", "file", "row_number"),
     YEAR,
     Col("entry_date", D, "日期"),
     Col("voucher_no", S, "凭证号"),
@@ -116,7 +135,9 @@ LEDGER = _t(
     *PROVENANCE,
 )
 VOUCHER_CONFLICTS = _t(
-    "core", "voucher_conflicts", "冲突凭证：同一凭证号而其他字段不同的台账行（全部隔离，并扣分）",
+    "core",
+    "voucher_conflicts",
+    "冲突凭证：同一凭证号而其他字段不同的台账行（全部隔离，并扣分）",
     ("year", "voucher_no", "file", "row_number"),
     YEAR,
     Col("voucher_no", S, "凭证号"),
@@ -127,49 +148,65 @@ VOUCHER_CONFLICTS = _t(
     *PROVENANCE,
 )
 SURVEY_RESPONSES = _t(
-    "core", "survey_responses", "满意度问卷答卷：全部已入库答卷，含有效标记与无效原因（个人信息已去除）",
+    "core",
+    "survey_responses",
+    "满意度问卷答卷：全部已入库答卷，含有效标记与无效原因（个人信息已去除）",
     ("year", "file", "row_number"),
     YEAR,
     Col("response_no", S, "序号"),
     Col("submitted_at", pl.Datetime("us"), "提交答卷时间"),
-    Col("seconds", I, "所用时间（秒）"),
+    Col("seconds", INT, "所用时间（秒）"),
     Col("channel", S, "来源（渠道）"),
     Col("ip_hash", S, "来自IP 的密钥哈希（HMAC-SHA256），不含原始IP"),
     Col("ip_region", S, "IP 归属地区（括号内文字）"),
     Col("community_answer", S, "社区题的回答（原文）"),
     Col("community_id", S, "回答所指的试点社区编码；无法识别为空"),
-    Col("items_answered", I, "已作答的满意度题数"),
-    Col("items_satisfied", I, "回答为满意类（非常满意、满意、基本满意）的题数"),
+    Col("items_answered", INT, "已作答的满意度题数"),
+    Col("items_satisfied", INT, "回答为满意类（非常满意、满意、基本满意）的题数"),
     Col("score", F, "答卷得分：已作答满意度题的平均分"),
     Col("is_valid", B, "是否有效答卷"),
     Col("invalid_reason", S, "无效原因"),
     *PROVENANCE,
 )
 SURVEY_ANSWERS = _t(
-    "core", "survey_answers", "满意度问卷逐题回答（满意度题），按选项文字记录", ("year", "file", "row_number", "question"),
+    "core",
+    "survey_answers",
+    "满意度问卷逐题回答（满意度题），按选项文字记录",
+    ("year", "file", "row_number", "question"),
     YEAR,
-    SOURCE_FILE, SOURCE_ROW,
-    Col("question", I, "题号"),
+    SOURCE_FILE,
+    SOURCE_ROW,
+    Col("question", INT, "题号"),
     Col("answer", S, "回答（选项文字）；跳过为空"),
     Col("answer_score", F, "该题得分"),
 )
 
 # ---------------------------------------------------------------- mart: results
 TASK_MONTH_STATUS = _t(
-    "mart", "task_month_status", "任务月度红黄绿状态", ("year", "task_id", "month"),
+    "mart",
+    "task_month_status",
+    "任务月度红黄绿状态",
+    ("year", "task_id", "month"),
     YEAR,
     Col("task_id", S, "任务编号"),
     Col("unit_id", S, "责任单位编码"),
-    Col("month", I, "月份"),
+    Col("month", INT, "月份"),
     Col("planned", F, "计划进度（百分点）"),
     Col("progress", F, "实际进度（百分点）；无报告为空"),
     Col("gap", F, "进度差 = 计划进度 - 实际进度；无报告为空"),
     Col("status", S, "状态：green 绿、yellow 黄、red 红"),
-    Col("reason", S, "原因：completed 已完成、missing 未报送、overdue 逾期未完成、on_track 按计划、behind 滞后"),
+    Col(
+        "reason",
+        S,
+        "原因：completed 已完成、missing 未报送、overdue 逾期未完成、on_track 按计划、behind 滞后",
+    ),
     Col("late", B, "是否迟报：首次报送晚于截止日"),
 )
 FUNDING_EXECUTION = _t(
-    "mart", "funding_execution", "任务资金执行情况", ("year", "task_id"),
+    "mart",
+    "funding_execution",
+    "任务资金执行情况",
+    ("year", "task_id"),
     YEAR,
     Col("task_id", S, "任务编号"),
     Col("unit_id", S, "责任单位编码"),
@@ -179,16 +216,21 @@ FUNDING_EXECUTION = _t(
     Col("status", S, "资金状态（评估月）：green、yellow、red；无下达或未开始为空"),
 )
 COMMUNITY_SATISFACTION = _t(
-    "mart", "community_satisfaction", "社区群众满意度", ("year", "community_id"),
+    "mart",
+    "community_satisfaction",
+    "社区群众满意度",
+    ("year", "community_id"),
     YEAR,
     Col("community_id", S, "社区编码"),
-    Col("valid_responses", I, "有效答卷数"),
-    Col("invalid_responses", I, "无效答卷数"),
+    Col("valid_responses", INT, "有效答卷数"),
+    Col("invalid_responses", INT, "无效答卷数"),
     Col("score", F, "满意度得分：有效答卷得分的平均"),
     Col("satisfaction_rate", F, "满意率（0-1）：满意类回答占已作答题目的比例"),
 )
 SCORE_LINE_ITEM = _t(
-    "mart", "score_line_item", "得分明细：每一分的来源（规则、任务、月份、凭证或文号）",
+    "mart",
+    "score_line_item",
+    "得分明细：每一分的来源（规则、任务、月份、凭证或文号）",
     ("year", "unit_id", "component", "rule_id", "task_id", "month", "ref"),
     YEAR,
     Col("unit_id", S, "单位编码"),
@@ -196,12 +238,15 @@ SCORE_LINE_ITEM = _t(
     Col("rule_id", S, "规则编号，见 docs/scoring.md"),
     Col("points", F, "分值（扣分为负，保留全部精度）"),
     Col("task_id", S, "来源任务编号"),
-    Col("month", I, "来源月份"),
+    Col("month", INT, "来源月份"),
     Col("ref", S, "来源凭证号、文号或社区编码"),
     Col("detail", S, "说明"),
 )
 UNIT_SCORE = _t(
-    "mart", "unit_score", "单位年度考核得分、排名与等次", ("year", "unit_id"),
+    "mart",
+    "unit_score",
+    "单位年度考核得分、排名与等次",
+    ("year", "unit_id"),
     YEAR,
     Col("unit_id", S, "单位编码"),
     Col("unit_name", S, "单位名称"),
@@ -210,54 +255,69 @@ UNIT_SCORE = _t(
     Col("bonus", F, "加分（封顶后，正数）"),
     Col("penalty", F, "扣分（封顶后，正数）"),
     Col("total", pl.Decimal(8, 2), "总分：明细之和，四舍五入到2位（远离零）"),
-    Col("rank", I, "排名（无并列）"),
+    Col("rank", INT, "排名（无并列）"),
     Col("grade", S, "等次：优秀、良好、合格、不合格"),
-    Col("red_months", I, "红灯任务-月数"),
-    Col("yellow_months", I, "黄灯任务-月数"),
+    Col("red_months", INT, "红灯任务-月数"),
+    Col("yellow_months", INT, "黄灯任务-月数"),
     Col("is_final", B, "是否最终结果（评估至12月）"),
     Col("run_id", S, "产生该结果的运行编号"),
 )
 WARNING_LIST = _t(
-    "mart", "warning_list",
-    "预警清单：最新评估月为红灯或黄灯的任务，及上次发布时红黄、本次转绿的任务", ("year", "task_id"),
+    "mart",
+    "warning_list",
+    "预警清单：最新评估月为红灯或黄灯的任务，及上次发布时红黄、本次转绿的任务",
+    ("year", "task_id"),
     YEAR,
     Col("task_id", S, "任务编号"),
     Col("unit_id", S, "责任单位编码"),
     Col("task_name", S, "任务内容"),
-    Col("month", I, "本次运行该任务的最新评估月份"),
+    Col("month", INT, "本次运行该任务的最新评估月份"),
     Col("status", S, "本次状态：green 绿、yellow 黄、red 红"),
-    Col("reason", S,
-        "本次状态原因（同任务月度状态）：completed、missing、overdue、on_track、behind"),
+    Col(
+        "reason", S, "本次状态原因（同任务月度状态）：completed、missing、overdue、on_track、behind"
+    ),
     Col("previous_status", S, "上次发布运行中该任务最新评估月的状态；无上次运行或上次未评估为空"),
-    Col("change", S, "变化：newly_red 新增红灯、newly_yellow 新增黄灯、still_red 持续红灯、"
+    Col(
+        "change",
+        S,
+        "变化：newly_red 新增红灯、newly_yellow 新增黄灯、still_red 持续红灯、"
         "still_yellow 持续黄灯、red_to_yellow 红转黄、yellow_to_red 黄转红、recovered 已恢复、"
-        "new 首次（无上次运行）"),
+        "new 首次（无上次运行）",
+    ),
     Col("run_id", S, "产生该清单的运行编号"),
 )
 
 # ---------------------------------------------------------------- audit: runs, inputs, quarantine
 QUARANTINE = _t(
-    "audit", "quarantine", "隔离行：未能入库的输入行（或整个文件）及可操作的原因",
+    "audit",
+    "quarantine",
+    "隔离行：未能入库的输入行（或整个文件）及可操作的原因",
     ("run_id", "source", "file", "sheet", "row_number", "column"),
     Col("run_id", S, "运行编号"),
-    Col("year", I, "考核年度"),
+    Col("year", INT, "考核年度"),
     Col("source", S, "来源：units、communities、tasks、reports、honors、funding、surveys"),
-    SOURCE_FILE, SOURCE_SHEET,
-    Col("row_number", I, "行号（表头为第1行）；整个文件被拒收时为空"),
+    SOURCE_FILE,
+    SOURCE_SHEET,
+    Col("row_number", INT, "行号（表头为第1行）；整个文件被拒收时为空"),
     Col("column", S, "出问题的列（中文表头）；整行或整文件问题为空"),
     Col("value", S, "原始值"),
     Col("reason", S, "原因（中文，单位可据此更正）"),
     Col("unit_id", S, "该行所属单位编码（可识别时），用于向单位反馈"),
 )
 RUN = _t(
-    "audit", "run", "运行记录：每次运行一行（含失败的运行）", ("run_id",),
+    "audit",
+    "run",
+    "运行记录：每次运行一行（含失败的运行）",
+    ("run_id",),
     Col("run_id", S, "运行编号"),
-    Col("year", I, "考核年度"),
+    Col("year", INT, "考核年度"),
     Col("as_of", D, "评估基准日：此日之后报送或发生的数据不计入结果"),
-    Col("last_month", I, "最后评估月份 M（0 表示尚无到期月份）"),
+    Col("last_month", INT, "最后评估月份 M（0 表示尚无到期月份）"),
     Col("is_final", B, "是否最终结果（M = 12）"),
     Col("trigger", S, "触发方式：nightly 定时、manual 手动、rerun 复算"),
-    Col("status", S, "状态：published 已发布、failed 失败、reproduced 复算一致、differs 复算不一致"),
+    Col(
+        "status", S, "状态：published 已发布、failed 失败、reproduced 复算一致、differs 复算不一致"
+    ),
     Col("message", S, "说明：失败原因或复算结论"),
     Col("rules_sha256", S, "所用 rules.toml 的 SHA-256（归档可取回）"),
     Col("code_version", S, "程序版本"),
@@ -267,12 +327,15 @@ RUN = _t(
     Col("stage_seconds", S, "各阶段耗时（秒，JSON）"),
 )
 INPUT_FILE = _t(
-    "audit", "input_file", "运行的输入文件：哈希、大小、归档位置与行数核对（读取 = 入库 + 重复 + 隔离）",
+    "audit",
+    "input_file",
+    "运行的输入文件：哈希、大小、归档位置与行数核对（读取 = 入库 + 重复 + 隔离）",
     ("run_id", "file", "sheet"),
     Col("run_id", S, "运行编号"),
-    Col("year", I, "考核年度"),
+    Col("year", INT, "考核年度"),
     Col("source", S, "来源：plan、reports、honors、funding、surveys"),
-    SOURCE_FILE, SOURCE_SHEET,
+    SOURCE_FILE,
+    SOURCE_SHEET,
     Col("sha256", S, "文件内容的 SHA-256，即归档键"),
     Col("size_bytes", pl.Int64(), "文件大小（字节）"),
     Col("status", S, "状态：loaded 已读取、rejected 整个文件被拒收"),
@@ -283,13 +346,18 @@ INPUT_FILE = _t(
     Col("rows_quarantined", pl.Int64(), "隔离行数"),
 )
 PUBLICATION = _t(
-    "audit", "publication", "各年度当前发布的运行", ("year",),
-    Col("year", I, "考核年度"),
+    "audit",
+    "publication",
+    "各年度当前发布的运行",
+    ("year",),
+    Col("year", INT, "考核年度"),
     Col("run_id", S, "当前发布的运行编号"),
     Col("published_at", pl.Datetime("us", "UTC"), "发布时间（UTC）"),
 )
 RERUN_DIFF = _t(
-    "audit", "rerun_diff", "复算差异：复算结果与已发布结果不同的行，逐行逐列",
+    "audit",
+    "rerun_diff",
+    "复算差异：复算结果与已发布结果不同的行，逐行逐列",
     ("rerun_id", "table_name", "row_key", "column_name"),
     Col("rerun_id", S, "复算的运行编号"),
     Col("run_id", S, "被复算的已发布运行编号"),
@@ -303,10 +371,24 @@ RERUN_DIFF = _t(
 
 AUDIT_TABLES = (RUN, INPUT_FILE, PUBLICATION, QUARANTINE, RERUN_DIFF)
 
-CORE_TABLES = (UNITS, COMMUNITIES, TASKS, REPORTS, HONORS, LEDGER, VOUCHER_CONFLICTS,
-               SURVEY_RESPONSES, SURVEY_ANSWERS)
-MART_TABLES = (TASK_MONTH_STATUS, FUNDING_EXECUTION, COMMUNITY_SATISFACTION, SCORE_LINE_ITEM,
-               UNIT_SCORE)
+CORE_TABLES = (
+    UNITS,
+    COMMUNITIES,
+    TASKS,
+    REPORTS,
+    HONORS,
+    LEDGER,
+    VOUCHER_CONFLICTS,
+    SURVEY_RESPONSES,
+    SURVEY_ANSWERS,
+)
+MART_TABLES = (
+    TASK_MONTH_STATUS,
+    FUNDING_EXECUTION,
+    COMMUNITY_SATISFACTION,
+    SCORE_LINE_ITEM,
+    UNIT_SCORE,
+)
 
 
 def conform(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
@@ -314,6 +396,7 @@ def conform(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
     return frame.select(pl.col(c.name).cast(c.dtype) for c in table.columns).sort(
         list(table.key), nulls_last=True
     )
+
 
 # Outputs for people (issue 5): not part of the published marts or their history.
 OFFICE_TABLES = (WARNING_LIST,)

@@ -6,8 +6,14 @@ import polars as pl
 
 from schemas.tables import Table
 
-DIFF_SCHEMA = {"table_name": pl.String, "row_key": pl.String, "column_name": pl.String,
-               "published": pl.String, "rerun": pl.String, "kind": pl.String}
+DIFF_SCHEMA = {
+    "table_name": pl.String,
+    "row_key": pl.String,
+    "column_name": pl.String,
+    "published": pl.String,
+    "rerun": pl.String,
+    "kind": pl.String,
+}
 IGNORED = {"run_id"}  # a rerun is a new run by definition
 
 
@@ -19,29 +25,50 @@ def diff_table(table: Table, published: pl.DataFrame, rerun: pl.DataFrame) -> pl
     def as_text(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.select(
             pl.struct(key).struct.json_encode().alias("row_key"),
-            *(pl.col(c).cast(pl.String) if not isinstance(frame.schema[c], pl.List)
-              else pl.col(c).list.join(",") for c in values),
+            *(
+                pl.col(c).cast(pl.String)
+                if not isinstance(frame.schema[c], pl.List)
+                else pl.col(c).list.join(",")
+                for c in values
+            ),
         )
 
     both = (
-        as_text(published).with_columns(_p=pl.lit(True))
-        .join(as_text(rerun).with_columns(_r=pl.lit(True)), on="row_key", how="full",
-              suffix="__rerun", coalesce=True)
+        as_text(published)
+        .with_columns(_p=pl.lit(True))
+        .join(
+            as_text(rerun).with_columns(_r=pl.lit(True)),
+            on="row_key",
+            how="full",
+            suffix="__rerun",
+            coalesce=True,
+        )
     )
     whole = both.filter(pl.col("_p").is_null() | pl.col("_r").is_null()).select(
-        pl.lit(table.name).alias("table_name"), "row_key", pl.lit(None, pl.String).alias("column_name"),
+        pl.lit(table.name).alias("table_name"),
+        "row_key",
+        pl.lit(None, pl.String).alias("column_name"),
         pl.when(pl.col("_p")).then(pl.col("row_key")).alias("published"),
         pl.when(pl.col("_r")).then(pl.col("row_key")).alias("rerun"),
-        pl.when(pl.col("_r").is_null()).then(pl.lit("missing")).otherwise(pl.lit("extra")).alias("kind"),
+        pl.when(pl.col("_r").is_null())
+        .then(pl.lit("missing"))
+        .otherwise(pl.lit("extra"))
+        .alias("kind"),
     )
     matched = both.filter(pl.col("_p") & pl.col("_r"))
     changed = [
         matched.filter(pl.col(c).ne_missing(pl.col(f"{c}__rerun"))).select(
-            pl.lit(table.name).alias("table_name"), "row_key", pl.lit(c).alias("column_name"),
-            pl.col(c).alias("published"), pl.col(f"{c}__rerun").alias("rerun"),
+            pl.lit(table.name).alias("table_name"),
+            "row_key",
+            pl.lit(c).alias("column_name"),
+            pl.col(c).alias("published"),
+            pl.col(f"{c}__rerun").alias("rerun"),
             pl.lit("changed").alias("kind"),
         )
         for c in values
     ]
-    return pl.concat([whole, *changed]).cast(DIFF_SCHEMA).sort("table_name", "row_key", "column_name",
-                                                              nulls_last=False)
+    return (
+        pl.concat([whole, *changed])
+        .cast(DIFF_SCHEMA)
+        .sort("table_name", "row_key", "column_name", nulls_last=False)
+    )

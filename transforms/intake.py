@@ -84,7 +84,9 @@ def intake(
         canonical = canonical.rename(extra)
         keep = [f.name for f in fields if f.name in canonical.columns] + list(extra.values())
         raws.append(canonical.select(*PROVENANCE, *keep))
-        questions_text = canonical.select(normalise.text(pl.col(q)).alias(q) for q in extra.values())
+        questions_text = canonical.select(
+            normalise.text(pl.col(q)).alias(q) for q in extra.values()
+        )
         typeds.append(parse(canonical, fields, year, scale_wan=wan).hstack(questions_text))
     text_schema = {c: pl.String for c in (*PROVENANCE, *(f.name for f in fields))}
     empty = pl.DataFrame(schema=text_schema).with_columns(pl.col("_row").cast(pl.Int32))

@@ -12,8 +12,10 @@ IP_PATTERN = r"^\s*([^(（\s]+)\s*(?:[(（](.*)[)）])?\s*$"
 
 class PiiKeyMissing(Exception):
     def __str__(self) -> str:
-        return ("问卷含来自IP，但未设置密钥：请设置环境变量 ASSESS_PII_KEY"
-                "（或 Prefect Secret 块 assess-pii-key）后重试")
+        return (
+            "问卷含来自IP，但未设置密钥：请设置环境变量 ASSESS_PII_KEY"
+            "（或 Prefect Secret 块 assess-pii-key）后重试"
+        )
 
 
 def pseudonymise_ip(frame: pl.DataFrame, column: str, key: bytes | None) -> pl.DataFrame:
@@ -29,9 +31,13 @@ def pseudonymise_ip(frame: pl.DataFrame, column: str, key: bytes | None) -> pl.D
     if addresses.len() and key is None:
         raise PiiKeyMissing()
     digests = pl.DataFrame(
-        {"_ip": addresses,
-         "ip_hash": [hmac.new(key or b"", a.encode(), hashlib.sha256).hexdigest()
-                     for a in addresses.to_list()]},
+        {
+            "_ip": addresses,
+            "ip_hash": [
+                hmac.new(key or b"", a.encode(), hashlib.sha256).hexdigest()
+                for a in addresses.to_list()
+            ],
+        },
         schema={"_ip": pl.String, "ip_hash": pl.String},
     )
     hashed = parts.join(digests, on="_ip", how="left", maintain_order="left")

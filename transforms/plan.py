@@ -55,8 +55,11 @@ def build_plan(year: int, files: list[InputFile]) -> Plan:
     except RulesError as exc:
         raise PlanError(str(exc)) from None
     frames, counts = {}, []
-    for table, fields in (("units", spec.UNIT_FIELDS), ("communities", spec.COMMUNITY_FIELDS),
-                          ("tasks", spec.TASK_FIELDS)):
+    for table, fields in (
+        ("units", spec.UNIT_FIELDS),
+        ("communities", spec.COMMUNITY_FIELDS),
+        ("tasks", spec.TASK_FIELDS),
+    ):
         found = tables[table]
         if len(found) != 1:
             what = "缺少" if not found else "有多个"
@@ -80,17 +83,27 @@ def build_plan(year: int, files: list[InputFile]) -> Plan:
     idle = units.join(tasks, on="unit_id", how="anti")["unit_id"].to_list()
     if idle:
         raise PlanError(f"计划无效：责任单位 {'、'.join(idle)} 没有任何目标任务")
-    return Plan(year, units.with_columns(year=pl.lit(year)),
-                communities.with_columns(year=pl.lit(year)), tasks.with_columns(year=pl.lit(year)),
-                rules, rules_text or "", pl.concat(counts))
+    return Plan(
+        year,
+        units.with_columns(year=pl.lit(year)),
+        communities.with_columns(year=pl.lit(year)),
+        tasks.with_columns(year=pl.lit(year)),
+        rules,
+        rules_text or "",
+        pl.concat(counts),
+    )
 
 
 def _expand_communities(units: pl.DataFrame, communities: pl.DataFrame) -> pl.DataFrame:
     """联系社区 text → list of community ids; 全部 means every pilot community."""
     all_ids = sorted(communities["community_id"].to_list())
     parsed = units.with_columns(
-        normalise.fold(pl.col("communities")).str.replace_all(r"[、,，;；\s]+", ",").str.strip_chars(",")
-        .str.split(",").list.eval(pl.element().filter(pl.element() != "")).fill_null([])
+        normalise.fold(pl.col("communities"))
+        .str.replace_all(r"[、,，;；\s]+", ",")
+        .str.strip_chars(",")
+        .str.split(",")
+        .list.eval(pl.element().filter(pl.element() != ""))
+        .fill_null([])
         .alias("communities")
     )
     named = parsed.select("unit_id", "communities").explode("communities").drop_nulls()

@@ -11,6 +11,7 @@ KEY = ["file", "sheet"]
 
 def file_counts(loaded: Loaded) -> pl.DataFrame:
     """file, sheet, rows_read, rows_loaded, rows_duplicate, rows_quarantined, status, reason."""
+
     def per_file(frame: pl.DataFrame, name: str) -> pl.DataFrame:
         return frame.group_by(KEY).agg(pl.len().cast(pl.Int64).alias(name))
 
@@ -28,8 +29,10 @@ def file_counts(loaded: Loaded) -> pl.DataFrame:
     )
     # A file rejected whole: all of its rows are quarantined with the file.
     return counts.with_columns(
-        status=pl.when(pl.col("reason").is_not_null()).then(pl.lit("rejected"))
+        status=pl.when(pl.col("reason").is_not_null())
+        .then(pl.lit("rejected"))
         .otherwise(pl.lit("loaded")),
-        rows_quarantined=pl.when(pl.col("reason").is_not_null()).then(pl.col("rows_read"))
+        rows_quarantined=pl.when(pl.col("reason").is_not_null())
+        .then(pl.col("rows_read"))
         .otherwise(pl.col("rows_quarantined")),
     ).sort(KEY)

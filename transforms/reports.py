@@ -7,19 +7,11 @@ import polars as pl
 from schemas import reports as spec
 from transforms.intake import InputFile, Loaded, dedupe, intake, with_provenance_names
 from transforms.plan import Plan
+from transforms.scoring.effective import effective_flag
 from transforms.validate import check
 
 REPORT_VALUES = ["unit_id", "task_id", "month", "progress", "actual", "submitted_on", "note"]
 HONOR_VALUES = ["unit_id", "honor", "level", "document_no", "awarded_on"]
-
-
-def effective_flag(reports: pl.DataFrame) -> pl.Expr:
-    """True for the effective report of its (task, month): the latest submitted_on, ties going to
-    the later file in name order, then the later row."""
-    order = pl.struct("submitted_on", "file", "row_number")
-    return (order.rank("ordinal", descending=True).over("task_id", "month") == 1).alias(
-        "is_effective"
-    )
 
 
 def progress_reports(files: list[InputFile], plan: Plan) -> Loaded:
@@ -29,20 +21,28 @@ def progress_reports(files: list[InputFile], plan: Plan) -> Loaded:
     )
     typed = got.typed.join(task_info, on="task_id", how="left", maintain_order="left")
     schema = spec.progress_schema(plan.units["unit_id"].to_list(), plan.tasks["task_id"].to_list())
-    valid, quarantine = check(got.raw, typed, schema, spec.PROGRESS_FIELDS, "reports",
-                              unit_of_row=pl.col("unit_id"))
+    valid, quarantine = check(
+        got.raw, typed, schema, spec.PROGRESS_FIELDS, "reports", unit_of_row=pl.col("unit_id")
+    )
     kept, duplicates = dedupe(valid, REPORT_VALUES)
     rows = with_provenance_names(kept).with_columns(year=pl.lit(plan.year))
-    rows = rows.with_columns(effective_flag(rows))
+    rows = rows.with_columns(effective_flag())
     return Loaded(rows, duplicates, pl.concat([got.rejected, quarantine]), got.read_counts)
 
 
 def honors(files: list[InputFile], plan: Plan) -> Loaded:
-    got = intake("honors", files, spec.HONOR_FIELDS, plan.year, sheet=spec.HONOR_SHEET,
-                 first_sheet_fallback=False)
+    got = intake(
+        "honors",
+        files,
+        spec.HONOR_FIELDS,
+        plan.year,
+        sheet=spec.HONOR_SHEET,
+        first_sheet_fallback=False,
+    )
     schema = spec.honor_schema(plan.units["unit_id"].to_list(), plan.year)
-    valid, quarantine = check(got.raw, got.typed, schema, spec.HONOR_FIELDS, "honors",
-                              unit_of_row=pl.col("unit_id"))
+    valid, quarantine = check(
+        got.raw, got.typed, schema, spec.HONOR_FIELDS, "honors", unit_of_row=pl.col("unit_id")
+    )
     kept, duplicates = dedupe(valid, HONOR_VALUES)
     rows = with_provenance_names(kept).with_columns(year=pl.lit(plan.year))
     return Loaded(rows, duplicates, pl.concat([got.rejected, quarantine]), got.read_counts)

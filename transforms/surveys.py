@@ -34,7 +34,8 @@ def _decode_answers(typed: pl.DataFrame, columns: list[str], options: list[str])
     return typed.with_columns(
         pl.when(by_number)
         .then(
-            pl.when(pl.col(c).is_in(spec.SKIPPED_NUMBERS)).then(None)
+            pl.when(pl.col(c).is_in(spec.SKIPPED_NUMBERS))
+            .then(None)
             .otherwise(pl.col(c).replace(numbers))
         )
         .otherwise(pl.when(pl.col(c).is_in(SKIPPED_TEXT)).then(None).otherwise(pl.col(c)))
@@ -43,7 +44,9 @@ def _decode_answers(typed: pl.DataFrame, columns: list[str], options: list[str])
     )
 
 
-def surveys(files: list[InputFile], plan: Plan, pii_key: bytes | None) -> tuple[Loaded, pl.DataFrame]:
+def surveys(
+    files: list[InputFile], plan: Plan, pii_key: bytes | None
+) -> tuple[Loaded, pl.DataFrame]:
     """(the loaded responses, their satisfaction answers in long form)."""
     rules = plan.rules["survey"]
     got = intake("surveys", files, spec.SURVEY_FIELDS, plan.year, questions=True)
@@ -52,13 +55,18 @@ def surveys(files: list[InputFile], plan: Plan, pii_key: bytes | None) -> tuple[
     items = [spec.question_column(n) for n in rules["items"]]
     community_q = spec.question_column(rules["community_question"])
     if not got.typed.height:
-        return Loaded(pl.DataFrame(schema=tables.SURVEY_RESPONSES.polars_schema), got.raw.select(
-            "_file", "_sheet", "_row"), got.rejected, got.read_counts), pl.DataFrame(
-            schema=tables.SURVEY_ANSWERS.polars_schema)
+        return Loaded(
+            pl.DataFrame(schema=tables.SURVEY_RESPONSES.polars_schema),
+            got.raw.select("_file", "_sheet", "_row"),
+            got.rejected,
+            got.read_counts,
+        ), pl.DataFrame(schema=tables.SURVEY_ANSWERS.polars_schema)
     missing = [q for q in (community_q, *items) if q not in got.typed.columns]
     typed, raw = got.typed, got.raw
     if missing:
-        raise PlanError(f"问卷缺少题目列：第{'、'.join(m[1:] for m in missing)}题（见 rules.toml [survey]）")
+        raise PlanError(
+            f"问卷缺少题目列：第{'、'.join(m[1:] for m in missing)}题（见 rules.toml [survey]）"
+        )
     typed = _decode_answers(typed, items, rules["options"])
     schema = spec.survey_schema(rules["items"], rules["options"])
     fields = spec.SURVEY_FIELDS + tuple(
@@ -70,21 +78,36 @@ def surveys(files: list[InputFile], plan: Plan, pii_key: bytes | None) -> tuple[
         pl.col(community_q).replace(list(SKIPPED_TEXT), None).alias("community_answer")
     )
     kept, duplicates = dedupe(
-        valid, ["response_no", "submitted_at", "seconds", "channel", "ip_hash", "ip_region",
-                "community_answer", *items]
+        valid,
+        [
+            "response_no",
+            "submitted_at",
+            "seconds",
+            "channel",
+            "ip_hash",
+            "ip_region",
+            "community_answer",
+            *items,
+        ],
     )
     responses = _score(kept, plan, items)
-    answers = kept.select("_file", "_row", *items).unpivot(
-        index=["_file", "_row"], variable_name="question", value_name="answer"
-    ).select(
-        pl.lit(plan.year).alias("year"), pl.col("_file").alias("file"),
-        pl.col("_row").alias("row_number"),
-        pl.col("question").str.slice(1).cast(pl.Int32), "answer",
-        pl.col("answer").replace_strict(rules["answer_scores"], default=None,
-                                        return_dtype=pl.Float64).alias("answer_score"),
+    answers = (
+        kept.select("_file", "_row", *items)
+        .unpivot(index=["_file", "_row"], variable_name="question", value_name="answer")
+        .select(
+            pl.lit(plan.year).alias("year"),
+            pl.col("_file").alias("file"),
+            pl.col("_row").alias("row_number"),
+            pl.col("question").str.slice(1).cast(pl.Int32),
+            "answer",
+            pl.col("answer")
+            .replace_strict(rules["answer_scores"], default=None, return_dtype=pl.Float64)
+            .alias("answer_score"),
+        )
     )
-    return Loaded(responses, duplicates, pl.concat([got.rejected, quarantine]),
-                  got.read_counts), answers
+    return Loaded(
+        responses, duplicates, pl.concat([got.rejected, quarantine]), got.read_counts
+    ), answers
 
 
 def _score(kept: pl.DataFrame, plan: Plan, items: list[str]) -> pl.DataFrame:
@@ -106,14 +129,19 @@ def _score(kept: pl.DataFrame, plan: Plan, items: list[str]) -> pl.DataFrame:
         score=pl.when(answered > 0).then(total / answered),
     )
     reasons = [
-        (pl.col("seconds") < rules["min_seconds"],
-         pl.format("答题用时{}秒，少于{}秒", "seconds", pl.lit(rules["min_seconds"]))),
-        (pl.col("community_id").is_null(),
-         pl.format("社区回答“{}”不是试点社区", pl.col("community_answer").fill_null("未作答"))),
-        (pl.col("items_answered") < need,
-         pl.format("满意度题只答了{}题，不足半数（{}题）", "items_answered", pl.lit(need))),
-        (pl.col("submitted_at").dt.year() != plan.year,
-         pl.lit(f"提交时间不在{plan.year}年内")),
+        (
+            pl.col("seconds") < rules["min_seconds"],
+            pl.format("答题用时{}秒，少于{}秒", "seconds", pl.lit(rules["min_seconds"])),
+        ),
+        (
+            pl.col("community_id").is_null(),
+            pl.format("社区回答“{}”不是试点社区", pl.col("community_answer").fill_null("未作答")),
+        ),
+        (
+            pl.col("items_answered") < need,
+            pl.format("满意度题只答了{}题，不足半数（{}题）", "items_answered", pl.lit(need)),
+        ),
+        (pl.col("submitted_at").dt.year() != plan.year, pl.lit(f"提交时间不在{plan.year}年内")),
     ]
     out = out.with_columns(
         invalid_reason=pl.concat_str(

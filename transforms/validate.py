@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-import polars as pl
 import pandera.polars as pa
+import polars as pl
 from pandera.errors import SchemaErrors
 
 from schemas.fields import PARSE_ERRORS, PERSONAL_HEADER, Field, header_aliases
@@ -21,8 +21,14 @@ from transforms.read import normalise_header, rename_headers
 PROVENANCE = ["_file", "_sheet", "_row"]
 
 QUARANTINE_SCHEMA = {
-    "source": pl.String, "file": pl.String, "sheet": pl.String, "row_number": pl.Int32,
-    "column": pl.String, "value": pl.String, "reason": pl.String, "unit_id": pl.String,
+    "source": pl.String,
+    "file": pl.String,
+    "sheet": pl.String,
+    "row_number": pl.Int32,
+    "column": pl.String,
+    "value": pl.String,
+    "reason": pl.String,
+    "unit_id": pl.String,
 }
 
 
@@ -78,9 +84,12 @@ def _failure_reasons(typed: pl.DataFrame, schema: pa.DataFrameSchema) -> pl.Data
         return cases.filter(pl.col("index").is_not_null()).select(
             pl.col("index").cast(pl.Int64),
             pl.col("column"),
-            pl.when(pl.col("check") == "not_nullable").then(pl.lit("未填写"))
-            .when(pl.col("check").str.contains("uniqu")).then(pl.lit("重复"))
-            .otherwise(pl.col("check")).alias("message"),
+            pl.when(pl.col("check") == "not_nullable")
+            .then(pl.lit("未填写"))
+            .when(pl.col("check").str.contains("uniqu"))
+            .then(pl.lit("重复"))
+            .otherwise(pl.col("check"))
+            .alias("message"),
         )
     return pl.DataFrame(schema={"index": pl.Int64, "column": pl.String, "message": pl.String})
 
@@ -100,17 +109,24 @@ def check(
     typed = typed.with_row_index("_idx")
     raw = raw.with_row_index("_idx")
     parsed = [f for f in fields if f.kind in PARSE_ERRORS and f.name in raw.columns]
-    parse_failures = pl.concat(
-        [
-            typed.filter(
-                pl.col(f.name).is_null()
-                & raw.select(normalise.text(pl.col(f.name)).is_not_null()).to_series()
-            ).select(pl.col("_idx").cast(pl.Int64).alias("index"), pl.lit(f.name).alias("column"),
-                     pl.lit(PARSE_ERRORS[f.kind]).alias("message"))
-            for f in parsed
-        ],
-        how="vertical",
-    ) if parsed else pl.DataFrame(schema={"index": pl.Int64, "column": pl.String, "message": pl.String})
+    parse_failures = (
+        pl.concat(
+            [
+                typed.filter(
+                    pl.col(f.name).is_null()
+                    & raw.select(normalise.text(pl.col(f.name)).is_not_null()).to_series()
+                ).select(
+                    pl.col("_idx").cast(pl.Int64).alias("index"),
+                    pl.lit(f.name).alias("column"),
+                    pl.lit(PARSE_ERRORS[f.kind]).alias("message"),
+                )
+                for f in parsed
+            ],
+            how="vertical",
+        )
+        if parsed
+        else pl.DataFrame(schema={"index": pl.Int64, "column": pl.String, "message": pl.String})
+    )
     schema_failures = _failure_reasons(typed, schema).join(
         parse_failures.select("index", "column"), on=["index", "column"], how="anti"
     )
@@ -135,23 +151,40 @@ def check(
             pl.col("label").alias("column"),
             pl.col("value"),
             pl.format("第{}行 {} ", pl.col("_row"), pl.col("label"))
-            .add(pl.when(pl.col("value").is_not_null())
-                 .then(pl.format('"{}" ', pl.col("value"))).otherwise(pl.lit("")))
-            .add(pl.col("message")).alias("reason"),
+            .add(
+                pl.when(pl.col("value").is_not_null())
+                .then(pl.format('"{}" ', pl.col("value")))
+                .otherwise(pl.lit(""))
+            )
+            .add(pl.col("message"))
+            .alias("reason"),
             pl.col("unit_id"),
         )
         .sort("file", "sheet", "row_number", "column")
     )
-    valid = typed.join(failures.select(pl.col("index").alias("_idx").cast(pl.UInt32)).unique(),
-                       on="_idx", how="anti").drop("_idx")
+    valid = typed.join(
+        failures.select(pl.col("index").alias("_idx").cast(pl.UInt32)).unique(),
+        on="_idx",
+        how="anti",
+    ).drop("_idx")
     return valid, quarantine
 
 
 def rejected_file(source: str, file: str, sheet: str, reason: str) -> pl.DataFrame:
     """The quarantine row of a file rejected whole."""
     return pl.DataFrame(
-        [{"source": source, "file": file, "sheet": sheet, "row_number": None, "column": None,
-          "value": None, "reason": f"文件被拒收：{reason}", "unit_id": None}],
+        [
+            {
+                "source": source,
+                "file": file,
+                "sheet": sheet,
+                "row_number": None,
+                "column": None,
+                "value": None,
+                "reason": f"文件被拒收：{reason}",
+                "unit_id": None,
+            }
+        ],
         schema=QUARANTINE_SCHEMA,
     )
 

@@ -25,16 +25,25 @@ def sql_type(dtype: pl.DataType) -> str:
     if isinstance(dtype, pl.Datetime):
         return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
     return {
-        pl.String: "VARCHAR", pl.Int32: "INTEGER", pl.Int64: "BIGINT", pl.Float64: "DOUBLE",
-        pl.Date: "DATE", pl.Boolean: "BOOLEAN",
+        pl.String: "VARCHAR",
+        pl.Int32: "INTEGER",
+        pl.Int64: "BIGINT",
+        pl.Float64: "DOUBLE",
+        pl.Date: "DATE",
+        pl.Boolean: "BOOLEAN",
     }[dtype.base_type()]
 
 
 def history_table(table: Table) -> Table:
     """history.<mart>: the mart's columns plus run_id, one copy per published run."""
     extra = () if any(c.name == "run_id" for c in table.columns) else (RUN_ID,)
-    return Table("history", table.name, f"{table.comment}（历次发布）", (*table.columns, *extra),
-                 ("run_id", *table.key))
+    return Table(
+        "history",
+        table.name,
+        f"{table.comment}（历次发布）",
+        (*table.columns, *extra),
+        ("run_id", *table.key),
+    )
 
 
 def core_table(table: Table) -> Table:
@@ -57,7 +66,7 @@ def _quote(text: str) -> str:
 
 def create_all(con: duckdb.DuckDBPyConnection) -> None:
     """Create every schema and table that does not exist yet, with COMMENTs (idempotent)."""
-    for schema, comment in SCHEMAS.items():
+    for schema in SCHEMAS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     for table in ALL_TABLES:
         columns = ", ".join(f'"{c.name}" {sql_type(c.dtype)}' for c in table.columns)

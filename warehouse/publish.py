@@ -123,4 +123,3 @@ def publish(warehouse: Path, pub: Publication, wait_seconds: float = 600) -> Non
         finally:
             for leftover in warehouse.parent.glob(f"{aside.name}*"):
                 leftover.unlink()
-

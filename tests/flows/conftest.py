@@ -42,19 +42,35 @@ def cli_env(workspace: Path, **extra: str) -> dict[str, str]:
     """Environment for `assess` in a subprocess: its own Prefect home, the workspace's paths."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "ASSESS_"))}
     home = workspace / f"prefect-home-{len(list(workspace.glob('prefect-home-*')))}"
-    env.update(PREFECT_HOME=str(home), ASSESS_INBOX=str(workspace / "inbox"),
-               ASSESS_WAREHOUSE=str(workspace / "assess.duckdb"), ASSESS_PII_KEY=PII_KEY)
+    env.update(
+        PREFECT_HOME=str(home),
+        ASSESS_INBOX=str(workspace / "inbox"),
+        ASSESS_WAREHOUSE=str(workspace / "assess.duckdb"),
+        ASSESS_PII_KEY=PII_KEY,
+    )
     env.update(extra)
     return env
 
 
 def assess(workspace: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     """Run the `assess` command line as a user would and wait for it."""
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, text=True,
-                          capture_output=True, env=cli_env(workspace, **env), timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        env=cli_env(workspace, **env),
+        timeout=600,
+    )
 
 
 def start_assess(workspace: Path, *args: str, **env: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=cli_env(workspace, **env), start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", *args],
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env(workspace, **env),
+        start_new_session=True,
+    )

@@ -37,23 +37,31 @@ def test_demo_year_fills_every_table(published, workspace):
         (count,) = query(workspace, f"SELECT count(*) FROM mart.{table.name} WHERE year = 2021")[0]
         assert count > 0, table.name
     assert query(workspace, "SELECT DISTINCT is_final, run_id FROM mart.unit_score") == [
-        (True, published.run_id)]
+        (True, published.run_id)
+    ]
     assert query(workspace, "SELECT count(*) FROM audit.quarantine")[0][0] > 0
 
 
 def test_every_file_reconciles(published, workspace):
-    rows = query(workspace, """SELECT file, sheet, rows_read, rows_loaded, rows_duplicate,
-                                      rows_quarantined FROM audit.input_file""")
+    rows = query(
+        workspace,
+        """SELECT file, sheet, rows_read, rows_loaded, rows_duplicate,
+                                      rows_quarantined FROM audit.input_file""",
+    )
     assert rows and all(r[2] == r[3] + r[4] + r[5] for r in rows)
-    loaded = query(workspace, "SELECT sum(rows_loaded) FROM audit.input_file "
-                              "WHERE source = 'reports'")[0][0]
+    loaded = query(
+        workspace, "SELECT sum(rows_loaded) FROM audit.input_file WHERE source = 'reports'"
+    )[0][0]
     assert loaded == query(workspace, "SELECT count(*) FROM core.reports")[0][0]
 
 
 def test_line_items_sum_to_every_units_total(published, workspace):
-    rows = query(workspace, """
+    rows = query(
+        workspace,
+        """
         SELECT s.unit_id, s.total, sum(l.points) FROM mart.unit_score s
-        JOIN mart.score_line_item l USING (year, unit_id) GROUP BY ALL""")
+        JOIN mart.score_line_item l USING (year, unit_id) GROUP BY ALL""",
+    )
     assert len(rows) == query(workspace, "SELECT count(*) FROM core.units")[0][0]
     for unit, total, points in rows:
         assert abs(float(total) - points) <= 0.005 + 1e-9, unit
@@ -68,7 +76,7 @@ def test_no_raw_ip_or_phone_number_anywhere(published, workspace):
                                  WHERE data_type = 'VARCHAR'""").fetchall()
         for schema, table, column in columns:
             for (value,) in con.execute(
-                    f'SELECT DISTINCT "{column}" FROM {schema}.{table} WHERE "{column}" IS NOT NULL'
+                f'SELECT DISTINCT "{column}" FROM {schema}.{table} WHERE "{column}" IS NOT NULL'
             ).fetchall():
                 assert not ip.search(value), (schema, table, column, value)
                 assert not phone.search(value), (schema, table, column, value)
@@ -79,18 +87,23 @@ def test_no_raw_ip_or_phone_number_anywhere(published, workspace):
 def test_rerun_reproduces_then_reports_an_altered_rules_value(published, workspace):
     again = rerun_year(2021)
     assert again.reproduced, again.differences
-    (sha,) = query(workspace, "SELECT sha256 FROM audit.input_file WHERE file = 'plan/rules.toml' "
-                              "AND run_id = ?", [published.run_id])[0]
+    (sha,) = query(
+        workspace,
+        "SELECT sha256 FROM audit.input_file WHERE file = 'plan/rules.toml' AND run_id = ?",
+        [published.run_id],
+    )[0]
     path = archive.archive_path(workspace / "archive", sha)
     path.write_bytes(path.read_bytes() + b"\n[weights]\nwork = 70\nsatisfaction = 30\n")
     changed = rerun_year(2021)
     assert not changed.reproduced
     diffs = changed.differences
-    assert ("input_file", "sha256") in set(zip(diffs["table_name"], diffs["column_name"],
-                                               strict=True))
+    assert ("input_file", "sha256") in set(
+        zip(diffs["table_name"], diffs["column_name"], strict=True)
+    )
     assert "unit_score" in set(diffs["table_name"])
-    stored = query(workspace, "SELECT count(*) FROM audit.rerun_diff WHERE rerun_id = ?",
-                   [changed.rerun_id])[0][0]
+    stored = query(
+        workspace, "SELECT count(*) FROM audit.rerun_diff WHERE rerun_id = ?", [changed.rerun_id]
+    )[0][0]
     assert stored == diffs.height
 
 
@@ -105,7 +118,8 @@ def test_invalid_plan_fails_in_one_line_and_publishes_nothing(workspace):
 
 
 def test_missing_pii_key_is_a_clear_error(workspace):
-    done = assess(workspace, "run", "--year", "2021", "--as-of", AS_OF, "--quiet",
-                  ASSESS_PII_KEY="")
+    done = assess(
+        workspace, "run", "--year", "2021", "--as-of", AS_OF, "--quiet", ASSESS_PII_KEY=""
+    )
     assert done.returncode == 1
     assert "ASSESS_PII_KEY" in done.stderr and "Traceback" not in done.stderr

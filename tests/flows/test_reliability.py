@@ -19,8 +19,9 @@ def published_state(workspace):
     try:
         return (
             con.execute("SELECT run_id FROM audit.publication WHERE year = 2021").fetchall(),
-            con.execute("SELECT unit_id, total, rank, grade FROM mart.unit_score "
-                        "ORDER BY unit_id").fetchall(),
+            con.execute(
+                "SELECT unit_id, total, rank, grade FROM mart.unit_score ORDER BY unit_id"
+            ).fetchall(),
         )
     finally:
         con.close()
@@ -62,8 +63,9 @@ def test_analyst_session_open_during_a_run_neither_blocks_nor_breaks(workspace, 
         assert done.returncode == 0, done.stderr
         # The open session still reads the result it opened, whole and consistent.
         assert analyst.execute("SELECT run_id FROM audit.publication").fetchall() == baseline[0]
-        assert analyst.execute(
-            "SELECT count(DISTINCT run_id) FROM mart.unit_score").fetchall() == [(1,)]
+        assert analyst.execute("SELECT count(DISTINCT run_id) FROM mart.unit_score").fetchall() == [
+            (1,)
+        ]
     finally:
         analyst.close()
     assert published_state(workspace)[0] != baseline[0]

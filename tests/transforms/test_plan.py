@@ -23,16 +23,22 @@ def _with(name: str, data: bytes):
     [
         ([f for f in PLAN_FILES if f[0] != "plan/tasks.csv"], "缺少tasks"),
         (_with("plan/units.csv", UNITS + "U1,县民政局2,部门,\n".encode()), '单位编码 "U1" 重复'),
-        (_with("plan/tasks.csv", TASKS + "T6,U9,x,硬件改造,进度,100,1,1,2,\n".encode()),
-         '责任单位编码 "U9" 不是责任单位表中的单位'),
+        (
+            _with("plan/tasks.csv", TASKS + "T6,U9,x,硬件改造,进度,100,1,1,2,\n".encode()),
+            '责任单位编码 "U9" 不是责任单位表中的单位',
+        ),
         (_with("plan/units.csv", UNITS + "U4,县残联,部门,\n".encode()), "U4 没有任何目标任务"),
         (_with("plan/units.csv", UNITS + "U4,县残联,部门,C9\n".encode()), "C9 不是试点社区"),
-        (_with("plan/tasks.csv", TASKS + "T6,U1,x,硬件改造,进度,100,0,1,2,\n".encode()),
-         '权重 "0" 权重必须大于0'),
+        (
+            _with("plan/tasks.csv", TASKS + "T6,U1,x,硬件改造,进度,100,0,1,2,\n".encode()),
+            '权重 "0" 权重必须大于0',
+        ),
         (_with("plan/rules.toml", b"[bonus]\ncapp = 3\n"), "unknown parameter bonus.capp"),
         (_with("plan/rules.toml", b"[bonus]\ncap = 'five'\n"), "bonus.cap must be a number"),
-        (_with("plan/communities.csv", csv(["社区编码", "社区名称"], [["C1", "x"]])),
-         "缺少必需的列：所属镇街、试点类型"),
+        (
+            _with("plan/communities.csv", csv(["社区编码", "社区名称"], [["C1", "x"]])),
+            "缺少必需的列：所属镇街、试点类型",
+        ),
     ],
 )
 def test_invalid_plan_fails_with_one_line(files, message):
@@ -43,10 +49,18 @@ def test_invalid_plan_fails_with_one_line(files, message):
 
 
 def test_plan_accepts_chinese_file_stems_and_english_headers():
-    units = csv(["unit_id", "unit_name", "unit_type", "communities"],
-                [["U1", "县民政局", "部门", "C1、C2"], ["U2", "盐井街道", "镇街", "C1"],
-                 ["U3", "县妇联", "部门", ""]])
-    files = [("plan/责任单位.csv", units), ("plan/试点社区.csv", COMMUNITIES),
-             ("plan/目标任务.csv", TASKS)]
+    units = csv(
+        ["unit_id", "unit_name", "unit_type", "communities"],
+        [
+            ["U1", "县民政局", "部门", "C1、C2"],
+            ["U2", "盐井街道", "镇街", "C1"],
+            ["U3", "县妇联", "部门", ""],
+        ],
+    )
+    files = [
+        ("plan/责任单位.csv", units),
+        ("plan/试点社区.csv", COMMUNITIES),
+        ("plan/目标任务.csv", TASKS),
+    ]
     p = build_plan(YEAR, files)
     assert p.units.sort("unit_id")["communities"].to_list() == [["C1", "C2"], ["C1"], []]

@@ -11,8 +11,16 @@ from transforms import funding, reports, surveys
 from transforms.pii import PiiKeyMissing
 from transforms.reconcile import file_counts
 
-REPORT_HEADER = ["单位编码", "任务编号", "报告月份", "完成进度", "实际完成值", "报送日期",
-                 "本月工作情况", "联系电话"]
+REPORT_HEADER = [
+    "单位编码",
+    "任务编号",
+    "报告月份",
+    "完成进度",
+    "实际完成值",
+    "报送日期",
+    "本月工作情况",
+    "联系电话",
+]
 
 
 @pytest.fixture(scope="module")
@@ -22,18 +30,24 @@ def p():
 
 @pytest.fixture(scope="module")
 def progress(p):
-    a = csv(REPORT_HEADER, [
-        ["U1", "T1", "2021-01", "20%", "", "2021-02-03", "开工", "13800000000"],
-        ["U1", "T1", "2021-01", "20%", "", "2021-02-03", "开工", "13800000000"],  # duplicate
-        ["U1", "T1", "2021年2月", "120%", "", "2021/3/3", "", ""],
-        ["U1", "T3", "3", "50", "", "2021-04-03", "", ""],  # another unit's task
-        ["U1", "T9", "3", "50", "", "2021-04-03", "", ""],  # unknown task
-        ["U1", "T1", "3月", "", "", "2021-04-03", "", ""],  # 进度 task without progress
-        ["U1", "T2", "3", "", "", "2021-04-03", "", ""],  # 数量 task without actual
-        ["U1", "T2", "3", "", "5", "2021-13-45", "", ""],  # bad date
-        ["U1", "T1", "13月", "40", "", "2021-04-03", "", ""],  # bad month
-    ], "gb18030")
-    b = csv(REPORT_HEADER[:-1], [["U1", "T1", "2021-01", "２５％", "", "2021.2.4", "更正"]], "utf-8-sig")
+    a = csv(
+        REPORT_HEADER,
+        [
+            ["U1", "T1", "2021-01", "20%", "", "2021-02-03", "开工", "13800000000"],
+            ["U1", "T1", "2021-01", "20%", "", "2021-02-03", "开工", "13800000000"],  # duplicate
+            ["U1", "T1", "2021年2月", "120%", "", "2021/3/3", "", ""],
+            ["U1", "T3", "3", "50", "", "2021-04-03", "", ""],  # another unit's task
+            ["U1", "T9", "3", "50", "", "2021-04-03", "", ""],  # unknown task
+            ["U1", "T1", "3月", "", "", "2021-04-03", "", ""],  # 进度 task without progress
+            ["U1", "T2", "3", "", "", "2021-04-03", "", ""],  # 数量 task without actual
+            ["U1", "T2", "3", "", "5", "2021-13-45", "", ""],  # bad date
+            ["U1", "T1", "13月", "40", "", "2021-04-03", "", ""],  # bad month
+        ],
+        "gb18030",
+    )
+    b = csv(
+        REPORT_HEADER[:-1], [["U1", "T1", "2021-01", "２５％", "", "2021.2.4", "更正"]], "utf-8-sig"
+    )
     return reports.progress_reports([("reports/b.csv", b), ("reports/a.csv", a)], p)
 
 
@@ -68,16 +82,19 @@ def test_phone_column_never_loaded(progress):
 
 def test_counts_reconcile_per_file(progress):
     counts = file_counts(progress).sort("file")
-    assert counts.select("file", "rows_read", "rows_loaded", "rows_duplicate",
-                         "rows_quarantined").rows() == [
+    assert counts.select(
+        "file", "rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined"
+    ).rows() == [
         ("reports/a.csv", 9, 1, 1, 7),
         ("reports/b.csv", 1, 1, 0, 0),
     ]
 
 
 def test_effective_tie_goes_to_later_file_then_later_row(p):
-    same_day = [["U1", "T1", "1", "10", "", "2021-02-03", "a"],
-                ["U1", "T1", "1", "30", "", "2021-02-03", "b"]]
+    same_day = [
+        ["U1", "T1", "1", "10", "", "2021-02-03", "a"],
+        ["U1", "T1", "1", "30", "", "2021-02-03", "b"],
+    ]
     first = csv(REPORT_HEADER[:-1], same_day)
     second = csv(REPORT_HEADER[:-1], [["U1", "T1", "1", "20", "", "2021-02-03", "c"]])
     got = reports.progress_reports([("reports/2.csv", second), ("reports/1.csv", first)], p).rows
@@ -98,56 +115,78 @@ def _xlsx(sheets: dict[str, list[list]]) -> bytes:
 
 
 def test_honors_sheet(p):
-    data = _xlsx({
-        "进度": [REPORT_HEADER[:-1], ["U2", "T3", "3", "40", "", "2021-04-02", ""]],
-        "荣誉": [["单位编码", "荣誉名称", "级别", "文号", "授予日期"],
-                 ["U2", "省级示范社区", "省级", "川民发〔2021〕35号", "2021-06-01"],
-                 ["U2", "先进集体", "市级", "", "2021-07-01"],
-                 ["U2", "表扬", "县级", "大府发〔2021〕1号", "2021-07-01"],
-                 ["U2", "表扬", "市级", "遂府发〔2021〕2号", "2020-07-01"]],
-    })
+    data = _xlsx(
+        {
+            "进度": [REPORT_HEADER[:-1], ["U2", "T3", "3", "40", "", "2021-04-02", ""]],
+            "荣誉": [
+                ["单位编码", "荣誉名称", "级别", "文号", "授予日期"],
+                ["U2", "省级示范社区", "省级", "川民发〔2021〕35号", "2021-06-01"],
+                ["U2", "先进集体", "市级", "", "2021-07-01"],
+                ["U2", "表扬", "县级", "大府发〔2021〕1号", "2021-07-01"],
+                ["U2", "表扬", "市级", "遂府发〔2021〕2号", "2020-07-01"],
+            ],
+        }
+    )
     got = reports.honors([("reports/u2.xlsx", data), ("reports/u1.csv", b"x")], p)
     assert got.rows.select("honor", "level", "document_no").rows() == [
-        ("省级示范社区", "省级", "川民发〔2021〕35号"), ("先进集体", "市级", None)]
+        ("省级示范社区", "省级", "川民发〔2021〕35号"),
+        ("先进集体", "市级", None),
+    ]
     assert got.quarantine["reason"].to_list() == [
-        '第4行 级别 "县级" 应为 国家级、省级 或 市级', '第5行 授予日期 "2020-07-01" 不在2021年内']
+        '第4行 级别 "县级" 应为 国家级、省级 或 市级',
+        '第5行 授予日期 "2020-07-01" 不在2021年内',
+    ]
     assert reports.progress_reports([("reports/u2.xlsx", data)], p).rows.height == 1
 
 
 def test_unreadable_or_incomplete_file_is_rejected_whole(p):
     missing = csv(["单位编码", "任务编号"], [["U1", "T1"], ["U1", "T2"]])
     got = reports.progress_reports(
-        [("reports/bad.xlsx", b"not a workbook"), ("reports/cols.csv", missing)], p)
+        [("reports/bad.xlsx", b"not a workbook"), ("reports/cols.csv", missing)], p
+    )
     q = got.quarantine.sort("file")
     assert q["row_number"].to_list() == [None, None]
     assert q["reason"][0].startswith("文件被拒收：")
     assert q["reason"][1] == "文件被拒收：缺少必需的列：报告月份、报送日期"
     counts = file_counts(got).sort("file")
     assert counts.select("file", "rows_read", "rows_quarantined", "status").rows() == [
-        ("reports/bad.xlsx", 0, 0, "rejected"), ("reports/cols.csv", 2, 2, "rejected")]
+        ("reports/bad.xlsx", 0, 0, "rejected"),
+        ("reports/cols.csv", 2, 2, "rejected"),
+    ]
 
 
 LEDGER_HEADER = ["日期", "凭证号", "项目编号", "资金来源", "类型", "金额(元)", "摘要"]
 
 
 def test_ledger_duplicates_conflicts_and_wan(p):
-    a = csv(LEDGER_HEADER, [
-        ["2021-03-01", "V1", "T1", "民政局", "下达", "¥300,000.00", "拨付"],
-        ["2021-04-01", "V2", "T1", "民政局", "支出", "12.5万", "施工"],
-        ["2021-04-02", "V3", "T1", "民政局", "支出", "1000", "x"],
-        ["2021-04-03", "V3", "T1", "民政局", "支出", "2000", "x"],
-        ["2021-04-03", "V4", "T9", "民政局", "支出", "2000", "x"],
-        ["2022-04-03", "V5", "T1", "民政局", "支出", "-5", "x"],
-    ], "gb18030")
+    a = csv(
+        LEDGER_HEADER,
+        [
+            ["2021-03-01", "V1", "T1", "民政局", "下达", "¥300,000.00", "拨付"],
+            ["2021-04-01", "V2", "T1", "民政局", "支出", "12.5万", "施工"],
+            ["2021-04-02", "V3", "T1", "民政局", "支出", "1000", "x"],
+            ["2021-04-03", "V3", "T1", "民政局", "支出", "2000", "x"],
+            ["2021-04-03", "V4", "T9", "民政局", "支出", "2000", "x"],
+            ["2022-04-03", "V5", "T1", "民政局", "支出", "-5", "x"],
+        ],
+        "gb18030",
+    )
     again = csv(LEDGER_HEADER, [["2021/3/1", "V1", "T1", "民政局", "下达", "300000", "拨付"]])
-    wan = _xlsx({"台账": [["日期", "凭证号", "项目编号", "资金来源", "类型", "金额（万元）", "摘要"],
-                          ["2021-05-01", "V6", "T3", "财政局", "下达", 30, "拨付"],
-                          ["2021-05-02", "V7", "T3", "财政局", "支出", "0.05", "小额"]]})
+    wan = _xlsx(
+        {
+            "台账": [
+                ["日期", "凭证号", "项目编号", "资金来源", "类型", "金额（万元）", "摘要"],
+                ["2021-05-01", "V6", "T3", "财政局", "下达", 30, "拨付"],
+                ["2021-05-02", "V7", "T3", "财政局", "支出", "0.05", "小额"],
+            ]
+        }
+    )
     loaded, conflicts = funding.ledger(
-        [("funding/a.csv", a), ("funding/a(1).csv", again), ("funding/w.xlsx", wan)], p)
-    assert [(v, str(x)) for v, x in loaded.rows.sort("voucher_no").select(
-        "voucher_no", "amount").rows()] == [
-        ("V1", "300000.00"), ("V2", "125000.00"), ("V6", "300000.00"), ("V7", "500.00")]
+        [("funding/a.csv", a), ("funding/a(1).csv", again), ("funding/w.xlsx", wan)], p
+    )
+    assert [
+        (v, str(x)) for v, x in loaded.rows.sort("voucher_no").select("voucher_no", "amount").rows()
+    ] == [("V1", "300000.00"), ("V2", "125000.00"), ("V6", "300000.00"), ("V7", "500.00")]
     assert loaded.duplicates.rows() == [("funding/a.csv", "", 2)]  # a(1).csv sorts first
     assert conflicts.select("voucher_no", "row_number").rows() == [("V3", 4), ("V3", 5)]
     q = loaded.quarantine.sort("row_number", "column")
@@ -161,40 +200,98 @@ def test_ledger_duplicates_conflicts_and_wan(p):
         '第7行 金额(元) "-5" 金额必须大于0',
     ]
     counts = file_counts(loaded).sort("file")
-    assert counts.select("rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined").rows() == [
-        (1, 1, 0, 0), (6, 1, 1, 4), (2, 2, 0, 0)]
+    assert counts.select(
+        "rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined"
+    ).rows() == [(1, 1, 0, 0), (6, 1, 1, 4), (2, 2, 0, 0)]
 
 
-SURVEY_HEADER = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "用户ID",
-                 "1、您所在的社区是？", "2、服务满意吗？ ", "3、环境满意吗？"]
+SURVEY_HEADER = [
+    "序号",
+    "提交答卷时间",
+    "所用时间",
+    "来源",
+    "来源详情",
+    "来自IP",
+    "用户ID",
+    "1、您所在的社区是？",
+    "2、服务满意吗？ ",
+    "3、环境满意吗？",
+]
 IP = "117.173.12.34(四川-遂宁)"
 
 
 def _surveys(p, key=b"k"):
-    by_text = csv(SURVEY_HEADER, [
-        [1, "2021/10/12 14:03:22", "95秒", "微信", "x", IP, "u1", "水晶城社区", "非常满意", "满意"],
-        [2, "2021/10/12 14:05:22", "15秒", "微信", "x", IP, "u2", "C2", "非常满意", "(跳过)"],
-        [3, "2021/10/12 14:06:22", "100秒", "微信", "x", IP, "u3", "不知道", "还行", "(跳过)"],
-        [4, "2022/01/12 14:05:22", "100秒", "微信", "x", IP, "u4", "玉峰社区", "(跳过)", "(跳过)"],
-        [1, "2021/10/12 14:03:22", "95秒", "微信", "x", IP, "u1", "水晶城社区", "非常满意", "满意"],
-    ], "utf-8-sig")
-    by_number = csv(SURVEY_HEADER, [
-        [1, "2021-10-13 09:00:00", "95", "链接", "x", "182.140.1.2", "u9", "C1", "1", "3"],
-        [2, "2021-10-13 09:01:00", "95", "链接", "x", "182.140.1.3", "u9", "C1", "7", "-2"],
-    ])
+    by_text = csv(
+        SURVEY_HEADER,
+        [
+            [
+                1,
+                "2021/10/12 14:03:22",
+                "95秒",
+                "微信",
+                "x",
+                IP,
+                "u1",
+                "水晶城社区",
+                "非常满意",
+                "满意",
+            ],
+            [2, "2021/10/12 14:05:22", "15秒", "微信", "x", IP, "u2", "C2", "非常满意", "(跳过)"],
+            [3, "2021/10/12 14:06:22", "100秒", "微信", "x", IP, "u3", "不知道", "还行", "(跳过)"],
+            [
+                4,
+                "2022/01/12 14:05:22",
+                "100秒",
+                "微信",
+                "x",
+                IP,
+                "u4",
+                "玉峰社区",
+                "(跳过)",
+                "(跳过)",
+            ],
+            [
+                1,
+                "2021/10/12 14:03:22",
+                "95秒",
+                "微信",
+                "x",
+                IP,
+                "u1",
+                "水晶城社区",
+                "非常满意",
+                "满意",
+            ],
+        ],
+        "utf-8-sig",
+    )
+    by_number = csv(
+        SURVEY_HEADER,
+        [
+            [1, "2021-10-13 09:00:00", "95", "链接", "x", "182.140.1.2", "u9", "C1", "1", "3"],
+            [2, "2021-10-13 09:01:00", "95", "链接", "x", "182.140.1.3", "u9", "C1", "7", "-2"],
+        ],
+    )
     return surveys.surveys([("surveys/text.csv", by_text), ("surveys/num.csv", by_number)], p, key)
 
 
 def test_survey_validity_score_and_quarantine(p):
     loaded, answers = _surveys(p)
     got = loaded.rows.sort("file", "row_number").select(
-        "file", "row_number", "community_id", "score", "is_valid", "invalid_reason")
+        "file", "row_number", "community_id", "score", "is_valid", "invalid_reason"
+    )
     assert got.rows() == [
         ("surveys/num.csv", 2, "C1", 80.0, True, None),
         ("surveys/text.csv", 2, "C1", 90.0, True, None),
         ("surveys/text.csv", 3, "C2", 100.0, False, "答题用时15秒，少于30秒"),
-        ("surveys/text.csv", 5, "C2", None, False,
-         "满意度题只答了0题，不足半数（1题）；提交时间不在2021年内"),
+        (
+            "surveys/text.csv",
+            5,
+            "C2",
+            None,
+            False,
+            "满意度题只答了0题，不足半数（1题）；提交时间不在2021年内",
+        ),
     ]
     assert loaded.quarantine["reason"].to_list() == [
         '第3行 第2题 "7" 不是有效的选项：应为 非常满意、满意、基本满意、不满意、非常不满意',

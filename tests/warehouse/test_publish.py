@@ -13,28 +13,61 @@ from warehouse.publish import Publication, PublicationCheckFailed, publish
 
 
 def _units(year: int) -> pl.DataFrame:
-    return pl.DataFrame({"year": [year], "unit_id": ["U1"], "unit_name": ["县民政局"],
-                         "unit_type": ["部门"], "communities": [["C1"]]}).cast(
-        tables.UNITS.polars_schema)
+    return pl.DataFrame(
+        {
+            "year": [year],
+            "unit_id": ["U1"],
+            "unit_name": ["县民政局"],
+            "unit_type": ["部门"],
+            "communities": [["C1"]],
+        }
+    ).cast(tables.UNITS.polars_schema)
 
 
 def _score(year: int, run_id: str, total: str) -> dict[str, pl.DataFrame]:
     marts = {t.name: pl.DataFrame(schema=t.polars_schema) for t in tables.MART_TABLES}
-    marts["unit_score"] = pl.DataFrame([{
-        "year": year, "unit_id": "U1", "unit_name": "县民政局", "work": float(total),
-        "satisfaction": 0.0, "bonus": 0.0, "penalty": 0.0, "total": total, "rank": 1,
-        "grade": "合格", "red_months": 0, "yellow_months": 0, "is_final": True, "run_id": run_id,
-    }]).cast(tables.UNIT_SCORE.polars_schema)
-    marts["score_line_item"] = pl.DataFrame([{
-        "year": year, "unit_id": "U1", "component": "work", "rule_id": "task_completion",
-        "points": float(total), "task_id": "T1", "month": None, "ref": None, "detail": "",
-    }]).cast(tables.SCORE_LINE_ITEM.polars_schema)
+    marts["unit_score"] = pl.DataFrame(
+        [
+            {
+                "year": year,
+                "unit_id": "U1",
+                "unit_name": "县民政局",
+                "work": float(total),
+                "satisfaction": 0.0,
+                "bonus": 0.0,
+                "penalty": 0.0,
+                "total": total,
+                "rank": 1,
+                "grade": "合格",
+                "red_months": 0,
+                "yellow_months": 0,
+                "is_final": True,
+                "run_id": run_id,
+            }
+        ]
+    ).cast(tables.UNIT_SCORE.polars_schema)
+    marts["score_line_item"] = pl.DataFrame(
+        [
+            {
+                "year": year,
+                "unit_id": "U1",
+                "component": "work",
+                "rule_id": "task_completion",
+                "points": float(total),
+                "task_id": "T1",
+                "month": None,
+                "ref": None,
+                "detail": "",
+            }
+        ]
+    ).cast(tables.SCORE_LINE_ITEM.polars_schema)
     return marts
 
 
 def _pub(run_id: str, total: str, year: int = 2021) -> Publication:
-    return Publication(run_id, year, audit={}, core={"units": _units(year)},
-                       marts=_score(year, run_id, total))
+    return Publication(
+        run_id, year, audit={}, core={"units": _units(year)}, marts=_score(year, run_id, total)
+    )
 
 
 def _published(path, sql):
@@ -50,12 +83,18 @@ def test_publish_replaces_the_year_and_keeps_history(tmp_path):
     publish(wh, _pub("r1", "70.00"))
     publish(wh, _pub("r2", "75.50"))
     publish(wh, _pub("r3", "60.00", year=2022))
-    assert _published(wh, "SELECT year, run_id, total::VARCHAR FROM mart.unit_score ORDER BY year") \
-        == [(2021, "r2", "75.50"), (2022, "r3", "60.00")]
+    assert _published(
+        wh, "SELECT year, run_id, total::VARCHAR FROM mart.unit_score ORDER BY year"
+    ) == [(2021, "r2", "75.50"), (2022, "r3", "60.00")]
     assert _published(wh, "SELECT run_id FROM history.unit_score ORDER BY run_id") == [
-        ("r1",), ("r2",), ("r3",)]
+        ("r1",),
+        ("r2",),
+        ("r3",),
+    ]
     assert _published(wh, "SELECT year, run_id FROM audit.publication ORDER BY year") == [
-        (2021, "r2"), (2022, "r3")]
+        (2021, "r2"),
+        (2022, "r3"),
+    ]
     assert not list(tmp_path.glob(".*building*"))
 
 
@@ -107,10 +146,13 @@ def test_second_writer_waits_then_fails_clearly(tmp_path):
 def test_every_table_and_column_has_a_comment(tmp_path):
     wh = tmp_path / "w.duckdb"
     publish(wh, _pub("r1", "70.00"))
-    missing = _published(wh, """
+    missing = _published(
+        wh,
+        """
         SELECT table_name, column_name FROM duckdb_columns()
         WHERE schema_name IN ('core', 'mart', 'history', 'audit')
-          AND (comment IS NULL OR comment = '')""")
+          AND (comment IS NULL OR comment = '')""",
+    )
     assert missing == []
 
 

@@ -39,20 +39,28 @@ def progress_expr() -> pl.Expr:
     )
 
 
+def effective_flag() -> pl.Expr:
+    """True for the effective submission of its (task_id, month): the latest submitted_on, ties
+    going to the later file in name order, then the later row. Also sets core.reports.is_effective.
+    """
+    order = pl.struct("submitted_on", "file", "row_number")
+    return (order.rank("ordinal", descending=True).over("task_id", "month") == 1).alias(
+        "is_effective"
+    )
+
+
 def effective_reports(known: pl.DataFrame) -> pl.DataFrame:
     """One row per (task_id, month) with a known submission.
 
     Columns: task_id, unit_id, month, progress (the report's own), actual, value (progress(m)
     as in 6.1), submitted_on (of the effective report), first_submitted_on (earliest known).
     """
-    order = ["task_id", "month", "submitted_on", "file", "row_number"]
-    ordered = known.sort(order, nulls_last=False)
-    effective = ordered.unique(subset=["task_id", "month"], keep="last", maintain_order=True)
-    first = ordered.group_by("task_id", "month").agg(
+    first = known.group_by("task_id", "month").agg(
         pl.col("submitted_on").min().alias("first_submitted_on")
     )
     return (
-        effective.join(first, on=["task_id", "month"], how="left")
+        known.filter(effective_flag())
+        .join(first, on=["task_id", "month"], how="left")
         .select(
             "task_id", "unit_id",
             pl.col("month").cast(pl.Int32),
