@@ -19,11 +19,13 @@ from flows.tasks import (
     core_frames,
     inbox_files,
     input_file_rows,
+    office_files_task,
     plan_task,
     quarantine_rows,
     score_task,
     sources_task,
     take_in,
+    warnings_task,
 )
 from schemas.rules import RulesError
 from transforms.pii import PiiKeyMissing
@@ -55,6 +57,7 @@ class RunResult:
     files: pl.DataFrame | None = None  # audit.input_file rows
     marts: dict[str, pl.DataFrame] = field(default_factory=dict)
     stages: dict[str, float] = field(default_factory=dict)
+    out_dir: Path | None = None  # the office files of this run
 
     @property
     def published(self) -> bool:
@@ -134,6 +137,8 @@ def assess_year(
         result.last_month = last_assessed_month(year, as_of, plan.rules["reports"]["due_day"])
         result.files = input_file_rows(run_id, year, files, plan, src)
         rules_sha = next((f.sha256 for f in files if f.file == "plan/rules.toml"), None)
+        marts["warning_list"] = warnings_task(conf.warehouse, year, marts, core, run_id)
+        quarantine = quarantine_rows(run_id, year, src)
         with watch.stage("publish"):
             audit = {
                 "run": run_row(
@@ -149,13 +154,15 @@ def assess_year(
                     stages=watch.stages,
                 ),
                 "input_file": result.files,
-                "quarantine": quarantine_rows(run_id, year, src),
+                "quarantine": quarantine,
             }
             publish(
                 conf.warehouse,
                 Publication(run_id, year, audit, core, marts),
                 conf.lock_wait_seconds,
             )
+        with watch.stage("office"):
+            result.out_dir = office_files_task(conf.out / str(year), year, marts, core, quarantine)
         result.status, result.marts, result.stages = "published", marts, watch.stages
     except EXPECTED_FAILURES as exc:
         result.message = str(exc)

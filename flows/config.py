@@ -1,6 +1,6 @@
 """Where things are: command-line options, then environment, then assess.toml, then defaults.
 
-Environment: ASSESS_INBOX, ASSESS_WAREHOUSE, ASSESS_ARCHIVE, ASSESS_CONFIG (path of the
+Environment: ASSESS_INBOX, ASSESS_WAREHOUSE, ASSESS_ARCHIVE, ASSESS_OUT, ASSESS_CONFIG (path of the
 config file, default ./assess.toml), ASSESS_LOCK_WAIT (seconds), ASSESS_NIGHTLY_CRON.
 The PII key is never read from a file: ASSESS_PII_KEY or the Prefect Secret block
 `assess-pii-key`.
@@ -21,6 +21,7 @@ class Settings:
     inbox: Path
     warehouse: Path
     archive: Path
+    out: Path  # office files: out/<year>/考核结果.xlsx, 预警清单.xlsx, 单位反馈/
     lock_wait_seconds: float
     nightly_cron: str
 
@@ -42,10 +43,12 @@ def settings(inbox: Path | None = None, warehouse: Path | None = None) -> Settin
     inbox = Path(pick(inbox, "ASSESS_INBOX", "inbox", "inbox"))
     warehouse = Path(pick(warehouse, "ASSESS_WAREHOUSE", "warehouse", "assess.duckdb"))
     archive = Path(pick(None, "ASSESS_ARCHIVE", "archive", warehouse.parent / "archive"))
+    out = Path(pick(None, "ASSESS_OUT", "out", warehouse.parent / "out"))
     return Settings(
         inbox=inbox,
         warehouse=warehouse,
         archive=archive,
+        out=out,
         lock_wait_seconds=float(pick(None, "ASSESS_LOCK_WAIT", "lock_wait_seconds", 600)),
         nightly_cron=str(pick(None, "ASSESS_NIGHTLY_CRON", "nightly_cron", "0 2 * * *")),
     )

@@ -18,7 +18,8 @@ from flows.tasks import TakenIn
 from schemas.tables import MART_TABLES, RERUN_DIFF
 from transforms.compare import DIFF_SCHEMA, diff_table
 from warehouse import archive
-from warehouse.publish import Publication, connect, publish
+from warehouse.publish import Publication, publish
+from warehouse.read import RunNotFound, published_run
 
 
 @dataclass
@@ -32,41 +33,6 @@ class RerunResult:
     @property
     def reproduced(self) -> bool:
         return self.error is None and self.differences.height == 0
-
-
-def _published_run(
-    warehouse: Path, year: int, run_id: str | None
-) -> tuple[dict, pl.DataFrame, dict[str, pl.DataFrame]]:
-    """(the run's audit row, its input files, its published marts) from the warehouse."""
-    if not warehouse.exists():
-        raise FileNotFoundError(f"数据仓库不存在：{warehouse}")
-    con = connect(warehouse, read_only=True)
-    try:
-        if run_id is None:
-            found = con.execute(
-                "SELECT run_id FROM audit.publication WHERE year = ?", [year]
-            ).fetchone()
-            if found is None:
-                raise FileNotFoundError(f"{year} 年尚无已发布的运行")
-            run_id = found[0]
-        run = con.execute(
-            "SELECT * FROM audit.run WHERE run_id = ? AND year = ? AND status = 'published'",
-            [run_id, year],
-        ).pl()
-        if run.height == 0:
-            raise FileNotFoundError(f"找不到 {year} 年已发布的运行 {run_id}")
-        files = con.execute(
-            "SELECT DISTINCT source, file, sha256 FROM audit.input_file WHERE run_id = ? "
-            "ORDER BY file",
-            [run_id],
-        ).pl()
-        marts = {
-            t.name: con.execute(f"SELECT * FROM history.{t.name} WHERE run_id = ?", [run_id]).pl()
-            for t in MART_TABLES
-        }
-    finally:
-        con.close()
-    return run.row(0, named=True), files, marts
 
 
 def altered_inputs(altered: list[tuple[str, str, str]]) -> pl.DataFrame:
@@ -100,7 +66,7 @@ def rerun_year(year: int, run_id: str | None = None, warehouse: str | None = Non
     started = dt.datetime.now(dt.UTC)
     watch = Stopwatch(progress.stage)
     try:
-        run, files, published = _published_run(conf.warehouse, year, run_id)
+        run, files, published = published_run(conf.warehouse, year, run_id)
         result.run_id = run["run_id"]
         result.rerun_id = new_run_id(year)
         with watch.stage("take_in"):
@@ -124,7 +90,7 @@ def rerun_year(year: int, run_id: str | None = None, warehouse: str | None = Non
                 [altered_inputs(altered)]
                 + [diff_table(t, published[t.name], marts[t.name]) for t in MART_TABLES]
             )
-    except EXPECTED_FAILURES as exc:
+    except (*EXPECTED_FAILURES, RunNotFound) as exc:
         result.error = str(exc)
         return result
     status = "reproduced" if result.reproduced else "differs"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,15 +11,21 @@ import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from office.findings import write_unit_findings
+from office.warnings_file import WARNINGS_FILE, write_warning_list
+from office.workbook import RESULTS_FILE, write_results_workbook
 from schemas import tables
 from transforms import funding, reports, surveys
 from transforms.intake import InputFile, Loaded
 from transforms.plan import Plan, build_plan
 from transforms.reconcile import file_counts
 from transforms.scoring import score_year
+from transforms.warnings import warning_list
 from warehouse import archive
+from warehouse.read import published_frame
 
 FOLDERS = ("plan", "reports", "funding", "surveys")
+FINDINGS_DIR = "单位反馈"
 
 
 @dataclass(frozen=True)
@@ -206,3 +213,60 @@ def quarantine_rows(run_id: str, year: int, src: Sources) -> pl.DataFrame:
         .cast(tables.QUARANTINE.polars_schema)
         .sort("source", "file", "sheet", "row_number", "column", nulls_last=True)
     )
+
+
+def warnings_task(
+    warehouse: Path,
+    year: int,
+    marts: dict[str, pl.DataFrame],
+    core: dict[str, pl.DataFrame],
+    run_id: str,
+) -> pl.DataFrame:
+    """The early-warning list against the currently published run of the year."""
+    previous = published_frame(warehouse, "mart.task_month_status", year)
+    return warning_list(marts["task_month_status"], previous, core["tasks"], run_id)
+
+
+@task(cache_policy=NO_CACHE)
+def office_files_task(
+    out_dir: Path,
+    year: int,
+    marts: dict[str, pl.DataFrame],
+    core: dict[str, pl.DataFrame],
+    quarantine: pl.DataFrame,
+) -> Path:
+    """The office workbook, the warning list and one findings workbook per unit, in out_dir.
+
+    Written aside and renamed into place, so the folder always holds one run's files.
+    """
+    aside = out_dir.with_name(f".{out_dir.name}.building")
+    shutil.rmtree(aside, ignore_errors=True)
+    aside.mkdir(parents=True)
+    write_results_workbook(
+        aside / RESULTS_FILE,
+        year=year,
+        unit_score=marts["unit_score"],
+        score_line_item=marts["score_line_item"],
+        task_month_status=marts["task_month_status"],
+        funding_execution=marts["funding_execution"],
+        community_satisfaction=marts["community_satisfaction"],
+        units=core["units"],
+        tasks=core["tasks"],
+        communities=core["communities"],
+    )
+    write_warning_list(aside / WARNINGS_FILE, marts["warning_list"], core["units"])
+    write_unit_findings(
+        aside / FINDINGS_DIR,
+        year=year,
+        units=core["units"],
+        quarantine=quarantine,
+        task_month_status=marts["task_month_status"],
+        tasks=core["tasks"],
+    )
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(old)
+    aside.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return out_dir

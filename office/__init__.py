@@ -1,12 +1,9 @@
-"""Outputs for people (issue 5): Excel workbooks for the office and the units, and the data
-dictionary. Each writer takes the frames of one year's published run; nothing here scores."""
+"""Outputs for people (issue 5), written after each published run from that run's frames.
 
-from office.dictionary import data_dictionary
-from office.findings import UNASSIGNED_FILE, write_unit_findings
-from office.warnings_file import WARNINGS_FILE, write_warning_list
-from office.workbook import RESULTS_FILE, write_results_workbook
+- office.workbook.write_results_workbook → 考核结果.xlsx (the office's results workbook)
+- office.findings.write_unit_findings → <unit_id>_<unit_name>.xlsx per unit, 未归属单位.xlsx
+- office.warnings_file.write_warning_list → 预警清单.xlsx
+- office.dictionary.data_dictionary → docs/data-dictionary.md from the warehouse's COMMENTs
 
-__all__ = [
-    "RESULTS_FILE", "UNASSIGNED_FILE", "WARNINGS_FILE", "data_dictionary",
-    "write_results_workbook", "write_unit_findings", "write_warning_list",
-]
+Nothing here scores or touches the warehouse except the dictionary, which only reads it.
+"""

@@ -7,15 +7,28 @@ import polars as pl
 STATUS_MARK = {"red": "红", "yellow": "黄", "green": "绿"}
 STATUS_TEXT = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
 REASON_TEXT = {
-    "completed": "已完成", "missing": "未报送", "overdue": "逾期未完成",
-    "on_track": "按计划", "behind": "进度滞后",
+    "completed": "已完成",
+    "missing": "未报送",
+    "overdue": "逾期未完成",
+    "on_track": "按计划",
+    "behind": "进度滞后",
 }
 CHANGE_TEXT = {
-    "newly_red": "新增红灯", "newly_yellow": "新增黄灯", "still_red": "持续红灯",
-    "still_yellow": "持续黄灯", "red_to_yellow": "红转黄", "yellow_to_red": "黄转红",
-    "recovered": "已恢复", "new": "首次",
+    "newly_red": "新增红灯",
+    "newly_yellow": "新增黄灯",
+    "still_red": "持续红灯",
+    "still_yellow": "持续黄灯",
+    "red_to_yellow": "红转黄",
+    "yellow_to_red": "黄转红",
+    "recovered": "已恢复",
+    "new": "首次",
 }
-COMPONENT_TEXT = {"work": "工作实绩", "satisfaction": "群众满意度", "bonus": "加分", "penalty": "扣分"}
+COMPONENT_TEXT = {
+    "work": "工作实绩",
+    "satisfaction": "群众满意度",
+    "bonus": "加分",
+    "penalty": "扣分",
+}
 COMPONENT_ORDER = {"work": 0, "satisfaction": 1, "bonus": 2, "penalty": 3}
 RULE_TEXT = {
     "task_completion": "任务完成度",
@@ -42,3 +55,15 @@ RULE_TEXT = {
 def label(column: str, mapping: dict[str, str]) -> pl.Expr:
     """The Chinese label of a code column; unknown codes are kept as they are."""
     return pl.col(column).cast(pl.String).replace(mapping)
+
+
+SOURCE_TEXT = {
+    "units": "责任单位",
+    "communities": "试点社区",
+    "tasks": "目标任务",
+    "reports": "进度月报",
+    "honors": "荣誉表彰",
+    "funding": "资金台账",
+    "surveys": "满意度问卷",
+    "plan": "年度计划",
+}

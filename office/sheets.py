@@ -72,10 +72,18 @@ def new_workbook(path: Path, year: int, title: str) -> tuple[Workbook, Formats]:
     """A workbook that never turns text into formulas or links, with a creation time fixed by
     the year (so the output is byte-for-byte reproducible)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                    "strings_to_numbers": False})
-    workbook.set_properties({"title": title, "subject": f"{year}年度城乡社区治理试点目标考核",
-                             "author": "领导小组办公室", "created": dt.datetime(year, 1, 1)})
+    workbook = Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    workbook.set_properties(
+        {
+            "title": title,
+            "subject": f"{year}年度城乡社区治理试点目标考核",
+            "author": "领导小组办公室",
+            "created": dt.datetime(year, 1, 1),
+        }
+    )
     return workbook, Formats(workbook)
 
 
@@ -92,8 +100,12 @@ def shown(value: Any, kind: str) -> str:
         return "是" if value else "否"
     if isinstance(value, int | float | Decimal):
         number = float(value)
-        return {"money": f"{number:,.2f}", "score": f"{number:.2f}", "pct": f"{number:.1%}",
-                "int": f"{number:.0f}"}.get(kind, f"{number:g}")
+        return {
+            "money": f"{number:,.2f}",
+            "score": f"{number:.2f}",
+            "pct": f"{number:.1%}",
+            "int": f"{number:.0f}",
+        }.get(kind, f"{number:g}")
     return str(value)
 
 

@@ -8,39 +8,68 @@ import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
 from office.labels import COMPONENT_ORDER, COMPONENT_TEXT, RULE_TEXT, STATUS_MARK, label
-from office.sheets import Column, Formats, new_workbook, of_year, write_note, write_table
+from office.sheets import (
+    Column,
+    Formats,
+    new_workbook,
+    of_year,
+    write_cell,
+    write_note,
+    write_table,
+)
 
 RESULTS_FILE = "考核结果.xlsx"
 MONTHS = range(1, 13)
 
 SUMMARY = [
-    Column("排名", "rank", "int"), Column("单位编码", "unit_id"), Column("单位名称", "unit_name"),
-    Column("工作实绩", "work", "score"), Column("群众满意度", "satisfaction", "score"),
-    Column("加分", "bonus", "score"), Column("扣分", "penalty", "score"),
-    Column("总分", "total", "score"), Column("等次", "grade", "mark"),
-    Column("红灯月数", "red_months", "int"), Column("黄灯月数", "yellow_months", "int"),
+    Column("排名", "rank", "int"),
+    Column("单位编码", "unit_id"),
+    Column("单位名称", "unit_name"),
+    Column("工作实绩", "work", "score"),
+    Column("群众满意度", "satisfaction", "score"),
+    Column("加分", "bonus", "score"),
+    Column("扣分", "penalty", "score"),
+    Column("总分", "total", "score"),
+    Column("等次", "grade", "mark"),
+    Column("红灯月数", "red_months", "int"),
+    Column("黄灯月数", "yellow_months", "int"),
     Column("是否最终", "is_final", "mark"),
 ]
 LINES = [
-    Column("单位编码", "unit_id"), Column("单位名称", "unit_name"),
-    Column("组成", "component_text"), Column("规则", "rule_text"), Column("规则编号", "rule_id"),
-    Column("分值", "points", "score"), Column("任务编号", "task_id"),
-    Column("任务内容", "task_name"), Column("月份", "month", "int"), Column("来源", "ref"),
+    Column("单位编码", "unit_id"),
+    Column("单位名称", "unit_name"),
+    Column("组成", "component_text"),
+    Column("规则", "rule_text"),
+    Column("规则编号", "rule_id"),
+    Column("分值", "points", "score"),
+    Column("任务编号", "task_id"),
+    Column("任务内容", "task_name"),
+    Column("月份", "month", "int"),
+    Column("来源", "ref"),
     Column("说明", "detail", "long"),
 ]
 MONTH_STATUS = [
-    Column("单位", "unit_name"), Column("任务编号", "task_id"), Column("任务内容", "task_name"),
+    Column("单位", "unit_name"),
+    Column("任务编号", "task_id"),
+    Column("任务内容", "task_name"),
     *(Column(f"{m}月", f"mark_{m}", "mark", fill=f"status_{m}") for m in MONTHS),
 ]
 FUNDING = [
-    Column("任务编号", "task_id"), Column("任务内容", "task_name"), Column("单位", "unit_name"),
-    Column("下达", "allocated", "money"), Column("支出", "spent", "money"),
-    Column("执行率", "execution", "pct"), Column("状态", "mark", "mark", fill="status"),
+    Column("任务编号", "task_id"),
+    Column("任务内容", "task_name"),
+    Column("单位", "unit_name"),
+    Column("下达", "allocated", "money"),
+    Column("支出", "spent", "money"),
+    Column("执行率", "execution", "pct"),
+    Column("状态", "mark", "mark", fill="status"),
 ]
 SATISFACTION = [
-    Column("社区编码", "community_id"), Column("社区名称", "community_name"),
-    Column("有效答卷", "valid_responses", "int"), Column("无效答卷", "invalid_responses", "int"),
-    Column("满意度得分", "score", "score"), Column("满意率", "satisfaction_rate", "pct"),
+    Column("社区编码", "community_id"),
+    Column("社区名称", "community_name"),
+    Column("有效答卷", "valid_responses", "int"),
+    Column("无效答卷", "invalid_responses", "int"),
+    Column("满意度得分", "score", "score"),
+    Column("满意率", "satisfaction_rate", "pct"),
 ]
 LEGEND = [
     ("red", "红灯：未报送、逾期未完成，或进度严重滞后"),
@@ -51,8 +80,10 @@ LEGEND = [
 
 
 def _names(units: pl.DataFrame, tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return (units.select("unit_id", "unit_name").unique("unit_id", keep="first"),
-            tasks.select("task_id", "task_name").unique("task_id", keep="first"))
+    return (
+        units.select("unit_id", "unit_name").unique("unit_id", keep="first"),
+        tasks.select("task_id", "task_name").unique("task_id", keep="first"),
+    )
 
 
 def summary_frame(unit_score: pl.DataFrame) -> pl.DataFrame:
@@ -62,8 +93,9 @@ def summary_frame(unit_score: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def lines_frame(lines: pl.DataFrame, unit_score: pl.DataFrame, units: pl.DataFrame,
-                tasks: pl.DataFrame) -> pl.DataFrame:
+def lines_frame(
+    lines: pl.DataFrame, unit_score: pl.DataFrame, units: pl.DataFrame, tasks: pl.DataFrame
+) -> pl.DataFrame:
     """得分明细: every line item, units in rank order, then work, satisfaction, bonus, penalty."""
     unit_names, task_names = _names(units, tasks)
     order = pl.col("component").replace_strict(COMPONENT_ORDER, default=9, return_dtype=pl.Int8)
@@ -71,21 +103,29 @@ def lines_frame(lines: pl.DataFrame, unit_score: pl.DataFrame, units: pl.DataFra
         lines.join(unit_names, on="unit_id", how="left")
         .join(task_names, on="task_id", how="left")
         .join(unit_score.select("unit_id", "rank"), on="unit_id", how="left")
-        .with_columns(label("component", COMPONENT_TEXT).alias("component_text"),
-                      label("rule_id", RULE_TEXT).alias("rule_text"))
-        .sort(pl.col("rank"), "unit_id", order, "rule_id", "task_id", "month", "ref",
-              nulls_last=True)
+        .with_columns(
+            label("component", COMPONENT_TEXT).alias("component_text"),
+            label("rule_id", RULE_TEXT).alias("rule_text"),
+        )
+        .sort(
+            pl.col("rank"), "unit_id", order, "rule_id", "task_id", "month", "ref", nulls_last=True
+        )
     )
 
 
-def month_status_frame(status: pl.DataFrame, units: pl.DataFrame,
-                       tasks: pl.DataFrame) -> pl.DataFrame:
+def month_status_frame(
+    status: pl.DataFrame, units: pl.DataFrame, tasks: pl.DataFrame
+) -> pl.DataFrame:
     """月度状态: one row per task, status_<m> (code) and mark_<m> (红/黄/绿) for every month."""
     unit_names, _ = _names(units, tasks)
-    wide = (
-        status.select("task_id", pl.format("status_{}", pl.col("month")).alias("key"), "status")
-        .pivot(on="key", on_columns=[f"status_{m}" for m in MONTHS], index="task_id",
-               values="status", aggregate_function="first")
+    wide = status.select(
+        "task_id", pl.format("status_{}", pl.col("month")).alias("key"), "status"
+    ).pivot(
+        on="key",
+        on_columns=[f"status_{m}" for m in MONTHS],
+        index="task_id",
+        values="status",
+        aggregate_function="first",
     )
     return (
         tasks.select("task_id", "unit_id", "task_name")
@@ -102,8 +142,10 @@ def funding_frame(funding: pl.DataFrame, units: pl.DataFrame, tasks: pl.DataFram
     return (
         funding.join(task_names, on="task_id", how="left")
         .join(unit_names, on="unit_id", how="left")
-        .with_columns(pl.col("allocated", "spent").cast(pl.Float64),
-                      label("status", STATUS_MARK).alias("mark"))
+        .with_columns(
+            pl.col("allocated", "spent").cast(pl.Float64),
+            label("status", STATUS_MARK).alias("mark"),
+        )
         .sort("unit_id", "task_id")
     )
 
@@ -111,29 +153,45 @@ def funding_frame(funding: pl.DataFrame, units: pl.DataFrame, tasks: pl.DataFram
 def _legend(sheet: Worksheet, row: int, formats: Formats) -> None:
     write_note(sheet, row, "图例", formats.get("title"))
     for i, (status, text) in enumerate(LEGEND, start=row + 1):
-        sheet.write_string(i, 0, STATUS_MARK.get(status or "", ""), formats.get("mark", status))
+        write_cell(sheet, i, 0, STATUS_MARK.get(status or ""), formats.get("mark", status))
         sheet.write_string(i, 1, text)
 
 
 def write_results_workbook(
-    path: Path | str, *, year: int, unit_score: pl.DataFrame, score_line_item: pl.DataFrame,
-    task_month_status: pl.DataFrame, funding_execution: pl.DataFrame,
-    community_satisfaction: pl.DataFrame, units: pl.DataFrame, tasks: pl.DataFrame,
+    path: Path | str,
+    *,
+    year: int,
+    unit_score: pl.DataFrame,
+    score_line_item: pl.DataFrame,
+    task_month_status: pl.DataFrame,
+    funding_execution: pl.DataFrame,
+    community_satisfaction: pl.DataFrame,
+    units: pl.DataFrame,
+    tasks: pl.DataFrame,
     communities: pl.DataFrame,
 ) -> Path:
     """Write 考核结果.xlsx (sheets 汇总, 得分明细, 月度状态, 资金执行, 社区满意度) to `path`."""
     path = Path(path)
     units, tasks = of_year(units, year), of_year(tasks, year)
     scores = of_year(unit_score, year)
-    satisfaction = of_year(community_satisfaction, year).join(
-        of_year(communities, year).select("community_id", "community_name"),
-        on="community_id", how="left",
-    ).sort("community_id")
+    satisfaction = (
+        of_year(community_satisfaction, year)
+        .join(
+            of_year(communities, year).select("community_id", "community_name"),
+            on="community_id",
+            how="left",
+        )
+        .sort("community_id")
+    )
     sheets = [
         ("汇总", summary_frame(scores), SUMMARY, 3),
         ("得分明细", lines_frame(of_year(score_line_item, year), scores, units, tasks), LINES, 2),
-        ("月度状态", month_status_frame(of_year(task_month_status, year), units, tasks),
-         MONTH_STATUS, 3),
+        (
+            "月度状态",
+            month_status_frame(of_year(task_month_status, year), units, tasks),
+            MONTH_STATUS,
+            3,
+        ),
         ("资金执行", funding_frame(of_year(funding_execution, year), units, tasks), FUNDING, 2),
         ("社区满意度", satisfaction, SATISFACTION, 2),
     ]
@@ -145,4 +203,3 @@ def write_results_workbook(
             _legend(sheet, end + 1, formats)
     workbook.close()
     return path
-

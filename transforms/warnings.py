@@ -18,9 +18,9 @@ _WARN = ["red", "yellow"]
 
 def latest_status(status: pl.DataFrame) -> pl.DataFrame:
     """One row per (year, task): the task_month_status row of the task's latest assessed month."""
-    return status.filter(
-        pl.col("month") == pl.col("month").max().over("year", "task_id")
-    ).unique(["year", "task_id"], keep="last", maintain_order=True)
+    return status.filter(pl.col("month") == pl.col("month").max().over("year", "task_id")).unique(
+        ["year", "task_id"], keep="last", maintain_order=True
+    )
 
 
 def _change(has_previous: bool) -> pl.Expr:
@@ -28,12 +28,18 @@ def _change(has_previous: bool) -> pl.Expr:
     if not has_previous:
         return pl.lit("new", pl.String)
     return (
-        pl.when((now == "red") & (before == "red")).then(pl.lit("still_red"))
-        .when((now == "red") & (before == "yellow")).then(pl.lit("yellow_to_red"))
-        .when(now == "red").then(pl.lit("newly_red"))
-        .when((now == "yellow") & (before == "yellow")).then(pl.lit("still_yellow"))
-        .when((now == "yellow") & (before == "red")).then(pl.lit("red_to_yellow"))
-        .when(now == "yellow").then(pl.lit("newly_yellow"))
+        pl.when((now == "red") & (before == "red"))
+        .then(pl.lit("still_red"))
+        .when((now == "red") & (before == "yellow"))
+        .then(pl.lit("yellow_to_red"))
+        .when(now == "red")
+        .then(pl.lit("newly_red"))
+        .when((now == "yellow") & (before == "yellow"))
+        .then(pl.lit("still_yellow"))
+        .when((now == "yellow") & (before == "red"))
+        .then(pl.lit("red_to_yellow"))
+        .when(now == "yellow")
+        .then(pl.lit("newly_yellow"))
         .otherwise(pl.lit("recovered"))
     )
 
@@ -48,8 +54,9 @@ def warning_list(
     """
     now = latest_status(current).select("year", "task_id", "unit_id", "month", "status", "reason")
     if previous is None:
-        before = pl.DataFrame(schema={"year": pl.Int32(), "task_id": pl.String(),
-                                      "previous_status": pl.String()})
+        before = pl.DataFrame(
+            schema={"year": pl.Int32(), "task_id": pl.String(), "previous_status": pl.String()}
+        )
     else:
         before = latest_status(previous).select(
             pl.col("year").cast(pl.Int32), "task_id", pl.col("status").alias("previous_status")
@@ -60,8 +67,9 @@ def warning_list(
         .join(before, on=["year", "task_id"], how="left")
         .filter(pl.col("status").is_in(_WARN) | pl.col("previous_status").is_in(_WARN))
         .join(names, on=["year", "task_id"], how="left")
-        .with_columns(_change(previous is not None).alias("change"),
-                      pl.lit(run_id, pl.String).alias("run_id"))
+        .with_columns(
+            _change(previous is not None).alias("change"), pl.lit(run_id, pl.String).alias("run_id")
+        )
     )
     order = pl.col("status").replace_strict(_STATUS_ORDER, default=3, return_dtype=pl.Int8)
     return listed.sort(order, "unit_id", "task_id", nulls_last=True).select(

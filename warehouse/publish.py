@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from schemas.tables import MART_TABLES
 from warehouse.ddl import create_all
 from warehouse.faults import pause_point
 from warehouse.lock import writer_lock
@@ -27,6 +28,7 @@ from warehouse.lock import writer_lock
 # Written in a storage format older DuckDB command-line tools open too (1.2 and later).
 STORAGE_VERSION = "v1.2.0"
 AUDITS = Path(__file__).with_name("audits.sql")
+HISTORY = {t.name for t in MART_TABLES}  # marts kept for every published run
 
 
 class PublicationCheckFailed(Exception):
@@ -60,6 +62,14 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
     con.unregister("_frame")
 
 
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
 def audits() -> list[tuple[str, str]]:
     """(name, query) pairs from audits.sql."""
     text = AUDITS.read_text(encoding="utf-8")
@@ -73,11 +83,9 @@ def _write(con: duckdb.DuckDBPyConnection, pub: Publication) -> None:
     for name, frame in pub.marts.items():
         con.execute(f"DELETE FROM mart.{name} WHERE year = ?", [pub.year])
         stamped = frame.with_columns(run_id=pl.lit(pub.run_id))
-        if name == "unit_score":
-            _insert(con, f"mart.{name}", stamped)
-        else:
-            _insert(con, f"mart.{name}", frame)
-        _insert(con, f"history.{name}", stamped)
+        _insert(con, f"mart.{name}", stamped if "run_id" in _columns(con, "mart", name) else frame)
+        if name in HISTORY:
+            _insert(con, f"history.{name}", stamped)
     for name, frame in pub.audit.items():
         if frame.height:
             _insert(con, f"audit.{name}", frame)

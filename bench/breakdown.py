@@ -1,0 +1,139 @@
+"""Where the pipeline's time goes: the same steps as `assess_year`, without Prefect, timed.
+
+    uv run python -m bench.breakdown --scale M [--publish]
+
+Runs plan → sources → core → score (→ publish into a scratch warehouse with --publish) on
+``bench/out/<scale>/inbox`` in this process, with timing wrappers around the functions that
+matter (readers, header matching, parsing, validation, dedupe, pseudonymisation, scoring,
+publication). Prints, per function: calls, cumulative seconds and share of the total.
+Wrapped functions nest (intake contains read_table and parse), so shares do not add up.
+Nothing in the pipeline is changed: the wrappers are installed on the module attributes
+the callers look up, for this process only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import importlib
+import os
+import shutil
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = 2021
+AS_OF = dt.date(2022, 1, 31)
+
+# (module where the caller looks the name up, attribute)
+WRAPPED = (
+    ("transforms.reports", "intake"), ("transforms.funding", "intake"),
+    ("transforms.surveys", "intake"), ("transforms.plan", "intake"),
+    ("transforms.intake", "read_table"), ("transforms.intake", "sheet_names"),
+    ("transforms.intake", "conform_headers"), ("transforms.intake", "parse"),
+    ("transforms.reports", "check"), ("transforms.funding", "check"),
+    ("transforms.surveys", "check"), ("transforms.plan", "check"),
+    ("transforms.validate", "_failure_reasons"),
+    ("transforms.reports", "dedupe"), ("transforms.funding", "dedupe"),
+    ("transforms.surveys", "dedupe"),
+    ("transforms.surveys", "pseudonymise_ip"), ("transforms.surveys", "_decode_answers"),
+    ("transforms.surveys", "_score"),
+    ("flows.tasks", "score_year"), ("warehouse.publish", "_write"),
+    ("warehouse.publish", "create_all"),
+)
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self._depth: dict[str, int] = defaultdict(int)
+
+    def wrap(self, module_name: str, attr: str) -> None:
+        module = importlib.import_module(module_name)
+        original = getattr(module, attr)
+        name = f"{original.__module__}.{original.__qualname__}"
+        if module_name != original.__module__:
+            name += f" (from {module_name.rsplit('.', 1)[-1]})"
+
+        @functools.wraps(original)
+        def timed(*args, **kwargs):
+            self._depth[name] += 1
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self._depth[name] -= 1
+                if not self._depth[name]:  # recursion counts once
+                    self.seconds[name] += time.perf_counter() - started
+                self.calls[name] += 1
+
+        setattr(module, attr, timed)
+
+    def step(self, name: str):
+        timer = self
+
+        class _Step:
+            def __enter__(self):
+                self.started = time.perf_counter()
+
+            def __exit__(self, *exc):
+                timer.seconds[name] += time.perf_counter() - self.started
+                timer.calls[name] += 1
+
+        return _Step()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", default="M")
+    parser.add_argument("--out", type=Path, default=None, help="default bench/out/<scale>")
+    parser.add_argument("--publish", action="store_true", help="also publish to a scratch file")
+    args = parser.parse_args(argv)
+    out = (args.out or ROOT / "bench" / "out" / args.scale).resolve()
+    os.environ.setdefault("ASSESS_PII_KEY", "bench-pii-key")
+
+    import flows  # noqa: F401
+    from flows import tasks
+    from warehouse import publish
+
+    timer = Timer()
+    for module, attr in WRAPPED:
+        timer.wrap(module, attr)
+    year_dir = out / "inbox" / str(YEAR)
+    started = time.perf_counter()
+    with timer.step("1 read bytes (take_in without archive)"):
+        files = [tasks.TakenIn(folder, path.relative_to(year_dir).as_posix(), "", 0,
+                               path.read_bytes())
+                 for folder, path in tasks.inbox_files(year_dir)]
+    with timer.step("2 plan"):
+        plan = tasks.build_plan(YEAR, tasks.by_folder(files, "plan"))
+    with timer.step("3 sources"):
+        src = tasks.sources_task.fn(plan, files, os.environ["ASSESS_PII_KEY"].encode())
+    with timer.step("4 core_frames (conform)"):
+        core = tasks.core_frames(plan, src)
+    with timer.step("5 score"):
+        marts = tasks.score_task.fn(plan, core, AS_OF, "breakdown")
+    if args.publish:
+        scratch = out / "breakdown"
+        shutil.rmtree(scratch, ignore_errors=True)
+        with timer.step("6 audit rows + publish"):
+            audit = {
+                "input_file": tasks.input_file_rows("breakdown", YEAR, files, plan, src),
+                "quarantine": tasks.quarantine_rows("breakdown", YEAR, src),
+            }
+            publish.publish(scratch / "assess.duckdb",
+                            publish.Publication("breakdown", YEAR, audit, core, marts))
+    total = time.perf_counter() - started
+    rows = sum(f.data.count(b"\n") for f in files if f.file.endswith(".csv"))
+    print(f"scale {args.scale}: {len(files)} files; total {total:.2f} s "
+          f"(CSV lines {rows:,}; marts {', '.join(f'{k} {v.height:,}' for k, v in marts.items())})")
+    print(f"{'function / step':72}{'calls':>7}{'seconds':>10}{'share':>8}")
+    for name, seconds in sorted(timer.seconds.items(), key=lambda kv: -kv[1]):
+        print(f"{name:72}{timer.calls[name]:>7}{seconds:>10.2f}{seconds / total:>8.1%}")
+
+
+if __name__ == "__main__":
+    main()

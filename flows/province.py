@@ -1,0 +1,372 @@
+"""Province scale-out: every county's year as a task on a task runner, then one province file.
+
+Each county keeps its own inbox and warehouse (SPEC §2, §8), under its own root:
+
+    <county root>/inbox/<year>/{plan,reports,funding,surveys}/...
+    <county root>/assess.duckdb          (its archive: <county root>/archive)
+
+`assess_province` fans the county runs out as Prefect tasks. Locally they run on a
+ThreadPoolTaskRunner (ASSESS_PROVINCE_WORKERS threads, default 2); with a Dask scheduler
+address (the `dask_address` parameter or ASSESS_DASK_ADDRESS) they run on prefect-dask's
+DaskTaskRunner, one county per Dask task, on whichever worker is free. A county task runs the
+same `assess_year` flow the county's nightly runs (as a subflow), so every county's run is
+published, archived and audited in its own warehouse exactly as when it runs alone.
+
+Then the flow consolidates what every county has *published* for the year (its warehouse
+read-only: the five mart tables and core.units) into the province warehouse (default
+`<root>/province.duckdb`), each row with its `county`, plus audit.county_publication (which
+county run each county's rows come from). The province file is written like a county file:
+under the writer lock, on a copy aside, in one transaction, then swapped in by a rename, so
+an analyst never sees half a province and a failed consolidation changes nothing.
+
+A county whose run fails keeps its previously published result (SPEC §7), and that result is
+what the province shows; the county's failure is reported in the flow's result and in
+audit.county_publication. See docs/province.md for the multi-machine deployment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import secrets
+import shutil
+import socket
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+
+from flows import config
+from schemas.tables import MART_TABLES, UNITS, Col, Table
+from warehouse.ddl import sql_type
+from warehouse.lock import writer_lock
+from warehouse.publish import connect
+
+DASK_ADDRESS_ENV = "ASSESS_DASK_ADDRESS"
+ROOT_ENV = "ASSESS_PROVINCE_ROOT"
+WAREHOUSE_ENV = "ASSESS_PROVINCE_WAREHOUSE"
+WORKERS_ENV = "ASSESS_PROVINCE_WORKERS"
+PROVINCE_FILE = "province.duckdb"
+COUNTY_WAREHOUSE = "assess.duckdb"
+
+COUNTY = Col("county", pl.String(), "县（市、区）：该行结果来自哪个县的数据仓库")
+RUN_ID = Col("run_id", pl.String(), "产生该结果的县级运行编号")
+
+
+def _province(table: Table) -> Table:
+    """A county table in the province file: `county` first, then the contract's columns."""
+    extra = () if any(c.name == "run_id" for c in table.columns) else (RUN_ID,)
+    extra = extra if table.schema == "core" else ()  # marts other than unit_score: as published
+    return Table(table.schema, table.name, f"{table.comment}（全省汇总，county 列标明所属县）",
+                 (COUNTY, *table.columns, *extra), ("county", *table.key))
+
+
+CONSOLIDATED: tuple[Table, ...] = tuple(_province(t) for t in (*MART_TABLES, UNITS))
+COUNTY_PUBLICATION = Table(
+    "audit", "county_publication", "省级汇总：各县本次汇总所用的已发布运行，以及本次县级运行的结果",
+    (
+        Col("year", pl.Int32(), "考核年度"),
+        COUNTY,
+        Col("run_id", pl.String(), "汇总所用的县级已发布运行编号；该县尚无发布时为空"),
+        Col("published_at", pl.Datetime("us", "UTC"), "该县结果的发布时间（UTC）"),
+        Col("county_status", pl.String(), "本次县级运行的状态：published、failed 或 error"),
+        Col("county_run_id", pl.String(), "本次县级运行的编号（失败的运行也有）"),
+        Col("message", pl.String(), "县级运行失败的原因"),
+        Col("warehouse", pl.String(), "县级数据仓库文件路径"),
+        Col("province_run_id", pl.String(), "省级汇总运行编号"),
+        Col("consolidated_at", pl.Datetime("us", "UTC"), "汇总时间（UTC）"),
+    ),
+    ("year", "county"),
+)
+PROVINCE_TABLES = (*CONSOLIDATED, COUNTY_PUBLICATION)
+
+
+@dataclass(frozen=True)
+class CountyResult:
+    county: str
+    status: str  # published | failed (an expected failure, see assess_year) | error (a crash)
+    run_id: str | None
+    message: str | None
+    warehouse: str
+    stages: dict[str, float] = field(default_factory=dict)
+    mart_rows: dict[str, int] = field(default_factory=dict)
+    worker: str = ""  # host:pid that ran it
+    seconds: float = 0.0
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+
+@dataclass
+class ProvinceResult:
+    run_id: str
+    year: int
+    status: str  # published (every county), partial (some county failed), failed
+    warehouse: str
+    counties: list[CountyResult]
+    rows: dict[str, int] = field(default_factory=dict)  # consolidated rows per table, this year
+    message: str | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.status in ("published", "partial")
+
+
+# ------------------------------------------------------------------ county runs
+@task(cache_policy=NO_CACHE, task_run_name="county-{county}")
+def assess_county(county: str, county_root: str, year: int, as_of: dt.date | None,
+                  trigger: str = "manual") -> CountyResult:
+    """One county's year: the `assess_year` flow on <root>/inbox into <root>/assess.duckdb."""
+    from flows.assess_year import assess_year
+
+    started = time.perf_counter()
+    root = Path(county_root)
+    warehouse = root / COUNTY_WAREHOUSE
+    result = assess_year(year, inbox=str(root / "inbox"), warehouse=str(warehouse), as_of=as_of,
+                         trigger=trigger)
+    return CountyResult(
+        county=county, status=result.status, run_id=result.run_id, message=result.message,
+        warehouse=str(warehouse), stages=dict(result.stages),
+        mart_rows={name: frame.height for name, frame in result.marts.items()},
+        worker=f"{socket.gethostname()}:{os.getpid()}", seconds=time.perf_counter() - started,
+    )
+
+
+def county_runner(dask_address: str | None = None) -> TaskRunner:
+    """DaskTaskRunner on `dask_address` (or ASSESS_DASK_ADDRESS), else a local thread pool."""
+    address = dask_address or os.environ.get(DASK_ADDRESS_ENV)
+    if address:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=address)
+    return ThreadPoolTaskRunner(max_workers=int(os.environ.get(WORKERS_ENV) or 2))
+
+
+def discover_counties(root: Path, year: int) -> dict[str, str]:
+    """Every folder of `root` with an inbox for `year`: county name (folder name) → its root."""
+    return {d.name: str(d) for d in sorted(root.iterdir())
+            if d.is_dir() and (d / "inbox" / str(year)).is_dir()}
+
+
+# ------------------------------------------------------------------ consolidation
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def create_province_tables(con) -> None:
+    for schema in sorted({t.schema for t in PROVINCE_TABLES}):
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    for table in PROVINCE_TABLES:
+        columns = ", ".join(f'"{c.name}" {sql_type(c.dtype)}' for c in table.columns)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table.qualified} ({columns})")
+        con.execute(f"COMMENT ON TABLE {table.qualified} IS {_quote(table.comment)}")
+        for c in table.columns:
+            con.execute(f'COMMENT ON COLUMN {table.qualified}."{c.name}" IS {_quote(c.comment)}')
+
+
+@dataclass
+class CountyMarts:
+    county: str
+    warehouse: Path
+    run_id: str | None = None
+    published_at: dt.datetime | None = None
+    tables: dict = field(default_factory=dict)  # qualified name → pyarrow Table
+
+
+def read_county(county: str, warehouse: Path, year: int) -> CountyMarts:
+    """What the county has published for `year`, read from its warehouse file read-only."""
+    out = CountyMarts(county, warehouse)
+    if not warehouse.exists():
+        return out
+    con = connect(warehouse, read_only=True)
+    try:
+        published = con.execute(
+            "SELECT run_id, published_at FROM audit.publication WHERE year = ?", [year]
+        ).fetchone()
+        if published is None:
+            return out
+        out.run_id, out.published_at = published
+        for table in CONSOLIDATED:
+            columns = ", ".join(f'"{c.name}"' for c in table.columns if c.name != "county")
+            out.tables[table.qualified] = con.execute(
+                f"SELECT {columns} FROM {table.qualified} WHERE year = ?", [year]
+            ).fetch_arrow_table()
+    finally:
+        con.close()
+    return out
+
+
+def _write(con, year: int, marts: list[CountyMarts], audit: pl.DataFrame) -> None:
+    for table in PROVINCE_TABLES:
+        con.execute(f"DELETE FROM {table.qualified} WHERE year = ?", [year])
+    for county in marts:
+        for name, frame in county.tables.items():
+            con.register("_frame", frame)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT $county AS county, * FROM _frame",
+                        {"county": county.county})
+            con.unregister("_frame")
+    con.register("_frame", audit.to_arrow())
+    con.execute(f"INSERT INTO {COUNTY_PUBLICATION.qualified} BY NAME SELECT * FROM _frame")
+    con.unregister("_frame")
+
+
+@contextmanager
+def _aside(target: Path, run_id: str, wait_seconds: float) -> Iterator[Path]:
+    """Under the writer lock: a copy of `target` to write to, renamed over it on success."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with writer_lock(target, wait_seconds):
+        for stale in target.parent.glob(f".{target.name}.*.building*"):
+            stale.unlink()  # left by a killed consolidation; only the lock holder writes asides
+        aside = target.with_name(f".{target.name}.{run_id}.building")
+        if target.exists():
+            shutil.copyfile(target, aside)
+        try:
+            yield aside
+            with open(aside, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(aside, target)
+            dir_fd = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        finally:
+            for leftover in target.parent.glob(f"{aside.name}*"):
+                leftover.unlink()
+
+
+def consolidate(year: int, counties: dict[str, str], results: list[CountyResult], target: Path,
+                run_id: str, wait_seconds: float = 600) -> dict[str, int]:
+    """Write every county's published marts of `year` into the province file in one swap.
+
+    Returns the consolidated row count per table.
+    """
+    by_county = {r.county: r for r in results}
+    marts = [read_county(name, Path(root) / COUNTY_WAREHOUSE, year)
+             for name, root in sorted(counties.items())]
+    now = dt.datetime.now(dt.UTC)
+    audit = pl.DataFrame(
+        [{
+            "year": year, "county": m.county, "run_id": m.run_id, "published_at": m.published_at,
+            "county_status": by_county[m.county].status if m.county in by_county else None,
+            "county_run_id": by_county[m.county].run_id if m.county in by_county else None,
+            "message": by_county[m.county].message if m.county in by_county else None,
+            "warehouse": str(m.warehouse), "province_run_id": run_id, "consolidated_at": now,
+        } for m in marts],
+        schema=COUNTY_PUBLICATION.polars_schema, orient="row",
+    )
+    with _aside(target, run_id, wait_seconds) as aside:
+        con = connect(aside)
+        try:
+            create_province_tables(con)
+            con.execute("BEGIN TRANSACTION")
+            _write(con, year, marts, audit)
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    return {t.qualified: sum(m.tables[t.qualified].num_rows for m in marts if m.tables)
+            for t in CONSOLIDATED}
+
+
+@task(cache_policy=NO_CACHE, task_run_name="consolidate-{year}")
+def consolidate_task(year: int, counties: dict[str, str], results: list[CountyResult],
+                     target: str, run_id: str, wait_seconds: float) -> dict[str, int]:
+    return consolidate(year, counties, results, Path(target), run_id, wait_seconds)
+
+
+# ------------------------------------------------------------------ the flow
+def _settle(county: str, root: str, future) -> CountyResult:
+    """A county's result; a crashed county task becomes status "error" instead of failing all."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001  (reported per county, the others go on)
+        return CountyResult(county=county, status="error", run_id=None,
+                            message=f"{type(exc).__name__}: {exc}".splitlines()[0],
+                            warehouse=str(Path(root) / COUNTY_WAREHOUSE))
+
+
+@flow(name="assess-province", log_prints=False)
+def assess_province(
+    year: int,
+    counties: dict[str, str] | None = None,
+    root: str | None = None,
+    as_of: dt.date | None = None,
+    dask_address: str | None = None,
+    province_warehouse: str | None = None,
+    trigger: str = "manual",
+) -> ProvinceResult:
+    """Assess every county's year (in parallel), then consolidate the province warehouse.
+
+    counties: county name → county root (holding inbox/ and assess.duckdb); default: every
+    folder of `root` (or ASSESS_PROVINCE_ROOT) with an inbox for `year`.
+    province_warehouse: default ASSESS_PROVINCE_WAREHOUSE, else <root>/province.duckdb (root
+    defaults to the counties' common parent folder).
+    """
+    root = root or os.environ.get(ROOT_ENV)
+    if counties is None:
+        if not root:
+            raise ValueError(f"给出 counties 或 root（或环境变量 {ROOT_ENV}）")
+        counties = discover_counties(Path(root), year)
+    if not counties:
+        raise ValueError(f"{root} 下没有含 inbox/{year} 的县文件夹")
+    counties = {name: str(Path(path).resolve()) for name, path in counties.items()}
+    root = root or os.path.commonpath(list(counties.values()))
+    target = Path(province_warehouse or os.environ.get(WAREHOUSE_ENV)
+                  or Path(root) / PROVINCE_FILE)
+    run_id = f"{year}-province-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+    with county_runner(dask_address) as runner:
+        futures = {
+            name: runner.submit(assess_county, parameters={
+                "county": name, "county_root": path, "year": year, "as_of": as_of,
+                "trigger": trigger})
+            for name, path in sorted(counties.items())
+        }
+        results = [_settle(name, counties[name], future) for name, future in futures.items()]
+
+    wait = config.settings().lock_wait_seconds
+    rows = consolidate_task(year, counties, results, str(target), run_id, wait)
+    failed = [r for r in results if not r.published]
+    status = "partial" if failed else "published"
+    if failed and not rows.get("mart.unit_score"):
+        status = "failed"
+    message = "；".join(f"{r.county}：{r.message}" for r in failed) or None
+    return ProvinceResult(run_id=run_id, year=year, status=status, warehouse=str(target),
+                          counties=results, rows=rows, message=message)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m flows.province --year 2021 --root DIR [--dask tcp://host:8786]`."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    parser = argparse.ArgumentParser(description="全省汇总：各县并行评估，再汇总到省级数据仓库")
+    parser.add_argument("--year", type=int, required=True)
+    parser.add_argument("--root", help=f"各县文件夹的上级目录（默认 ${ROOT_ENV}）")
+    parser.add_argument("--county", action="append", default=[], metavar="NAME=DIR",
+                        help="一个县及其目录（可重复；默认 root 下所有含收件箱的文件夹）")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
+    parser.add_argument("--dask", default=None, help=f"Dask 调度器地址（默认 ${DASK_ADDRESS_ENV}）")
+    parser.add_argument("--warehouse", default=None, help="省级数据仓库文件")
+    args = parser.parse_args(argv)
+    counties = dict(c.split("=", 1) for c in args.county) or None
+    result = assess_province(args.year, counties=counties, root=args.root, as_of=args.as_of,
+                             dask_address=args.dask, province_warehouse=args.warehouse)
+    for r in result.counties:
+        print(f"{r.county}\t{r.status}\t{r.run_id or ''}\t{r.seconds:.1f}s\t{r.worker}\t"
+              f"{r.message or ''}")
+    print(f"province {result.status}: {result.warehouse} "
+          f"({result.rows.get('mart.unit_score', 0)} unit scores)")
+    sys.exit(0 if result.published else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""Findings per unit: quarantined rows and missing/late reports, one workbook per unit."""
+
+from __future__ import annotations
+
+import pytest
+
+from office.findings import UNASSIGNED_FILE, file_name, write_unit_findings
+from schemas.tables import QUARANTINE, TASK_MONTH_STATUS
+from tests.office.office_frames import (
+    HYPERLINK,
+    YEAR,
+    frame,
+    has_formulas,
+    load,
+    quarantine,
+    task_month_status,
+    tasks,
+    units,
+    values,
+)
+
+QUARANTINE_HEADER = ("文件", "工作表", "行号", "列", "原值", "原因")
+PROBLEMS_HEADER = ("任务编号", "任务内容", "月份", "问题")
+
+
+@pytest.fixture
+def written(tmp_path):
+    return write_unit_findings(
+        tmp_path / "findings",
+        year=YEAR,
+        units=units(),
+        quarantine=quarantine(),
+        task_month_status=task_month_status(),
+        tasks=tasks(),
+    )
+
+
+def test_one_file_per_unit_with_something_to_fix(written, tmp_path):
+    assert [p.name for p in written] == ["U01_县民政局.xlsx", "U02_盐井街道.xlsx", UNASSIGNED_FILE]
+    assert all(p.parent == tmp_path / "findings" and p.exists() for p in written)
+    assert UNASSIGNED_FILE == "未归属单位.xlsx"
+
+
+def test_unit_file_quarantined_rows_and_reports(written):
+    book = load(written[0])
+    assert book.sheetnames == ["隔离行", "缺报迟报"]
+    rows = book["隔离行"]
+    assert "县民政局" in rows["A1"].value and "更正后重新报送" in rows["A1"].value
+    assert values(rows, 2) == [
+        QUARANTINE_HEADER,
+        ("reports/民政局.xlsx", "进度", 3, "报送日期", "=1+1", '第3行 报送日期 "=1+1" 不是日期'),
+        (
+            "reports/民政局.xlsx",
+            "进度",
+            5,
+            "完成进度",
+            "120%",
+            '第5行 完成进度 "120%" 超出0-100范围',
+        ),
+    ]
+    assert rows["C3"].data_type == "n"
+    assert rows["E3"].data_type == "s"
+    assert rows.freeze_panes == "A3"
+    assert rows.auto_filter.ref == "A2:F4"
+    reports = book["缺报迟报"]
+    assert "更正后重新报送" in reports["A1"].value
+    assert values(reports, 2) == [
+        PROBLEMS_HEADER,
+        ("T01", HYPERLINK, 2, "迟报"),
+        ("T01", HYPERLINK, 3, "未报送"),
+    ]
+    assert reports["B3"].data_type == "s"
+    assert not has_formulas(written[0])
+
+
+def test_unit_with_only_missing_reports(written):
+    book = load(written[1])
+    assert values(book["隔离行"], 2) == [QUARANTINE_HEADER]
+    assert book["隔离行"]["A1"].value.endswith("（无）")
+    assert values(book["缺报迟报"], 2) == [PROBLEMS_HEADER, ("T03", "@SUM(A1)", 1, "未报送")]
+
+
+def test_rows_of_no_unit_go_to_the_office(written):
+    sheet = load(written[-1])["隔离行"]
+    assert "办公室" in sheet["A1"].value
+    assert values(sheet, 2) == [
+        ("来源", "单位编码", *QUARANTINE_HEADER),
+        ("进度月报", "U99", "reports/x.csv", None, 2, "单位编码", "U99", "第2行 单位编码 未知"),
+        (
+            "满意度问卷",
+            None,
+            "surveys/问卷.xlsx",
+            "Sheet1",
+            7,
+            "1、您所在的社区",
+            "不知道",
+            "第7行 社区 不是试点社区",
+        ),
+    ]
+
+
+def test_nothing_to_fix_writes_nothing(tmp_path):
+    clean = task_month_status().filter(
+        (task_month_status()["reason"] != "missing") & ~task_month_status()["late"].fill_null(False)
+    )
+    assert (
+        write_unit_findings(
+            tmp_path,
+            year=YEAR,
+            units=units(),
+            quarantine=frame(QUARANTINE, []),
+            task_month_status=clean,
+            tasks=tasks(),
+        )
+        == []
+    )
+    assert (
+        write_unit_findings(
+            tmp_path,
+            year=YEAR,
+            units=units(),
+            quarantine=quarantine().filter(quarantine()["year"] != YEAR),
+            task_month_status=frame(TASK_MONTH_STATUS, []),
+            tasks=tasks(),
+        )
+        == []
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_file_names_are_safe():
+    assert file_name("U09", "县委/组织部:*?") == "U09_县委_组织部___.xlsx"
+
+
+def test_same_frames_same_bytes(written, tmp_path):
+    again = write_unit_findings(
+        tmp_path / "again",
+        year=YEAR,
+        units=units(),
+        quarantine=quarantine(),
+        task_month_status=task_month_status(),
+        tasks=tasks(),
+    )
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in written]
