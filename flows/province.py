@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
@@ -191,15 +191,15 @@ def read_county(county: str, warehouse: Path, year: int) -> CountyMarts:
     try:
         published = con.execute(
             "SELECT run_id, published_at FROM audit.publication WHERE year = ?", [year]
-        ).fetchone()
-        if published is None:
+        ).fetchall()
+        if not published:
             return out
-        out.run_id, out.published_at = published
+        out.run_id, out.published_at = published[0]
         for table in CONSOLIDATED:
             columns = ", ".join(f'"{c.name}"' for c in table.columns if c.name != "county")
-            out.tables[table.qualified] = con.execute(
-                f"SELECT {columns} FROM {table.qualified} WHERE year = ?", [year]
-            ).fetch_arrow_table()
+            out.tables[table.qualified] = con.sql(
+                f"SELECT {columns} FROM {table.qualified} WHERE year = ?", params=[year]
+            ).to_arrow_table()
     finally:
         con.close()
     return out
@@ -334,6 +334,10 @@ def assess_province(
         }
         results = [_settle(name, counties[name], future) for name, future in futures.items()]
 
+    logger = get_run_logger()
+    for r in results:
+        if not r.published:
+            logger.warning("county %s: %s %s", r.county, r.status, r.message)
     wait = config.settings().lock_wait_seconds
     rows = consolidate_task(year, counties, results, str(target), run_id, wait)
     failed = [r for r in results if not r.published]

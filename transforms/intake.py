@@ -38,11 +38,15 @@ class Intake:
     read_counts: pl.DataFrame  # file, sheet, rows_read
 
 
-def pick_sheet(names: list[str], wanted: str | None, first_if_missing: bool) -> str | None:
-    """The sheet to read: `wanted` if present, else the first sheet (or None) as asked."""
+def pick_sheet(
+    names: list[str], wanted: str | None, first_if_missing: bool, others: tuple[str, ...] = ()
+) -> str | None:
+    """The sheet to read: `wanted` if present, else (when asked) the first sheet that is not one
+    of `others` (sheets of another source, e.g. 荣誉), else None: nothing to read here."""
     if wanted is not None and wanted in names:
         return wanted
-    return names[0] if first_if_missing and names else None
+    rest = [n for n in names if n not in others]
+    return rest[0] if first_if_missing and rest else None
 
 
 def intake(
@@ -54,6 +58,7 @@ def intake(
     first_sheet_fallback: bool = True,
     scale_wan_header: str | None = None,
     questions: bool = False,
+    other_sheets: tuple[str, ...] = (),
 ) -> Intake:
     """Read every file's sheet (`sheet`, else the first one when `first_sheet_fallback`).
 
@@ -62,7 +67,7 @@ def intake(
     raws, typeds, rejected, counts = [], [], [], []
     for name, data in sorted(files):
         try:
-            chosen = pick_sheet(sheet_names(data, name), sheet, first_sheet_fallback)
+            chosen = pick_sheet(sheet_names(data, name), sheet, first_sheet_fallback, other_sheets)
             if chosen is None:
                 continue  # an optional sheet this file does not have
             frame = read_table(data, name, chosen or None)
