@@ -200,6 +200,7 @@ def measure(scale: str, out: Path, profile: bool) -> dict:
     import psutil
 
     process_start = psutil.Process().create_time()  # wall clock, seconds since the epoch
+    load_at_start = os.getloadavg()
     sampler = MemorySampler()
     sampler.start()
     sampler.enter("imports")
@@ -216,11 +217,18 @@ def measure(scale: str, out: Path, profile: bool) -> dict:
     os.environ["ASSESS_ARCHIVE"] = str(run_dir / "archive")
     labels = {label: name for name, label in progress.STAGE_LABELS.items()}
     stage_starts: dict[str, float] = {}
+    me = psutil.Process()
+    cpu_at_start: list[float] = []
+
+    def cpu() -> float:
+        times = me.cpu_times()
+        return times.user + times.system
 
     def sink(label: str) -> None:
         name = labels.get(label, label)
         stage_starts.setdefault(name, time.time())
         if name == STAGES[0]:
+            cpu_at_start.append(cpu())
             sampler.enter("pipeline")
 
     progress.enable(sink)
@@ -234,6 +242,7 @@ def measure(scale: str, out: Path, profile: bool) -> dict:
     if profiler:
         profiler.disable()
     t_return = time.time()
+    cpu_at_return = cpu()
     sampler.enter("floor")
     if result.status != "published":
         sampler.stop()
@@ -263,6 +272,9 @@ def measure(scale: str, out: Path, profile: bool) -> dict:
             "prefect_server_and_flow_run": body_start - t_call,
         },
         "pipeline": pipeline,
+        "pipeline_cpu": cpu_at_return - cpu_at_start[0] if cpu_at_start else None,
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": os.getloadavg(),
         "teardown": t_return - body_end,
         "wall": t_return - process_start,
         "input_rows": input_rows,
@@ -303,6 +315,7 @@ def table(result: dict) -> str:
           for name, seconds in st.items()),
         f"{'untracked  (between stages)':44}{_s(f['untracked'])}",
         f"{'pipeline total (flow body)':44}{_s(f['pipeline'])}",
+        f"{'  CPU seconds used meanwhile (all threads)':44}{_s(f.get('pipeline_cpu'))}",
         f"{'Prefect start-up (process start → body)':44}{_s(f['startup']['total'])}",
         f"{'  interpreter':44}{_s(f['startup']['interpreter'])}",
         f"{'  imports (flows, prefect, polars, ...)':44}{_s(f['startup']['imports'])}",
@@ -322,6 +335,12 @@ def table(result: dict) -> str:
         f"  (Prefect server child {f['peak_rss_children'].get('pipeline', 0):.2f} GiB;"
         f" ru_maxrss {f['ru_maxrss_gib']:.2f} GiB)",
     ]
+    load = f.get("load_average_at_start"), f.get("load_average_at_end")
+    if load[0] is not None:
+        lines.append(f"load average (1, 5, 15 min) at start {tuple(round(x, 2) for x in load[0])}"
+                     f", at end {tuple(round(x, 2) for x in load[1])}"
+                     + ("  ** machine busy: wall times inflated **"
+                        if max(load[0][0], load[1][0]) > 1.0 else ""))
     if result["targets"]:
         lines.append("")
         lines += [f"target {k}: {v}" for k, v in result["targets"].items()]
@@ -358,6 +377,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile the flow call")
+    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                        help="first wait up to SECONDS for the 1-min load average to drop below 0.5")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     out = (args.out or ROOT / "bench" / "out" / args.scale).resolve()
@@ -378,6 +399,9 @@ def main(argv: list[str] | None = None) -> None:
     if not (out / "inbox").is_dir():
         sys.exit(f"no inbox at {out / 'inbox'}: run without --skip-generate")
 
+    deadline = time.time() + args.wait_idle
+    while os.getloadavg()[0] >= 0.5 and time.time() < deadline:
+        time.sleep(5)
     env = dict(os.environ)
     env.setdefault("ASSESS_PII_KEY", "bench-pii-key")
     env.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # as the command line does

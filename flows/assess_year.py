@@ -25,6 +25,7 @@ from flows.tasks import (
     score_task,
     sources_task,
     take_in,
+    unwrap,
     warnings_task,
 )
 from schemas.rules import RulesError
@@ -101,10 +102,10 @@ def compute(
 ):
     """Plan, sources, core and marts from taken-in files (shared by runs and reruns)."""
     with watch.stage("plan"):
-        plan: Plan = plan_task(year, files)
+        plan: Plan = unwrap(plan_task(year, files))
     with watch.stage("sources"):
         key = pii_key() if any(f.folder == "surveys" for f in files) else None
-        src = sources_task(plan, files, key)
+        src = unwrap(sources_task(plan, files, key))
         core = core_frames(plan, src)
     with watch.stage("score"):
         marts = score_task(plan, core, as_of, run_id)

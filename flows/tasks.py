@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple, ParamSpec, TypeVar
 
 import polars as pl
 from prefect import task
@@ -17,13 +20,16 @@ from office.workbook import RESULTS_FILE, write_results_workbook
 from schemas import tables
 from transforms import funding, reports, surveys
 from transforms.intake import InputFile, Loaded
-from transforms.plan import Plan, build_plan
+from transforms.pii import PiiKeyMissing
+from transforms.plan import Plan, PlanError, build_plan
 from transforms.reconcile import file_counts
 from transforms.scoring import score_year
 from transforms.warnings import warning_list
 from warehouse import archive
 from warehouse.read import published_frame
 
+P = ParamSpec("P")
+R = TypeVar("R")
 FOLDERS = ("plan", "reports", "funding", "surveys")
 FINDINGS_DIR = "单位反馈"
 
@@ -63,7 +69,33 @@ def by_folder(files: list[TakenIn], folder: str) -> list[InputFile]:
     return [(f.file, f.data) for f in files if f.folder == folder]
 
 
+class Refused(NamedTuple):
+    """An input problem carried out of a task as a value: Prefect logs a raising task with a
+    traceback, and bad input must give a one-line message, never a traceback."""
+
+    error: Exception
+
+
+def refuse_bad_input(fn: Callable[P, R]) -> Callable[P, R | Refused]:
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Refused:
+        try:
+            return fn(*args, **kwargs)
+        except (PlanError, PiiKeyMissing) as exc:
+            return Refused(exc)
+
+    return wrapper
+
+
+def unwrap(value: R | Refused) -> R:
+    """The task's result, or its input problem raised again outside the task."""
+    if isinstance(value, Refused):
+        raise value.error
+    return value
+
+
 @task(cache_policy=NO_CACHE)
+@refuse_bad_input
 def plan_task(year: int, files: list[TakenIn]) -> Plan:
     return build_plan(year, by_folder(files, "plan"))
 
@@ -79,6 +111,7 @@ class Sources:
 
 
 @task(cache_policy=NO_CACHE)
+@refuse_bad_input
 def sources_task(plan: Plan, files: list[TakenIn], pii_key: bytes | None) -> Sources:
     report_files = by_folder(files, "reports")
     ledger, conflicts = funding.ledger(by_folder(files, "funding"), plan)

@@ -93,7 +93,8 @@ def test_rerun_reproduces_then_reports_an_altered_rules_value(published, workspa
         [published.run_id],
     )[0]
     path = archive.archive_path(workspace / "archive", sha)
-    path.write_bytes(path.read_bytes() + b"\n[weights]\nwork = 70\nsatisfaction = 30\n")
+    rules = path.read_text(encoding="utf-8")
+    path.write_text(rules.replace("satisfaction = 20", "satisfaction = 30"), encoding="utf-8")
     changed = rerun_year(2021)
     assert not changed.reproduced
     diffs = changed.differences
