@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import importlib
 import os
+import resource
 import shutil
 import time
 from collections import defaultdict
@@ -45,11 +46,22 @@ WRAPPED = (
 )
 
 
+def _rss_gib() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 1024**3
+
+
+def _max_rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
 class Timer:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
         self._depth: dict[str, int] = defaultdict(int)
+        self.memory: dict[str, tuple[float, float]] = {}  # step → (RSS after, peak so far) GiB
 
     def wrap(self, module_name: str, attr: str) -> None:
         module = importlib.import_module(module_name)
@@ -82,6 +94,7 @@ class Timer:
             def __exit__(self, *exc):
                 timer.seconds[name] += time.perf_counter() - self.started
                 timer.calls[name] += 1
+                timer.memory[name] = (_rss_gib(), _max_rss_gib())
 
         return _Step()
 
@@ -133,6 +146,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'function / step':72}{'calls':>7}{'seconds':>10}{'share':>8}")
     for name, seconds in sorted(timer.seconds.items(), key=lambda kv: -kv[1]):
         print(f"{name:72}{timer.calls[name]:>7}{seconds:>10.2f}{seconds / total:>8.1%}")
+    print(f"\n{'step':40}{'RSS after (GiB)':>16}{'peak so far (GiB)':>19}")
+    for name, (rss, peak) in sorted(timer.memory.items()):
+        print(f"{name:40}{rss:>16.2f}{peak:>19.2f}")
 
 
 if __name__ == "__main__":

@@ -391,6 +391,8 @@ def main(argv: list[str] | None = None) -> None:
     generated_file = out / "generated.json"
     generated = json.loads(generated_file.read_text()) if generated_file.exists() else {}
     fresh = generated.get("scale", {}).get("name") == args.scale and (out / "inbox").is_dir()
+    if args.scale == "S" and (ROOT / "demo" / "inbox" / str(YEAR)).is_dir():
+        fresh = fresh and generated.get("source") == "demo/inbox"  # the demo appeared later
     if not args.skip_generate and (args.regenerate or not fresh):
         print(f"generating {args.scale} into {out} ...", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "bench.generate", "--scale", args.scale,
