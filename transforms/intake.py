@@ -64,7 +64,7 @@ def intake(
 
     With `questions`, survey question columns ("N、text") are kept as text, named qN.
     """
-    raws, typeds, rejected, counts = [], [], [], []
+    raws, rejected, counts, questions_seen = [], [], [], {}
     for name, data in sorted(files):
         try:
             chosen = pick_sheet(sheet_names(data, name), sheet, first_sheet_fallback, other_sheets)
@@ -86,19 +86,21 @@ def intake(
             normalise_header(c) == scale_wan_header for c in frame.columns
         )
         extra = _question_columns(canonical) if questions else {}
+        questions_seen.update(dict.fromkeys(extra.values()))
         canonical = canonical.rename(extra)
         keep = [f.name for f in fields if f.name in canonical.columns] + list(extra.values())
-        raws.append(canonical.select(*PROVENANCE, *keep))
-        questions_text = canonical.select(
-            normalise.text(pl.col(q)).alias(q) for q in extra.values()
-        )
-        typeds.append(parse(canonical, fields, year, scale_wan=wan).hstack(questions_text))
+        raws.append(canonical.select(*PROVENANCE, *keep).with_columns(_wan=pl.lit(wan)))
     text_schema = {c: pl.String for c in (*PROVENANCE, *(f.name for f in fields))}
     empty = pl.DataFrame(schema=text_schema).with_columns(pl.col("_row").cast(pl.Int32))
+    # Parsing runs once per folder, not per file: one expression graph over all rows.
+    raw = pl.concat(raws, how="diagonal_relaxed") if raws else empty.with_columns(_wan=False)
+    typed = parse(raw, fields, year).hstack(
+        raw.select(normalise.text(pl.col(q)).alias(q) for q in questions_seen)
+    )
     return Intake(
         source=source,
-        raw=pl.concat(raws, how="diagonal_relaxed") if raws else empty,
-        typed=pl.concat(typeds, how="diagonal_relaxed") if typeds else parse(empty, fields, year),
+        raw=raw.drop("_wan"),
+        typed=typed,
         rejected=pl.concat(rejected) if rejected else pl.DataFrame(schema=QUARANTINE_SCHEMA),
         read_counts=pl.DataFrame(counts, schema=COUNT_SCHEMA, orient="row"),
     )

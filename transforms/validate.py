@@ -46,7 +46,7 @@ def conform_headers(raw: pl.DataFrame, fields: tuple[Field, ...]) -> pl.DataFram
     return frame
 
 
-def _parse(expr: pl.Expr, kind: str, year: int, scale_wan: bool) -> pl.Expr:
+def _parse(expr: pl.Expr, kind: str, year: int, wan: pl.Expr) -> pl.Expr:
     match kind:
         case "text":
             return normalise.text(expr)
@@ -55,19 +55,25 @@ def _parse(expr: pl.Expr, kind: str, year: int, scale_wan: bool) -> pl.Expr:
         case "month":
             return normalise.month(expr, year)
         case "money":
-            return normalise.money(expr, wan=scale_wan)
+            return (
+                pl.when(wan)
+                .then(normalise.money(expr, wan=True))
+                .otherwise(normalise.money(expr, wan=False))
+            )
         case _:
             return getattr(normalise, kind)(expr)
 
 
-def parse(
-    frame: pl.DataFrame, fields: tuple[Field, ...], year: int, scale_wan: bool = False
-) -> pl.DataFrame:
-    """Typed columns for every field (a missing optional column is all null), plus provenance."""
+def parse(frame: pl.DataFrame, fields: tuple[Field, ...], year: int) -> pl.DataFrame:
+    """Typed columns for every field (a missing optional column is all null), plus provenance.
+
+    Money is in 万元 on rows whose `_wan` column is true (their file's header said 金额(万元)).
+    """
+    wan = pl.col("_wan").fill_null(False) if "_wan" in frame.columns else pl.lit(False)
     return frame.select(
         *PROVENANCE,
         *(
-            _parse(pl.col(f.name), f.kind, year, scale_wan).cast(f.dtype).alias(f.name)
+            _parse(pl.col(f.name), f.kind, year, wan).cast(f.dtype).alias(f.name)
             if f.name in frame.columns
             else pl.lit(None, f.dtype).alias(f.name)
             for f in fields
