@@ -30,12 +30,9 @@ import argparse
 import datetime as dt
 import os
 import secrets
-import shutil
 import socket
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,9 +43,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows import config
 from schemas.tables import MART_TABLES, UNITS, Col, Table
-from warehouse.ddl import sql_type
-from warehouse.lock import writer_lock
-from warehouse.publish import connect
+from warehouse.publish import connect, swapped_in
 
 DASK_ADDRESS_ENV = "ASSESS_DASK_ADDRESS"
 ROOT_ENV = "ASSESS_PROVINCE_ROOT"
@@ -158,21 +153,6 @@ def discover_counties(root: Path, year: int) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------ consolidation
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def create_province_tables(con) -> None:
-    for schema in sorted({t.schema for t in PROVINCE_TABLES}):
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    for table in PROVINCE_TABLES:
-        columns = ", ".join(f'"{c.name}" {sql_type(c.dtype)}' for c in table.columns)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {table.qualified} ({columns})")
-        con.execute(f"COMMENT ON TABLE {table.qualified} IS {_quote(table.comment)}")
-        for c in table.columns:
-            con.execute(f'COMMENT ON COLUMN {table.qualified}."{c.name}" IS {_quote(c.comment)}')
-
-
 @dataclass
 class CountyMarts:
     county: str
@@ -219,31 +199,6 @@ def _write(con, year: int, marts: list[CountyMarts], audit: pl.DataFrame) -> Non
     con.unregister("_frame")
 
 
-@contextmanager
-def _aside(target: Path, run_id: str, wait_seconds: float) -> Iterator[Path]:
-    """Under the writer lock: a copy of `target` to write to, renamed over it on success."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with writer_lock(target, wait_seconds):
-        for stale in target.parent.glob(f".{target.name}.*.building*"):
-            stale.unlink()  # left by a killed consolidation; only the lock holder writes asides
-        aside = target.with_name(f".{target.name}.{run_id}.building")
-        if target.exists():
-            shutil.copyfile(target, aside)
-        try:
-            yield aside
-            with open(aside, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(aside, target)
-            dir_fd = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        finally:
-            for leftover in target.parent.glob(f"{aside.name}*"):
-                leftover.unlink()
-
-
 def consolidate(year: int, counties: dict[str, str], results: list[CountyResult], target: Path,
                 run_id: str, wait_seconds: float = 600) -> dict[str, int]:
     """Write every county's published marts of `year` into the province file in one swap.
@@ -264,16 +219,8 @@ def consolidate(year: int, counties: dict[str, str], results: list[CountyResult]
         } for m in marts],
         schema=COUNTY_PUBLICATION.polars_schema, orient="row",
     )
-    with _aside(target, run_id, wait_seconds) as aside:
-        con = connect(aside)
-        try:
-            create_province_tables(con)
-            con.execute("BEGIN TRANSACTION")
-            _write(con, year, marts, audit)
-            con.execute("COMMIT")
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+    with swapped_in(target, run_id, wait_seconds, PROVINCE_TABLES) as con:
+        _write(con, year, marts, audit)
     return {t.qualified: sum(m.tables[t.qualified].num_rows for m in marts if m.tables)
             for t in CONSOLIDATED}
 

@@ -64,13 +64,19 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def create_all(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every schema and table that does not exist yet, with COMMENTs (idempotent)."""
-    for schema in SCHEMAS:
+def create_tables(con: duckdb.DuckDBPyConnection, tables: tuple[Table, ...]) -> None:
+    """Create every schema and table of `tables` that does not exist yet, with COMMENTs
+    (idempotent)."""
+    for schema in sorted({t.schema for t in tables}):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    for table in ALL_TABLES:
+    for table in tables:
         columns = ", ".join(f'"{c.name}" {sql_type(c.dtype)}' for c in table.columns)
         con.execute(f"CREATE TABLE IF NOT EXISTS {table.qualified} ({columns})")
         con.execute(f"COMMENT ON TABLE {table.qualified} IS {_quote(table.comment)}")
         for c in table.columns:
             con.execute(f'COMMENT ON COLUMN {table.qualified}."{c.name}" IS {_quote(c.comment)}')
+
+
+def create_all(con: duckdb.DuckDBPyConnection) -> None:
+    """The county warehouse: every schema and table of the contract."""
+    create_tables(con, ALL_TABLES)

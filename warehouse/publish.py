@@ -14,14 +14,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from schemas.tables import MART_TABLES
-from warehouse.ddl import create_all
+from schemas.tables import MART_TABLES, Table
+from warehouse.ddl import ALL_TABLES, create_tables
 from warehouse.faults import pause_point
 from warehouse.lock import writer_lock
 
@@ -100,21 +102,26 @@ def _write(con: duckdb.DuckDBPyConnection, pub: Publication) -> None:
                 raise PublicationCheckFailed(f"发布前检查 {name} 未通过：{bad[:3]}")
 
 
-def publish(warehouse: Path, pub: Publication, wait_seconds: float = 600) -> None:
-    """Make `pub` part of the published warehouse in one step, or leave it untouched."""
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with writer_lock(warehouse, wait_seconds):
-        for stale in warehouse.parent.glob(f".{warehouse.name}.*.building*"):
+@contextmanager
+def swapped_in(
+    target: Path, run_id: str, wait_seconds: float, tables: tuple[Table, ...]
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Under the writer lock, a connection to a copy of `target` (with `tables` created) inside
+    one transaction. On success the copy is committed, checkpointed, fsynced and renamed over
+    `target`; on any failure it is thrown away and `target` is untouched."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with writer_lock(target, wait_seconds):
+        for stale in target.parent.glob(f".{target.name}.*.building*"):
             stale.unlink()  # left by a killed run; only the lock holder writes asides
-        aside = _aside(warehouse, pub.run_id)
-        if warehouse.exists():
-            shutil.copyfile(warehouse, aside)
+        aside = _aside(target, run_id)
+        if target.exists():
+            shutil.copyfile(target, aside)
         try:
             con = connect(aside)
             try:
-                create_all(con)
+                create_tables(con, tables)
                 con.execute("BEGIN TRANSACTION")
-                _write(con, pub)
+                yield con
                 con.execute("COMMIT")
                 con.execute("CHECKPOINT")
             finally:
@@ -122,12 +129,18 @@ def publish(warehouse: Path, pub: Publication, wait_seconds: float = 600) -> Non
             with open(aside, "rb+") as fh:
                 os.fsync(fh.fileno())
             pause_point("swap")
-            os.replace(aside, warehouse)
-            dir_fd = os.open(warehouse.parent, os.O_RDONLY)
+            os.replace(aside, target)
+            dir_fd = os.open(target.parent, os.O_RDONLY)
             try:
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
         finally:
-            for leftover in warehouse.parent.glob(f"{aside.name}*"):
+            for leftover in target.parent.glob(f"{aside.name}*"):
                 leftover.unlink()
+
+
+def publish(warehouse: Path, pub: Publication, wait_seconds: float = 600) -> None:
+    """Make `pub` part of the published warehouse in one step, or leave it untouched."""
+    with swapped_in(warehouse, pub.run_id, wait_seconds, ALL_TABLES) as con:
+        _write(con, pub)
