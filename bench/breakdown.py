@@ -134,8 +134,8 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
         with timer.step("6 audit rows + publish"):
             audit = {
-                "input_file": tasks.input_file_rows("breakdown", YEAR, files, plan, src),
-                "quarantine": tasks.quarantine_rows("breakdown", YEAR, src),
+                "input_file": tasks.audit_input_files("breakdown", YEAR, files, plan, src),
+                "quarantine": tasks.audit_quarantine("breakdown", YEAR, src),
             }
             publish.publish(scratch / "assess.duckdb",
                             publish.Publication("breakdown", YEAR, audit, core, marts))

@@ -16,12 +16,12 @@ from flows import config, progress
 from flows.runs import new_run_id, run_row
 from flows.tasks import (
     TakenIn,
+    audit_input_files,
+    audit_quarantine,
     core_frames,
     inbox_files,
-    input_file_rows,
     office_files_task,
     plan_task,
-    quarantine_rows,
     score_task,
     sources_task,
     take_in,
@@ -136,10 +136,10 @@ def assess_year(
         plan, src, core, marts = compute(year, files, as_of, run_id, watch, config.pii_key)
         pause_point("score")
         result.last_month = last_assessed_month(year, as_of, plan.rules["reports"]["due_day"])
-        result.files = input_file_rows(run_id, year, files, plan, src)
+        result.files = audit_input_files(run_id, year, files, plan, src)
         rules_sha = next((f.sha256 for f in files if f.file == "plan/rules.toml"), None)
         marts["warning_list"] = warnings_task(conf.warehouse, year, marts, core, run_id)
-        quarantine = quarantine_rows(run_id, year, src)
+        quarantine = audit_quarantine(run_id, year, src)
         with watch.stage("publish"):
             audit = {
                 "run": run_row(
@@ -167,7 +167,7 @@ def assess_year(
         result.status, result.marts, result.stages = "published", marts, watch.stages
     except EXPECTED_FAILURES as exc:
         result.message = str(exc)
-        result.files = input_file_rows(run_id, year, files, plan, src)
+        result.files = audit_input_files(run_id, year, files, plan, src)
         _record_failure(conf, result, trigger, started, watch)
     return result
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from flows.assess_year import EXPECTED_FAILURES, Stopwatch, compute
 from flows.runs import new_run_id, run_row
 from flows.tasks import TakenIn
 from schemas.tables import MART_TABLES, RERUN_DIFF
-from transforms.compare import DIFF_SCHEMA, diff_table
+from transforms.compare import altered_inputs, diff_table
 from warehouse import archive
 from warehouse.publish import Publication, publish
 from warehouse.read import RunNotFound, published_run
@@ -33,25 +32,6 @@ class RerunResult:
     @property
     def reproduced(self) -> bool:
         return self.error is None and self.differences.height == 0
-
-
-def altered_inputs(altered: list[tuple[str, str, str]]) -> pl.DataFrame:
-    """Archived files whose bytes no longer match the hash the run recorded."""
-    return pl.DataFrame(
-        [
-            (
-                "input_file",
-                json.dumps({"file": f}, ensure_ascii=False),
-                "sha256",
-                was,
-                now,
-                "changed",
-            )
-            for f, was, now in altered
-        ],
-        schema=DIFF_SCHEMA,
-        orient="row",
-    )
 
 
 def _folder(file: str) -> str:

@@ -22,7 +22,13 @@ from transforms import funding, reports, surveys
 from transforms.intake import InputFile, Loaded
 from transforms.pii import PiiKeyMissing
 from transforms.plan import Plan, PlanError, build_plan
-from transforms.reconcile import file_counts
+from transforms.reconcile import (
+    MANIFEST_SCHEMA,
+    file_counts,
+    input_file_rows,
+    plan_file_counts,
+    quarantine_rows,
+)
 from transforms.scoring import score_year
 from transforms.warnings import warning_list
 from warehouse import archive
@@ -109,6 +115,15 @@ class Sources:
     surveys: Loaded
     survey_answers: pl.DataFrame
 
+    def by_source(self) -> list[tuple[str, Loaded]]:
+        """(audit source name, what was loaded) for every row-level source."""
+        return [
+            ("reports", self.reports),
+            ("honors", self.honors),
+            ("funding", self.ledger),
+            ("surveys", self.surveys),
+        ]
+
 
 @task(cache_policy=NO_CACHE)
 @refuse_bad_input
@@ -161,91 +176,26 @@ def score_task(
     )
 
 
-COUNTS = {
-    "source": pl.String,
-    "file": pl.String,
-    "sheet": pl.String,
-    "rows_read": pl.Int64,
-    "rows_loaded": pl.Int64,
-    "rows_duplicate": pl.Int64,
-    "rows_quarantined": pl.Int64,
-    "status": pl.String,
-    "reason": pl.String,
-}
-
-
-def input_file_rows(
+def audit_input_files(
     run_id: str, year: int, files: list[TakenIn], plan: Plan | None, src: Sources | None
 ) -> pl.DataFrame:
-    """audit.input_file: every file (per sheet read) with its hash, size and row accounting."""
+    """audit.input_file rows for whatever the run got through before it ended."""
     manifest = pl.DataFrame(
         [(f.folder, f.file, f.sha256, f.size_bytes) for f in files],
+        schema=MANIFEST_SCHEMA,
         orient="row",
-        schema={
-            "folder": pl.String,
-            "file": pl.String,
-            "sha256": pl.String,
-            "size_bytes": pl.Int64,
-        },
     )
-    counts = [pl.DataFrame(schema=COUNTS)]
-    if plan is not None:  # the plan loads whole or fails the run
-        counts.append(
-            plan.read_counts.with_columns(
-                rows_loaded=pl.col("rows_read"), rows_duplicate=0, rows_quarantined=0
-            )
-        )
+    counts = [plan_file_counts(plan.read_counts)] if plan is not None else []
     if src is not None:
-        for source, loaded in (
-            ("reports", src.reports),
-            ("honors", src.honors),
-            ("funding", src.ledger),
-            ("surveys", src.surveys),
-        ):
-            counts.append(file_counts(loaded).with_columns(source=pl.lit(source)))
-    per_sheet = pl.concat(
-        [
-            c.with_columns(
-                pl.lit(None, t).alias(k) for k, t in COUNTS.items() if k not in c.columns
-            )
-            .select(list(COUNTS))
-            .cast(COUNTS)
-            for c in counts
+        counts += [
+            file_counts(loaded).with_columns(source=pl.lit(source))
+            for source, loaded in src.by_source()
         ]
-    )
-    return (
-        manifest.join(per_sheet, on="file", how="left")
-        .with_columns(
-            run_id=pl.lit(run_id),
-            year=pl.lit(year),
-            source=pl.coalesce("source", "folder"),
-            sheet=pl.col("sheet").fill_null(""),
-            status=pl.col("status").fill_null("loaded"),
-            rows_read=pl.col("rows_read").fill_null(0),
-            rows_loaded=pl.col("rows_loaded").fill_null(0),
-            rows_duplicate=pl.col("rows_duplicate").fill_null(0),
-            rows_quarantined=pl.col("rows_quarantined").fill_null(0),
-        )
-        .select([c.name for c in tables.INPUT_FILE.columns])
-        .cast(tables.INPUT_FILE.polars_schema)
-        .sort("file", "sheet")
-    )
+    return input_file_rows(run_id, year, manifest, counts)
 
 
-def quarantine_rows(run_id: str, year: int, src: Sources) -> pl.DataFrame:
-    frames = [
-        src.reports.quarantine,
-        src.honors.quarantine,
-        src.ledger.quarantine,
-        src.surveys.quarantine,
-    ]
-    return (
-        pl.concat(frames, how="diagonal_relaxed")
-        .with_columns(run_id=pl.lit(run_id), year=pl.lit(year))
-        .select([c.name for c in tables.QUARANTINE.columns])
-        .cast(tables.QUARANTINE.polars_schema)
-        .sort("source", "file", "sheet", "row_number", "column", nulls_last=True)
-    )
+def audit_quarantine(run_id: str, year: int, src: Sources) -> pl.DataFrame:
+    return quarantine_rows(run_id, year, [loaded.quarantine for _, loaded in src.by_source()])
 
 
 def warnings_task(

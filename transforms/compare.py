@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 
 from schemas.tables import Table
@@ -71,4 +73,23 @@ def diff_table(table: Table, published: pl.DataFrame, rerun: pl.DataFrame) -> pl
         pl.concat([whole, *changed])
         .cast(DIFF_SCHEMA)
         .sort("table_name", "row_key", "column_name", nulls_last=False)
+    )
+
+
+def altered_inputs(altered: list[tuple[str, str, str]]) -> pl.DataFrame:
+    """Archived files whose bytes no longer match the hash the run recorded."""
+    return pl.DataFrame(
+        [
+            (
+                "input_file",
+                json.dumps({"file": f}, ensure_ascii=False),
+                "sha256",
+                was,
+                now,
+                "changed",
+            )
+            for f, was, now in altered
+        ],
+        schema=DIFF_SCHEMA,
+        orient="row",
     )

@@ -1,9 +1,11 @@
-"""Per-file row accounting: rows read = loaded + duplicates + quarantined (SPEC §5)."""
+"""Per-file row accounting (rows read = loaded + duplicates + quarantined, SPEC §5) and the
+audit rows a run stores: audit.input_file and audit.quarantine."""
 
 from __future__ import annotations
 
 import polars as pl
 
+from schemas import tables
 from transforms.intake import Loaded
 
 KEY = ["file", "sheet"]
@@ -36,3 +38,62 @@ def file_counts(loaded: Loaded) -> pl.DataFrame:
         .then(pl.col("rows_read"))
         .otherwise(pl.col("rows_quarantined")),
     ).sort(KEY)
+
+
+MANIFEST_SCHEMA = {
+    "folder": pl.String,
+    "file": pl.String,
+    "sha256": pl.String,
+    "size_bytes": pl.Int64,
+}
+COUNT_SCHEMA = {
+    "source": pl.String,
+    "file": pl.String,
+    "sheet": pl.String,
+    "rows_read": pl.Int64,
+    "rows_loaded": pl.Int64,
+    "rows_duplicate": pl.Int64,
+    "rows_quarantined": pl.Int64,
+    "status": pl.String,
+    "reason": pl.String,
+}
+
+
+def plan_file_counts(read_counts: pl.DataFrame) -> pl.DataFrame:
+    """The plan loads whole or fails the run: every row read is loaded."""
+    return read_counts.with_columns(
+        rows_loaded=pl.col("rows_read"), rows_duplicate=0, rows_quarantined=0
+    )
+
+
+def input_file_rows(
+    run_id: str, year: int, manifest: pl.DataFrame, counts: list[pl.DataFrame]
+) -> pl.DataFrame:
+    """audit.input_file: every archived file, once per sheet read, with its row accounting.
+    A file no reader reached (rules.toml, or a run that stopped early) has zero counts."""
+    per_sheet = pl.concat([pl.DataFrame(schema=COUNT_SCHEMA), *counts], how="diagonal_relaxed")
+    return (
+        manifest.join(per_sheet.cast(COUNT_SCHEMA), on="file", how="left")
+        .with_columns(
+            pl.col("rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined").fill_null(0),
+            run_id=pl.lit(run_id),
+            year=pl.lit(year),
+            source=pl.coalesce("source", "folder"),
+            sheet=pl.col("sheet").fill_null(""),
+            status=pl.col("status").fill_null("loaded"),
+        )
+        .select([c.name for c in tables.INPUT_FILE.columns])
+        .cast(tables.INPUT_FILE.polars_schema)
+        .sort("file", "sheet")
+    )
+
+
+def quarantine_rows(run_id: str, year: int, frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """audit.quarantine: every source's quarantine rows, stamped with the run."""
+    return (
+        pl.concat(frames, how="diagonal_relaxed")
+        .with_columns(run_id=pl.lit(run_id), year=pl.lit(year))
+        .select([c.name for c in tables.QUARANTINE.columns])
+        .cast(tables.QUARANTINE.polars_schema)
+        .sort("source", "file", "sheet", "row_number", "column", nulls_last=True)
+    )

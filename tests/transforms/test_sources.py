@@ -2,7 +2,6 @@
 
 import io
 
-import polars as pl
 import pytest
 import xlsxwriter
 
@@ -325,4 +324,4 @@ def test_empty_sources_give_empty_frames(p):
     assert reports.progress_reports([], p).rows.height == 0
     assert funding.ledger([], p)[0].rows.height == 0
     assert surveys.surveys([], p, None)[0].rows.height == 0
-    assert isinstance(file_counts(reports.honors([], p)), pl.DataFrame)
+    assert file_counts(reports.honors([], p)).height == 0
