@@ -26,7 +26,7 @@ from transforms.validate import (
 
 InputFile = tuple[str, bytes]  # (path relative to the year's inbox, content)
 
-COUNT_SCHEMA = {"file": pl.String, "sheet": pl.String, "rows_read": pl.Int64}
+READ_COUNT_SCHEMA = {"file": pl.String, "sheet": pl.String, "rows_read": pl.Int64}
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def intake(
         raw=raw.drop("_wan"),
         typed=typed,
         rejected=pl.concat(rejected) if rejected else pl.DataFrame(schema=QUARANTINE_SCHEMA),
-        read_counts=pl.DataFrame(counts, schema=COUNT_SCHEMA, orient="row"),
+        read_counts=pl.DataFrame(counts, schema=READ_COUNT_SCHEMA, orient="row"),
     )
 
 

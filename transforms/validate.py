@@ -193,7 +193,3 @@ def rejected_file(source: str, file: str, sheet: str, reason: str) -> pl.DataFra
         ],
         schema=QUARANTINE_SCHEMA,
     )
-
-
-def empty_quarantine() -> pl.DataFrame:
-    return pl.DataFrame(schema=QUARANTINE_SCHEMA)

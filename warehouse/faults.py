@@ -1,4 +1,4 @@
-"""Named pause points for fault-injection tests: a run can be held at an exact place.
+"""Named pause points (take_in, score, swap) for fault-injection tests: a run can be held at an exact place.
 
 With ASSESS_PAUSE_AT=<name>, a run that gets there writes <name> into ASSESS_PAUSE_FILE and
 waits until that file is deleted (the test then kills it, or lets it go on). Without the
@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-
-POINTS = ("take_in", "score", "swap")
 
 
 def pause_point(name: str, timeout_seconds: float = 600) -> None:

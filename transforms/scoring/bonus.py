@@ -7,11 +7,14 @@ import datetime as dt
 import polars as pl
 
 from .effective import QUANTITY
-from .lines import concat_lines, g, make_lines, num_text
+from .lines import concat_lines, make_lines, num_text, param_text
 
 # level → (rank: higher wins, rule_id)
-HONOR_LEVELS = {"国家级": (3, "honor_national"), "省级": (2, "honor_provincial"),
-                "市级": (1, "honor_city")}
+HONOR_LEVELS = {
+    "国家级": (3, "honor_national"),
+    "省级": (2, "honor_provincial"),
+    "市级": (1, "honor_city"),
+}
 
 
 def honor_lines(
@@ -34,27 +37,43 @@ def honor_lines(
             .replace_strict({k: v[0] for k, v in HONOR_LEVELS.items()}, return_dtype=pl.Int32)
             .alias("_rank")
         )
-        .sort(["unit_id", "document_no", "_rank", "honor"], descending=[False, False, True, False],
-              nulls_last=True)
+        .sort(
+            ["unit_id", "document_no", "_rank", "honor"],
+            descending=[False, False, True, False],
+            nulls_last=True,
+        )
         .unique(subset=["unit_id", "document_no"], keep="first", maintain_order=True)
     )
-    return concat_lines([
-        make_lines(
-            best.filter(pl.col("level") == level),
-            component="bonus",
-            rule_id=rule,
-            points=points[level],
-            ref=pl.col("document_no"),
-            detail=pl.format("文号 {} {}表彰：{}", pl.col("document_no"), pl.col("level"),
-                             pl.col("honor").fill_null("")),
-        )
-        for level, (_, rule) in HONOR_LEVELS.items()
-    ])
+    return concat_lines(
+        [
+            make_lines(
+                best.filter(pl.col("level") == level),
+                component="bonus",
+                rule_id=rule,
+                points=points[level],
+                ref=pl.col("document_no"),
+                detail=pl.format(
+                    "文号 {} {}表彰：{}",
+                    pl.col("document_no"),
+                    pl.col("level"),
+                    pl.col("honor").fill_null(""),
+                ),
+            )
+            for level, (_, rule) in HONOR_LEVELS.items()
+        ]
+    )
 
 
 def bonus_lines(
-    *, last_month: int, rules: dict, units: pl.DataFrame, tasks: pl.DataFrame,
-    honors: pl.DataFrame, summary: pl.DataFrame, months: pl.DataFrame, as_of: dt.date,
+    *,
+    last_month: int,
+    rules: dict,
+    units: pl.DataFrame,
+    tasks: pl.DataFrame,
+    honors: pl.DataFrame,
+    summary: pl.DataFrame,
+    months: pl.DataFrame,
+    as_of: dt.date,
 ) -> pl.DataFrame:
     bonus = rules["bonus"]
     ratio = float(bonus["exceed_ratio"])
@@ -73,8 +92,10 @@ def bonus_lines(
         task_id=pl.col("task_id"),
         detail=pl.format(
             "任务{} 实际完成 {}，目标 {}，达到{}倍",
-            pl.col("task_id"), num_text(pl.col("last_actual")), num_text(pl.col("target")),
-            pl.lit(g(ratio)),
+            pl.col("task_id"),
+            num_text(pl.col("last_actual")),
+            num_text(pl.col("target")),
+            pl.lit(param_text(ratio)),
         ),
     )
 
@@ -91,7 +112,9 @@ def bonus_lines(
         month=pl.col("first_complete_month"),
         detail=pl.format(
             "任务{} {}月已完成，完成月份为{}月，提前{}个月",
-            pl.col("task_id"), pl.col("first_complete_month"), pl.col("due_month"),
+            pl.col("task_id"),
+            pl.col("first_complete_month"),
+            pl.col("due_month"),
             pl.col("due_month") - pl.col("first_complete_month"),
         ),
     )
@@ -108,6 +131,11 @@ def bonus_lines(
         points=float(bonus["all_green"]),
         detail=pl.format("全部{}个任务-月均为绿灯", pl.col("n")),
     )
-    return concat_lines([
-        honor_lines(honors, units, as_of, rules), exceeded_lines, early_lines, green_lines,
-    ])
+    return concat_lines(
+        [
+            honor_lines(honors, units, as_of, rules),
+            exceeded_lines,
+            early_lines,
+            green_lines,
+        ]
+    )

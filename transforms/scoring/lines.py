@@ -76,6 +76,6 @@ def pct_text(fraction: pl.Expr) -> pl.Expr:
     return pl.format("{}%", (fraction.cast(pl.Float64) * 100).round(1).cast(pl.String))
 
 
-def g(value: float) -> str:
+def param_text(value: float) -> str:
     """A rule parameter as short text (5 → '5', 0.5 → '0.5')."""
     return f"{value:g}"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from .lines import concat_lines, g, make_lines, pct_text
+from .lines import concat_lines, make_lines, param_text, pct_text
 
 REASON_TEXT = {"missing": "未报送", "overdue": "逾期未完成", "behind": "进度滞后"}
 
@@ -31,8 +31,14 @@ def voucher_conflict_units(
 
 
 def penalty_lines(
-    *, is_final: bool, rules: dict, as_of: dt.date, tasks: pl.DataFrame, months: pl.DataFrame,
-    funding: pl.DataFrame, conflicts: pl.DataFrame,
+    *,
+    is_final: bool,
+    rules: dict,
+    as_of: dt.date,
+    tasks: pl.DataFrame,
+    months: pl.DataFrame,
+    funding: pl.DataFrame,
+    conflicts: pl.DataFrame,
 ) -> pl.DataFrame:
     p = rules["penalty"]
     month_text = pl.format("任务{} {}月", pl.col("task_id"), pl.col("month"))
@@ -46,7 +52,8 @@ def penalty_lines(
         task_id=pl.col("task_id"),
         month=pl.col("month"),
         detail=pl.format(
-            "{} 红灯（{}）", month_text,
+            "{} 红灯（{}）",
+            month_text,
             pl.col("reason").replace_strict(REASON_TEXT, default=pl.col("reason")),
         ),
     )
@@ -67,8 +74,10 @@ def penalty_lines(
         task_id=pl.col("task_id"),
         month=pl.col("month"),
         detail=pl.format(
-            "{} 迟报：首次报送 {}，截止 {}", month_text,
-            pl.col("first_submitted_on").cast(pl.String), pl.col("due_date").cast(pl.String),
+            "{} 迟报：首次报送 {}，截止 {}",
+            month_text,
+            pl.col("first_submitted_on").cast(pl.String),
+            pl.col("due_date").cast(pl.String),
         ),
     )
     overspent_lines = make_lines(
@@ -78,33 +87,41 @@ def penalty_lines(
         points=-float(p["overspent"]),
         task_id=pl.col("task_id"),
         detail=pl.format(
-            "任务{} 支出 {} 元，超过下达 {} 元", pl.col("task_id"),
-            pl.col("spent").cast(pl.String), pl.col("allocated").cast(pl.String),
+            "任务{} 支出 {} 元，超过下达 {} 元",
+            pl.col("task_id"),
+            pl.col("spent").cast(pl.String),
+            pl.col("allocated").cast(pl.String),
         ),
     )
     frames = [red_lines, missing_lines, late_lines, overspent_lines]
     if is_final:
         min_execution = float(p["min_execution"])
-        frames.append(make_lines(
-            funding.filter((pl.col("allocated") > 0) & (pl.col("execution") < min_execution)),
+        frames.append(
+            make_lines(
+                funding.filter((pl.col("allocated") > 0) & (pl.col("execution") < min_execution)),
+                component="penalty",
+                rule_id="low_execution",
+                points=-float(p["low_execution"]),
+                task_id=pl.col("task_id"),
+                detail=pl.format(
+                    "任务{} 资金执行率 {}，低于 {}%",
+                    pl.col("task_id"),
+                    pct_text(pl.col("execution")),
+                    pl.lit(param_text(min_execution * 100)),
+                ),
+            )
+        )
+    frames.append(
+        make_lines(
+            voucher_conflict_units(conflicts, tasks, as_of),
             component="penalty",
-            rule_id="low_execution",
-            points=-float(p["low_execution"]),
+            rule_id="voucher_conflict",
+            points=-float(p["voucher_conflict"]),
             task_id=pl.col("task_id"),
+            ref=pl.col("voucher_no"),
             detail=pl.format(
-                "任务{} 资金执行率 {}，低于 {}%", pl.col("task_id"),
-                pct_text(pl.col("execution")), pl.lit(g(min_execution * 100)),
+                "凭证 {} 存在冲突记录（涉及任务{}）", pl.col("voucher_no"), pl.col("tasks")
             ),
-        ))
-    frames.append(make_lines(
-        voucher_conflict_units(conflicts, tasks, as_of),
-        component="penalty",
-        rule_id="voucher_conflict",
-        points=-float(p["voucher_conflict"]),
-        task_id=pl.col("task_id"),
-        ref=pl.col("voucher_no"),
-        detail=pl.format(
-            "凭证 {} 存在冲突记录（涉及任务{}）", pl.col("voucher_no"), pl.col("tasks")
-        ),
-    ))
+        )
+    )
     return concat_lines(frames)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .lines import LINE_KEY, concat_lines, g, make_lines, no_negative_zero, num_text
+from .lines import LINE_KEY, concat_lines, make_lines, no_negative_zero, num_text, param_text
 
 EXCELLENT, GOOD, PASS, FAIL = "优秀", "良好", "合格", "不合格"
 VETO_RULES = ("overspent", "voucher_conflict")
@@ -24,28 +24,44 @@ def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: dict) -> p
     """`bonus_cap` (negative), `penalty_cap` (positive) and `floor_zero` (positive) lines."""
     bonus_cap = float(rules["bonus"]["cap"])
     penalty_cap = float(rules["penalty"]["cap"])
-    sums = _component_sums(lines, units).with_columns(
-        pl.min_horizontal(pl.col("bonus"), pl.lit(bonus_cap)).alias("bonus_after"),
-        pl.max_horizontal(pl.col("penalty"), pl.lit(-penalty_cap)).alias("penalty_after"),
-    ).with_columns(
-        (pl.col("work") + pl.col("satisfaction") + pl.col("bonus_after") + pl.col("penalty_after"))
-        .alias("before_floor")
+    sums = (
+        _component_sums(lines, units)
+        .with_columns(
+            pl.min_horizontal(pl.col("bonus"), pl.lit(bonus_cap)).alias("bonus_after"),
+            pl.max_horizontal(pl.col("penalty"), pl.lit(-penalty_cap)).alias("penalty_after"),
+        )
+        .with_columns(
+            (
+                pl.col("work")
+                + pl.col("satisfaction")
+                + pl.col("bonus_after")
+                + pl.col("penalty_after")
+            ).alias("before_floor")
+        )
     )
     bonus_lines = make_lines(
         sums.filter(pl.col("bonus") > bonus_cap),
         component="bonus",
         rule_id="bonus_cap",
         points=bonus_cap - pl.col("bonus"),
-        detail=pl.format("加分合计 {} 超过上限 {}，按 {} 计", num_text(pl.col("bonus")),
-                         pl.lit(g(bonus_cap)), pl.lit(g(bonus_cap))),
+        detail=pl.format(
+            "加分合计 {} 超过上限 {}，按 {} 计",
+            num_text(pl.col("bonus")),
+            pl.lit(param_text(bonus_cap)),
+            pl.lit(param_text(bonus_cap)),
+        ),
     )
     penalty_lines = make_lines(
         sums.filter(pl.col("penalty") < -penalty_cap),
         component="penalty",
         rule_id="penalty_cap",
         points=-penalty_cap - pl.col("penalty"),
-        detail=pl.format("扣分合计 {} 超过上限 {}，按 {} 计", num_text(-pl.col("penalty")),
-                         pl.lit(g(penalty_cap)), pl.lit(g(penalty_cap))),
+        detail=pl.format(
+            "扣分合计 {} 超过上限 {}，按 {} 计",
+            num_text(-pl.col("penalty")),
+            pl.lit(param_text(penalty_cap)),
+            pl.lit(param_text(penalty_cap)),
+        ),
     )
     floor_lines = make_lines(
         sums.filter(pl.col("before_floor") < 0),
@@ -69,8 +85,14 @@ def rounded_total(points: pl.Expr) -> pl.Expr:
 
 
 def unit_score(
-    *, year: int, run_id: str, is_final: bool, rules: dict, units: pl.DataFrame,
-    lines: pl.DataFrame, months: pl.DataFrame,
+    *,
+    year: int,
+    run_id: str,
+    is_final: bool,
+    rules: dict,
+    units: pl.DataFrame,
+    lines: pl.DataFrame,
+    months: pl.DataFrame,
 ) -> pl.DataFrame:
     """One row per unit. `lines` are all line items including the adjustment lines."""
     ordered = lines.sort(LINE_KEY, nulls_last=True)
@@ -81,8 +103,7 @@ def unit_score(
         points.filter(component == "work").sum().alias("work"),
         points.filter(component == "satisfaction").sum().alias("satisfaction"),
         points.filter(component == "bonus").sum().alias("bonus"),
-        (-points.filter((component == "penalty") & (rule != "floor_zero")).sum())
-        .alias("penalty"),
+        (-points.filter((component == "penalty") & (rule != "floor_zero")).sum()).alias("penalty"),
         rounded_total(points).alias("total"),
         rule.is_in(list(VETO_RULES)).any().alias("vetoed"),
     )
@@ -99,8 +120,10 @@ def unit_score(
         .join(sums, on="unit_id", how="left")
         .join(lights, on="unit_id", how="left")
         .with_columns(
-            *(no_negative_zero(pl.col(c).fill_null(0.0)).alias(c)
-              for c in ("work", "satisfaction", "bonus", "penalty")),
+            *(
+                no_negative_zero(pl.col(c).fill_null(0.0)).alias(c)
+                for c in ("work", "satisfaction", "bonus", "penalty")
+            ),
             pl.col("total").fill_null(pl.lit(0, pl.Decimal(8, 2))),
             pl.col("vetoed").fill_null(False),
             pl.col("red_months", "yellow_months").fill_null(0).cast(pl.Int32),
@@ -115,18 +138,29 @@ def unit_score(
     # given 优秀 before it, i.e. while its running count of eligible candidates is <= quota
     excellent = eligible & (eligible.cast(pl.Int32).cum_sum() <= quota)
     grade_expr = (
-        pl.when(excellent).then(pl.lit(EXCELLENT))
-        .when(candidate).then(pl.lit(GOOD))
-        .when(pl.col("_total") >= float(grade["good"])).then(pl.lit(GOOD))
-        .when(pl.col("_total") >= float(grade["pass"])).then(pl.lit(PASS))
+        pl.when(excellent)
+        .then(pl.lit(EXCELLENT))
+        .when(candidate)
+        .then(pl.lit(GOOD))
+        .when(pl.col("_total") >= float(grade["good"]))
+        .then(pl.lit(GOOD))
+        .when(pl.col("_total") >= float(grade["pass"]))
+        .then(pl.lit(PASS))
         .otherwise(pl.lit(FAIL))
     )
     return frame.select(
         pl.lit(year, pl.Int32).alias("year"),
-        "unit_id", "unit_name", "work", "satisfaction", "bonus", "penalty", "total",
+        "unit_id",
+        "unit_name",
+        "work",
+        "satisfaction",
+        "bonus",
+        "penalty",
+        "total",
         pl.col("rank").cast(pl.Int32),
         grade_expr.alias("grade"),
-        "red_months", "yellow_months",
+        "red_months",
+        "yellow_months",
         pl.lit(is_final).alias("is_final"),
         pl.lit(run_id, pl.String).alias("run_id"),
     ).sort("unit_id")
