@@ -1,7 +1,7 @@
 """One folder of input files → one typed frame, row-aligned with its raw text, plus rejections.
 
-Reading, header matching and parsing happen per file (a 金额(万元) header scales that file
-only); validation then runs once over the whole folder.
+Reading and header matching happen per file (a 金额(万元) header marks that file's rows as
+万元); parsing and validation then run once over the whole folder.
 """
 
 from __future__ import annotations
