@@ -25,6 +25,13 @@ from xlsxwriter.worksheet import Worksheet
 FILLS = {"red": "#F8696B", "yellow": "#FFEB84", "green": "#63BE7B"}
 HEADER_FILL = "#DDEBF7"
 MAX_WIDTH = 60
+# Kinds whose numbers are shown in a fixed-point format (see `shown`).
+NUMBER_FORMATS = ("money", "score", "pct", "int")
+# Workbooks of up to this many cells are assembled in memory (see new_workbook).
+IN_MEMORY_CELLS = 2_000_000
+NOT_ASCII = r"[^\x00-\x7f]"
+# CJK punctuation, ideographs and full-width forms: always wide (east-asian width W or F).
+WIDE_FOR_SURE = r"[\x{3000}-\x{303e}\x{4e00}-\x{9fff}\x{ff01}-\x{ff60}\x{ffe0}-\x{ffe6}]"
 
 # Cell kind → xlsxwriter format properties.
 KINDS: dict[str, dict[str, Any]] = {
@@ -68,13 +75,21 @@ class Formats:
         return self._cache[key]
 
 
-def new_workbook(path: Path, year: int, title: str) -> tuple[Workbook, Formats]:
+def new_workbook(path: Path, year: int, title: str, *, cells: int = 0) -> tuple[Workbook, Formats]:
     """A workbook that never turns text into formulas or links, with a creation time fixed by
-    the year (so the output is byte-for-byte reproducible)."""
+    the year (so the output is byte-for-byte reproducible).
+
+    `cells` (about how many cells it will hold) decides where its parts are assembled: in
+    memory, which is much faster than one temporary file per part, unless it is very large."""
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = Workbook(
         str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "in_memory": cells <= IN_MEMORY_CELLS,
+        },
     )
     workbook.set_properties(
         {
@@ -126,6 +141,19 @@ def write_note(sheet: Worksheet, row: int, text: str, fmt: Format) -> None:
     sheet.write_string(row, 0, text, fmt)
 
 
+@dataclass(frozen=True)
+class Cells:
+    """A table's cells ready to write, per column: the values (None for a blank cell), whether
+    they are text (else numbers, written as floats), the values of its fill column (None if
+    not coloured) and its width (the widest value shown, 0 without values)."""
+
+    height: int
+    values: list[list[Any]]
+    text: list[bool]
+    fills: list[list[Any] | None]
+    widths: list[int]
+
+
 def write_table(
     sheet: Worksheet,
     frame: pl.DataFrame,
@@ -139,20 +167,49 @@ def write_table(
     `freeze_cols` columns), filter on the header, size the columns and set up printing.
     Returns the first free row below the table."""
     columns = list(columns)
-    sources = list(dict.fromkeys([c.source for c in columns] + [c.fill for c in columns if c.fill]))
-    rows = frame.select(sources).rows(named=True) if columns else []
-    widths = [text_width(c.header) for c in columns]
+    return write_cells(
+        sheet, table_cells(frame, columns), columns, formats, top=top, freeze_cols=freeze_cols
+    )
+
+
+def write_cells(
+    sheet: Worksheet,
+    cells: Cells,
+    columns: Iterable[Column],
+    formats: Formats,
+    *,
+    top: int = 0,
+    freeze_cols: int = 0,
+) -> int:
+    """write_table for cells already prepared by table_cells or cells_by (for these columns).
+
+    Cells go in row by row (so that the workbook's shared strings keep their order), each
+    written as `write_cell` writes it."""
+    columns = list(columns)
+    header = formats.get("header")
     for j, column in enumerate(columns):
-        sheet.write_string(top, j, column.header, formats.get("header"))
-    for i, row in enumerate(rows, start=top + 1):
-        for j, column in enumerate(columns):
-            value = row[column.source]
-            fill = row[column.fill] if column.fill else None
-            write_cell(sheet, i, j, value, formats.get(column.kind, fill))
-            widths[j] = max(widths[j], text_width(shown(value, column.kind)))
-    for j, width in enumerate(widths):
-        sheet.set_column(j, j, min(width + 2, MAX_WIDTH))
-    last = top + len(rows)
+        sheet.write_string(top, j, column.header, header)
+    plan = []
+    for column, values, text, fills in zip(
+        columns, cells.values, cells.text, cells.fills, strict=True
+    ):
+        fmt, fmts = formats.get(column.kind), None
+        if fills is not None:
+            by_fill = {fill: formats.get(column.kind, fill) for fill in dict.fromkeys(fills)}
+            fmts = [by_fill[fill] for fill in fills]
+        plan.append((sheet.write_string if text else sheet.write_number, values, fmt, fmts))
+    blank = sheet.write_blank
+    for i in range(cells.height):
+        row = top + 1 + i
+        for j, (write, values, fmt, fmts) in enumerate(plan):
+            value = values[i]
+            if value is None:
+                blank(row, j, None, fmt if fmts is None else fmts[i])
+            else:
+                write(row, j, value, fmt if fmts is None else fmts[i])
+    for j, (column, width) in enumerate(zip(columns, cells.widths, strict=True)):
+        sheet.set_column(j, j, min(max(width, text_width(column.header)) + 2, MAX_WIDTH))
+    last = top + cells.height
     if columns:
         sheet.freeze_panes(top + 1, freeze_cols)
         sheet.autofilter(top, 0, last, len(columns) - 1)
@@ -160,6 +217,116 @@ def write_table(
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     return last + 1
+
+
+def table_cells(frame: pl.DataFrame, columns: Iterable[Column]) -> Cells:
+    """The cells of a table showing `columns` of `frame` (none without columns)."""
+    columns = list(columns)
+    empty = Cells(
+        0,
+        [[] for _ in columns],
+        [not frame.schema[c.source].is_numeric() for c in columns],
+        [[] if c.fill else None for c in columns],
+        [0 for _ in columns],
+    )
+    if not columns or not frame.height:
+        return empty
+    return cells_by(frame, columns)[0]
+
+
+def cells_by(
+    frame: pl.DataFrame, columns: Iterable[Column], key: str | None = None
+) -> dict[Any, Cells]:
+    """The cells of the tables of the frame's rows per value of column `key` (rows in their
+    order; all rows under key 0 without a key), converted and measured for all at once."""
+    columns = list(columns)
+    schema = frame.schema
+    sources = list(dict.fromkeys(c.source for c in columns))
+    fills = list(dict.fromkeys(c.fill for c in columns if c.fill))
+    exprs = {s: _cell_expr(s, schema[s]) for s in sources}
+    value = {s: f"v{i}" for i, s in enumerate(sources)}
+    fill = {f: f"f{i}" for i, f in enumerate(fills)}
+    converted = frame.select(
+        (pl.col(key) if key else pl.lit(0)).alias("key"),
+        *((pl.col(s) if e is None else e).alias(value[s]) for s, e in exprs.items()),
+        *(pl.col(f).alias(fill[f]) for f in fills),
+    )
+    # Per key and column the values that may be the widest: the first query.
+    aggregates = [
+        agg
+        for j, c in enumerate(columns)
+        if exprs[c.source] is not None
+        for agg in _width_aggs(pl.col(value[c.source]), j, c.kind, schema[c.source])
+    ]
+    found = {
+        row["key"]: row for row in converted.group_by("key").agg(aggregates).iter_rows(named=True)
+    }
+    # The rows per key: the second.
+    parts = converted.partition_by(["key"], maintain_order=True, as_dict=True)
+    tables = {}
+    for (group,), part in parts.items():
+        values, text, widths = [], [], []
+        for j, column in enumerate(columns):
+            column_values = part[value[column.source]].to_list()
+            if exprs[column.source] is None:  # converted by str()
+                column_values = [None if v is None else str(v) for v in column_values]
+                shown_values = {v for v in column_values if v is not None}
+                widths.append(max(map(text_width, shown_values), default=0))
+            else:
+                widths.append(_width(found[group], j, column.kind))
+            values.append(column_values)
+            text.append(not schema[column.source].is_numeric())
+        column_fills = [part[fill[c.fill]].to_list() if c.fill else None for c in columns]
+        tables[group] = Cells(part.height, values, text, column_fills, widths)
+    return tables
+
+
+def _cell_expr(name: str, dtype: pl.DataType) -> pl.Expr | None:
+    """The values `write_cell` writes for a column of this dtype, as an expression: numbers as
+    finite floats, booleans as 是/否, other text as text; None when only Python's str() will
+    do (dates and the like)."""
+    col = pl.col(name)
+    if dtype.is_numeric():
+        number = col.cast(pl.Float64)
+        return pl.when(number.is_finite()).then(number)
+    if dtype == pl.Boolean:
+        return pl.when(col).then(pl.lit("是")).when(col.not_()).then(pl.lit("否"))
+    if dtype in (pl.String, pl.Categorical, pl.Enum, pl.Null):
+        return col.cast(pl.String)
+    return None
+
+
+def _width_aggs(x: pl.Expr, j: int, kind: str, dtype: pl.DataType) -> list[pl.Expr]:
+    """Aggregates of column j's converted values `x` that hold its widest shown values."""
+    if not dtype.is_numeric():
+        # Wide characters are never ASCII, and those of WIDE_FOR_SURE always are wide:
+        # bounds that leave only the texts that may be the widest to measure one by one.
+        chars = x.str.len_chars()
+        at_least = (chars + x.str.count_matches(WIDE_FOR_SURE)).max()
+        at_most = chars + x.str.count_matches(NOT_ASCII)
+        return [at_least.alias(f"floor{j}"), x.filter(at_most >= at_least).unique().alias(f"w{j}")]
+    # A negative zero shows a minus sign, and unique() does not tell it from zero.
+    negative_zero = x.filter((x == 0) & (1.0 / x < 0)).first().alias(f"zero{j}")
+    if kind in NUMBER_FORMATS:
+        # A fixed-point text gets no shorter as |x| grows and a minus sign adds one: the
+        # widest shows the largest, the smallest or a negative zero.
+        return [pl.concat_list(x.max(), x.min()).alias(f"w{j}"), negative_zero]
+    return [x.drop_nulls().unique().alias(f"w{j}"), negative_zero]
+
+
+def _width(found: dict[str, Any], j: int, kind: str) -> int:
+    """Column j's width from its aggregates (see _width_aggs)."""
+    candidates = [v for v in found[f"w{j}"] if v is not None]
+    if f"floor{j}" not in found:
+        if found[f"zero{j}"] is not None:
+            candidates.append(found[f"zero{j}"])
+        return max((len(shown(number, kind)) for number in candidates), default=0)
+    floor = found[f"floor{j}"]
+    if floor is None:
+        return 0
+    if floor >= MAX_WIDTH - 2:  # as wide as a column gets anyway
+        return floor
+    return max(map(text_width, candidates))
 
 
 def of_year(frame: pl.DataFrame, year: int) -> pl.DataFrame:

@@ -45,11 +45,12 @@ def write_warning_list(path: Path | str, warnings: pl.DataFrame, units: pl.DataF
     """Write 预警清单.xlsx: one sheet, one row per listed task, each row coloured by status."""
     path = Path(path)
     year = _year(warnings, units)
-    workbook, formats = new_workbook(path, year, f"{year}年度预警清单")
+    frame = warning_frame(warnings, of_year(units, year))
+    workbook, formats = new_workbook(
+        path, year, f"{year}年度预警清单", cells=frame.height * len(COLUMNS)
+    )
     sheet = workbook.add_worksheet("预警清单")
     coloured = [Column(c.header, c.source, c.kind, fill="status") for c in COLUMNS]
-    write_table(
-        sheet, warning_frame(warnings, of_year(units, year)), coloured, formats, freeze_cols=4
-    )
+    write_table(sheet, frame, coloured, formats, freeze_cols=4)
     workbook.close()
     return path

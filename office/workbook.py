@@ -195,7 +195,8 @@ def write_results_workbook(
         ("资金执行", funding_frame(of_year(funding_execution, year), units, tasks), FUNDING, 2),
         ("社区满意度", satisfaction, SATISFACTION, 2),
     ]
-    workbook, formats = new_workbook(path, year, f"{year}年度考核结果")
+    cells = sum(frame.height * len(columns) for _, frame, columns, _ in sheets)
+    workbook, formats = new_workbook(path, year, f"{year}年度考核结果", cells=cells)
     for name, frame, columns, freeze in sheets:
         sheet = workbook.add_worksheet(name)
         end = write_table(sheet, frame, columns, formats, freeze_cols=freeze)
