@@ -32,7 +32,7 @@ AS_OF = dt.date(2022, 1, 31)
 WRAPPED = (
     ("transforms.reports", "intake"), ("transforms.funding", "intake"),
     ("transforms.surveys", "intake"), ("transforms.plan", "intake"),
-    ("transforms.intake", "read_table"), ("transforms.intake", "sheet_names"),
+    ("transforms.intake", "stack"),
     ("transforms.intake", "conform_headers"), ("transforms.intake", "parse"),
     ("transforms.reports", "check"), ("transforms.funding", "check"),
     ("transforms.surveys", "check"), ("transforms.plan", "check"),
@@ -65,7 +65,10 @@ class Timer:
 
     def wrap(self, module_name: str, attr: str) -> None:
         module = importlib.import_module(module_name)
-        original = getattr(module, attr)
+        original = getattr(module, attr, None)
+        if original is None:
+            print(f"(not timed: {module_name}.{attr} no longer exists)")
+            return
         name = f"{original.__module__}.{original.__qualname__}"
         if module_name != original.__module__:
             name += f" (from {module_name.rsplit('.', 1)[-1]})"
@@ -80,6 +83,7 @@ class Timer:
                 self._depth[name] -= 1
                 if not self._depth[name]:  # recursion counts once
                     self.seconds[name] += time.perf_counter() - started
+                    self.memory[name] = (_rss_gib(), _max_rss_gib())
                 self.calls[name] += 1
 
         setattr(module, attr, timed)
@@ -146,9 +150,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'function / step':72}{'calls':>7}{'seconds':>10}{'share':>8}")
     for name, seconds in sorted(timer.seconds.items(), key=lambda kv: -kv[1]):
         print(f"{name:72}{timer.calls[name]:>7}{seconds:>10.2f}{seconds / total:>8.1%}")
-    print(f"\n{'step':40}{'RSS after (GiB)':>16}{'peak so far (GiB)':>19}")
-    for name, (rss, peak) in sorted(timer.memory.items()):
-        print(f"{name:40}{rss:>16.2f}{peak:>19.2f}")
+    # in the order of first completion; figures after the last call
+    print(f"\n{'step / function':72}{'RSS after (GiB)':>16}{'peak so far (GiB)':>19}")
+    for name, (rss, peak) in timer.memory.items():
+        print(f"{name:72}{rss:>16.2f}{peak:>19.2f}")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,8 @@ def surveys(
         Field(q, f"第{q[1:]}题", "text", required_column=False) for q in items
     )
     valid, quarantine = check(raw, typed, schema, fields, "surveys")
+    rejected, read_counts = got.rejected, got.read_counts
+    del got, raw, typed  # text and typed copies of every response: gigabytes at province scale
     valid = pseudonymise_ip(valid, "ip", pii_key)
     valid = valid.with_columns(
         pl.col(community_q).replace(list(SKIPPED_TEXT), None).alias("community_answer")
@@ -105,9 +107,7 @@ def surveys(
             .alias("answer_score"),
         )
     )
-    return Loaded(
-        responses, duplicates, pl.concat([got.rejected, quarantine]), got.read_counts
-    ), answers
+    return Loaded(responses, duplicates, pl.concat([rejected, quarantine]), read_counts), answers
 
 
 def _score(kept: pl.DataFrame, plan: Plan, items: list[str]) -> pl.DataFrame:
