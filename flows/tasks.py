@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import shutil
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, ParamSpec, TypeVar
 
 import polars as pl
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 
 from office.findings import write_unit_findings
 from office.warnings_file import WARNINGS_FILE, write_warning_list
@@ -38,6 +42,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 FOLDERS = ("plan", "reports", "funding", "surveys")
 FINDINGS_DIR = "单位反馈"
+READ_THREADS = 4  # files read (and hashed) at once by take_in
+RETRY_DELAYS = (2, 10, 30)  # seconds before each new attempt at a file take_in could not read
 
 
 @dataclass(frozen=True)
@@ -59,16 +65,63 @@ def inbox_files(year_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
-@task(
-    retries=3,
-    retry_delay_seconds=[2, 10, 30],
-    cache_policy=NO_CACHE,
-    task_run_name="take-in-{relative}",
-)
-def take_in(folder: str, path: Path, relative: str, archive_root: Path) -> TakenIn:
-    """Read a file whole (retrying one that is locked or still being copied) and archive it."""
+def read_all(
+    paths: Sequence[Path],
+    retry_delays: Sequence[float] = RETRY_DELAYS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[tuple[str, bytes]]:
+    """(SHA-256, bytes) of every file, read whole by a few threads. A file that cannot be read
+    or changes while it is read (locked, still being copied in at 02:00) is read again after
+    each of `retry_delays` seconds, alone; if it still fails, its error is raised."""
+    done: dict[int, tuple[str, bytes]] = {}
+    pending = list(range(len(paths)))
+    with ThreadPoolExecutor(READ_THREADS) as pool:
+        for delay in (*retry_delays, None):
+            reads = {i: pool.submit(_read, paths[i]) for i in pending}
+            failed: dict[int, OSError] = {}
+            for i, future in reads.items():
+                try:
+                    done[i] = future.result()
+                except OSError as exc:
+                    failed[i] = exc
+            if not failed:
+                break
+            if delay is None:
+                raise next(iter(failed.values()))
+            _logger().warning(
+                "%d 个文件暂时无法读取，%s 秒后重试：%s",
+                len(failed),
+                delay,
+                "；".join(str(exc) for exc in list(failed.values())[:3]),
+            )
+            sleep(delay)
+            pending = list(failed)
+    return [done[i] for i in range(len(paths))]
+
+
+def _read(path: Path) -> tuple[str, bytes]:
     data = archive.read_stable(path)
-    return TakenIn(folder, relative, archive.store(archive_root, data), len(data), data)
+    return archive.sha256_of(data), data
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter:
+    try:
+        return get_run_logger()
+    except MissingContextError:  # called outside a flow (tests, benchmarks)
+        return logging.getLogger(__name__)
+
+
+@task(cache_policy=NO_CACHE, task_run_name="take-in-{folder}")
+def take_in(folder: str, files: list[tuple[Path, str]], archive_root: Path) -> list[TakenIn]:
+    """Read every (path, relative name) of one inbox folder whole (each file retried on its own
+    while locked or still being copied in) and archive the new ones in one durable batch: when
+    this returns, every file is in the archive and on disk."""
+    read = read_all([path for path, _ in files])
+    archive.store_all(archive_root, dict(read))
+    return [
+        TakenIn(folder, relative, digest, len(data), data)
+        for (_, relative), (digest, data) in zip(files, read, strict=True)
+    ]
 
 
 def by_folder(files: list[TakenIn], folder: str) -> list[InputFile]:

@@ -2,6 +2,12 @@
 
 A file is read once into memory, hashed, and stored under archive/sha256/<ab>/<hash> before
 anything parses it: the bytes the pipeline reads are exactly the bytes archived.
+
+Files are stored a batch at a time (`store_all`): every new file is written under a temporary
+name, then all of them are fsynced, renamed into place, and the directories that gained an
+entry are fsynced. When `store_all` returns, every file of the batch is durable under its
+final name, and a file never appears under its final name before its bytes are on disk; the
+batch costs one round of syncing instead of a synchronous write per file.
 """
 
 from __future__ import annotations
@@ -9,7 +15,11 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+SYNC_THREADS = 4  # fsyncs in flight at once: the filesystem commits them together
 
 
 class FileUnstable(OSError):
@@ -20,18 +30,72 @@ def archive_path(root: Path, sha256: str) -> Path:
     return root / "sha256" / sha256[:2] / sha256
 
 
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def store(root: Path, data: bytes) -> str:
-    """Store `data` (idempotent, atomic) and return its SHA-256."""
-    digest = hashlib.sha256(data).hexdigest()
-    target = archive_path(root, digest)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp.name, target)
+    """Store `data` (idempotent, atomic, durable) and return its SHA-256."""
+    digest = sha256_of(data)
+    store_all(root, {digest: data})
     return digest
+
+
+def store_all(root: Path, files: Mapping[str, bytes]) -> None:
+    """Store every `sha256 → bytes` of `files` that the archive does not hold yet (idempotent,
+    atomic per file, durable when this returns). The caller hashed the bytes: `files` must map
+    each file's own SHA-256 to it."""
+    new = {d: data for d, data in files.items() if not archive_path(root, d).exists()}
+    if not new:
+        return
+    synced_dirs = set()
+    for parent in {archive_path(root, d).parent for d in new}:
+        synced_dirs.add(parent)
+        missing = parent
+        while not missing.exists():  # each directory created gets its entry synced too
+            synced_dirs.add(missing.parent)
+            missing = missing.parent
+        parent.mkdir(parents=True, exist_ok=True)
+    temporary: dict[str, str] = {}
+    try:
+        with ThreadPoolExecutor(SYNC_THREADS) as pool:
+            written = {d: pool.submit(_write, root, d, data) for d, data in new.items()}
+            failed = []
+            for digest, future in written.items():  # waits for every write, failed or not
+                try:
+                    temporary[digest] = future.result()
+                except Exception as exc:
+                    failed.append(exc)
+            if failed:
+                raise failed[0]
+            list(pool.map(_fsync, temporary.values()))
+            for digest, name in list(temporary.items()):
+                os.replace(name, archive_path(root, digest))
+                del temporary[digest]
+            list(pool.map(_fsync, synced_dirs))
+    finally:
+        for name in temporary.values():  # only after a failure: no temporary file stays behind
+            Path(name).unlink(missing_ok=True)
+
+
+def _write(root: Path, digest: str, data: bytes) -> str:
+    """Write the bytes beside their final place under a temporary name (not synced yet)."""
+    fd, name = tempfile.mkstemp(dir=archive_path(root, digest).parent, prefix=".", suffix=".tmp")
+    try:
+        with open(fd, "wb") as fh:
+            fh.write(data)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def _fsync(path: str | Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_stable(path: Path) -> bytes:

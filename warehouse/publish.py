@@ -58,10 +58,25 @@ def _aside(warehouse: Path, run_id: str) -> Path:
     return warehouse.with_name(f".{warehouse.name}.{run_id}.building")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    con.register("_frame", frame.to_arrow())
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
-    con.unregister("_frame")
+def _insert(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, run_id: str | None = None
+) -> int:
+    """Insert `frame` into `table` by column name; with `run_id`, every row's run_id is set to it
+    (added in DuckDB as a constant, not as a column built in Python). Returns the rows inserted."""
+    select = "*"
+    if run_id is not None:
+        select = (
+            "* REPLACE ($run_id AS run_id)" if "run_id" in frame.columns else "*, $run_id AS run_id"
+        )
+    con.register("_frame", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
+    try:
+        params = {"run_id": run_id} if run_id is not None else {}
+        (rows,) = con.execute(
+            f"INSERT INTO {table} BY NAME SELECT {select} FROM _frame", params
+        ).fetchone()
+    finally:
+        con.unregister("_frame")
+    return rows
 
 
 def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
@@ -81,13 +96,22 @@ def audits() -> list[tuple[str, str]]:
 def _write(con: duckdb.DuckDBPyConnection, pub: Publication) -> None:
     for name, frame in pub.core.items():
         con.execute(f"DELETE FROM core.{name} WHERE year = ?", [pub.year])
-        _insert(con, f"core.{name}", frame.with_columns(run_id=pl.lit(pub.run_id)))
+        _insert(con, f"core.{name}", frame, pub.run_id)
     for name, frame in pub.marts.items():
         con.execute(f"DELETE FROM mart.{name} WHERE year = ?", [pub.year])
-        stamped = frame.with_columns(run_id=pl.lit(pub.run_id))
-        _insert(con, f"mart.{name}", stamped if "run_id" in _columns(con, "mart", name) else frame)
+        stamped = "run_id" in _columns(con, "mart", name)
+        rows = _insert(con, f"mart.{name}", frame, pub.run_id if stamped else None)
         if name in HISTORY:
-            _insert(con, f"history.{name}", stamped)
+            # The same rows again, copied inside DuckDB from what was just inserted.
+            select, params = (
+                ("*", [pub.year]) if stamped else ("*, ? AS run_id", [pub.run_id, pub.year])
+            )
+            (copied,) = con.execute(
+                f"INSERT INTO history.{name} BY NAME SELECT {select} FROM mart.{name} WHERE year = ?",
+                params,
+            ).fetchone()
+            if copied != rows:  # a mart frame holding rows of another year
+                raise ValueError(f"mart.{name}: {rows} rows inserted, {copied} of {pub.year}")
     for name, frame in pub.audit.items():
         if frame.height:
             _insert(con, f"audit.{name}", frame)
@@ -119,8 +143,8 @@ def swapped_in(
         try:
             con = connect(aside)
             try:
-                create_tables(con, tables)
                 con.execute("BEGIN TRANSACTION")
+                create_tables(con, tables)  # usually nothing to do: the copy has them already
                 yield con
                 con.execute("COMMIT")
                 con.execute("CHECKPOINT")

@@ -8,6 +8,7 @@ import pytest
 
 from schemas import tables
 from warehouse import archive
+from warehouse.ddl import ALL_TABLES, ddl_statements
 from warehouse.lock import WarehouseBusy, writer_lock
 from warehouse.publish import Publication, PublicationCheckFailed, publish
 
@@ -170,3 +171,31 @@ def test_storage_version_is_readable_by_older_duckdb(tmp_path):
     publish(wh, _pub("r1", "70.00"))
     tags = _published(wh, "SELECT tags FROM duckdb_databases() WHERE database_name = 'w'")
     assert tags[0][0]["storage_version"].startswith("v1.2")
+
+
+def test_history_holds_the_published_mart_rows_with_run_id(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    publish(wh, _pub("r2", "75.50"))
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        for table in tables.MART_TABLES:
+            mart = con.sql(f"SELECT * FROM mart.{table.name}").pl()
+            history = con.sql(f"SELECT * FROM history.{table.name} WHERE run_id = 'r2'").pl()
+            if "run_id" not in mart.columns:
+                mart = mart.with_columns(run_id=pl.lit("r2"))
+            assert history.select(mart.columns).equals(mart), table.name
+    finally:
+        con.close()
+
+
+def test_a_current_warehouse_needs_no_ddl(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        assert ddl_statements(con, ALL_TABLES) == []
+    finally:
+        con.close()
+    with duckdb.connect() as fresh:
+        assert len(ddl_statements(fresh, ALL_TABLES)) > len(ALL_TABLES)
