@@ -392,10 +392,16 @@ MART_TABLES = (
 
 
 def conform(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
-    """Select and cast a frame to a table's columns, in contract order, sorted by its key."""
-    return frame.select(pl.col(c.name).cast(c.dtype) for c in table.columns).sort(
-        list(table.key), nulls_last=True
-    )
+    """Select and cast a frame to a table's columns, in contract order, sorted by its key.
+
+    A frame already in key order is not sorted again: sorting copies every column, and core
+    tables of millions of rows usually arrive in key order (file, row)."""
+    shaped = frame.select(pl.col(c.name).cast(c.dtype) for c in table.columns)
+    key = list(table.key)
+    in_order = shaped.select(
+        (pl.arg_sort_by(key, nulls_last=True, maintain_order=True) == pl.int_range(pl.len())).all()
+    ).item()
+    return shaped if in_order else shaped.sort(key, nulls_last=True, maintain_order=True)
 
 
 # Outputs for people (issue 5): not part of the published marts or their history.

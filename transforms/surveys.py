@@ -93,18 +93,21 @@ def surveys(
         ],
     )
     responses = _score(kept, plan, items)
+    # one row per response and item, built response by response: already in key order
+    numbers = sorted(rules["items"])
     answers = (
-        kept.select("_file", "_row", *items)
-        .unpivot(index=["_file", "_row"], variable_name="question", value_name="answer")
-        .select(
+        kept.select(
             pl.lit(plan.year).alias("year"),
             pl.col("_file").alias("file"),
             pl.col("_row").alias("row_number"),
-            pl.col("question").str.slice(1).cast(pl.Int32),
-            "answer",
+            pl.lit(numbers, dtype=pl.List(pl.Int32)).alias("question"),
+            pl.concat_list(spec.question_column(n) for n in numbers).alias("answer"),
+        )
+        .explode("question", "answer")
+        .with_columns(
             pl.col("answer")
             .replace_strict(rules["answer_scores"], default=None, return_dtype=pl.Float64)
-            .alias("answer_score"),
+            .alias("answer_score")
         )
     )
     return Loaded(responses, duplicates, pl.concat([rejected, quarantine]), read_counts), answers
