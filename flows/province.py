@@ -42,8 +42,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows import config
-from schemas.tables import MART_TABLES, UNITS, Col, Table
-from warehouse.publish import connect, swapped_in
+from schemas.province import CONSOLIDATED, COUNTY_PUBLICATION
+from warehouse.province import publish_province, read_county
 
 DASK_ADDRESS_ENV = "ASSESS_DASK_ADDRESS"
 ROOT_ENV = "ASSESS_PROVINCE_ROOT"
@@ -51,37 +51,6 @@ WAREHOUSE_ENV = "ASSESS_PROVINCE_WAREHOUSE"
 WORKERS_ENV = "ASSESS_PROVINCE_WORKERS"
 PROVINCE_FILE = "province.duckdb"
 COUNTY_WAREHOUSE = "assess.duckdb"
-
-COUNTY = Col("county", pl.String(), "县（市、区）：该行结果来自哪个县的数据仓库")
-RUN_ID = Col("run_id", pl.String(), "产生该结果的县级运行编号")
-
-
-def _province(table: Table) -> Table:
-    """A county table in the province file: `county` first, then the contract's columns."""
-    extra = () if any(c.name == "run_id" for c in table.columns) else (RUN_ID,)
-    extra = extra if table.schema == "core" else ()  # marts other than unit_score: as published
-    return Table(table.schema, table.name, f"{table.comment}（全省汇总，county 列标明所属县）",
-                 (COUNTY, *table.columns, *extra), ("county", *table.key))
-
-
-CONSOLIDATED: tuple[Table, ...] = tuple(_province(t) for t in (*MART_TABLES, UNITS))
-COUNTY_PUBLICATION = Table(
-    "audit", "county_publication", "省级汇总：各县本次汇总所用的已发布运行，以及本次县级运行的结果",
-    (
-        Col("year", pl.Int32(), "考核年度"),
-        COUNTY,
-        Col("run_id", pl.String(), "汇总所用的县级已发布运行编号；该县尚无发布时为空"),
-        Col("published_at", pl.Datetime("us", "UTC"), "该县结果的发布时间（UTC）"),
-        Col("county_status", pl.String(), "本次县级运行的状态：published、failed 或 error"),
-        Col("county_run_id", pl.String(), "本次县级运行的编号（失败的运行也有）"),
-        Col("message", pl.String(), "县级运行失败的原因"),
-        Col("warehouse", pl.String(), "县级数据仓库文件路径"),
-        Col("province_run_id", pl.String(), "省级汇总运行编号"),
-        Col("consolidated_at", pl.Datetime("us", "UTC"), "汇总时间（UTC）"),
-    ),
-    ("year", "county"),
-)
-PROVINCE_TABLES = (*CONSOLIDATED, COUNTY_PUBLICATION)
 
 
 @dataclass(frozen=True)
@@ -153,52 +122,6 @@ def discover_counties(root: Path, year: int) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------ consolidation
-@dataclass
-class CountyMarts:
-    county: str
-    warehouse: Path
-    run_id: str | None = None
-    published_at: dt.datetime | None = None
-    tables: dict = field(default_factory=dict)  # qualified name → pyarrow Table
-
-
-def read_county(county: str, warehouse: Path, year: int) -> CountyMarts:
-    """What the county has published for `year`, read from its warehouse file read-only."""
-    out = CountyMarts(county, warehouse)
-    if not warehouse.exists():
-        return out
-    con = connect(warehouse, read_only=True)
-    try:
-        published = con.execute(
-            "SELECT run_id, published_at FROM audit.publication WHERE year = ?", [year]
-        ).fetchall()
-        if not published:
-            return out
-        out.run_id, out.published_at = published[0]
-        for table in CONSOLIDATED:
-            columns = ", ".join(f'"{c.name}"' for c in table.columns if c.name != "county")
-            out.tables[table.qualified] = con.sql(
-                f"SELECT {columns} FROM {table.qualified} WHERE year = ?", params=[year]
-            ).to_arrow_table()
-    finally:
-        con.close()
-    return out
-
-
-def _write(con, year: int, marts: list[CountyMarts], audit: pl.DataFrame) -> None:
-    for table in PROVINCE_TABLES:
-        con.execute(f"DELETE FROM {table.qualified} WHERE year = ?", [year])
-    for county in marts:
-        for name, frame in county.tables.items():
-            con.register("_frame", frame)
-            con.execute(f"INSERT INTO {name} BY NAME SELECT $county AS county, * FROM _frame",
-                        {"county": county.county})
-            con.unregister("_frame")
-    con.register("_frame", audit.to_arrow())
-    con.execute(f"INSERT INTO {COUNTY_PUBLICATION.qualified} BY NAME SELECT * FROM _frame")
-    con.unregister("_frame")
-
-
 def consolidate(year: int, counties: dict[str, str], results: list[CountyResult], target: Path,
                 run_id: str, wait_seconds: float = 600) -> dict[str, int]:
     """Write every county's published marts of `year` into the province file in one swap.
@@ -219,8 +142,7 @@ def consolidate(year: int, counties: dict[str, str], results: list[CountyResult]
         } for m in marts],
         schema=COUNTY_PUBLICATION.polars_schema, orient="row",
     )
-    with swapped_in(target, run_id, wait_seconds, PROVINCE_TABLES) as con:
-        _write(con, year, marts, audit)
+    publish_province(target, run_id, wait_seconds, year, marts, audit)
     return {t.qualified: sum(m.tables[t.qualified].num_rows for m in marts if m.tables)
             for t in CONSOLIDATED}
 

@@ -12,12 +12,12 @@ import pytest
 
 from bench.generate import Scale, generate
 from flows.province import (
-    CONSOLIDATED,
     COUNTY_WAREHOUSE,
     PROVINCE_FILE,
     assess_province,
     consolidate,
 )
+from schemas.province import CONSOLIDATED
 from tests.flows.conftest import AS_OF, PII_KEY
 
 AS_OF_DATE = dt.date.fromisoformat(AS_OF)
