@@ -6,7 +6,7 @@ Runs plan → sources → core → score (→ publish into a scratch warehouse w
 ``bench/out/<scale>/inbox`` in this process, with timing wrappers around the functions that
 matter (readers, header matching, parsing, validation, dedupe, pseudonymisation, scoring,
 publication). Prints, per function: calls, cumulative seconds and share of the total.
-Wrapped functions nest (intake contains read_table and parse), so shares do not add up.
+Wrapped functions nest (intake contains stack and parse), so shares do not add up.
 Nothing in the pipeline is changed: the wrappers are installed on the module attributes
 the callers look up, for this process only.
 """
@@ -42,7 +42,7 @@ WRAPPED = (
     ("transforms.surveys", "pseudonymise_ip"), ("transforms.surveys", "_decode_answers"),
     ("transforms.surveys", "_score"),
     ("flows.tasks", "score_year"), ("warehouse.publish", "_write"),
-    ("warehouse.publish", "create_all"),
+    ("warehouse.publish", "create_tables"),
 )
 
 
