@@ -15,7 +15,6 @@ from prefect import flow
 from flows import config, progress
 from flows.runs import new_run_id, run_row
 from flows.tasks import (
-    FOLDERS,
     TakenIn,
     audit_input_files,
     audit_quarantine,
@@ -86,17 +85,9 @@ def take_in_year(year_dir: Path, archive_root: Path) -> list[TakenIn]:
     if not year_dir.is_dir():
         raise FileNotFoundError(f"收件箱中没有该年度的文件夹：{year_dir}")
     found = inbox_files(year_dir)
-    # One task per folder: a task per file costs Prefect more than reading and archiving it.
-    futures = [
-        take_in.submit(
-            folder,
-            [(path, path.relative_to(year_dir).as_posix()) for f, path in found if f == folder],
-            archive_root,
-        )
-        for folder in FOLDERS
-        if any(f == folder for f, _ in found)
-    ]
-    return [taken for future in futures for taken in future.result()]
+    return take_in(
+        [(f, path, path.relative_to(year_dir).as_posix()) for f, path in found], archive_root
+    )
 
 
 def compute(

@@ -111,16 +111,17 @@ def _logger() -> logging.Logger | logging.LoggerAdapter:
         return logging.getLogger(__name__)
 
 
-@task(cache_policy=NO_CACHE, task_run_name="take-in-{folder}")
-def take_in(folder: str, files: list[tuple[Path, str]], archive_root: Path) -> list[TakenIn]:
-    """Read every (path, relative name) of one inbox folder whole (each file retried on its own
-    while locked or still being copied in) and archive the new ones in one durable batch: when
-    this returns, every file is in the archive and on disk."""
-    read = read_all([path for path, _ in files])
+@task(cache_policy=NO_CACHE)
+def take_in(files: list[tuple[str, Path, str]], archive_root: Path) -> list[TakenIn]:
+    """Read every (folder, path, relative name) whole (each file retried on its own while
+    locked or still being copied in) and archive the new ones in one durable batch: when this
+    returns, every file is in the archive and on disk. One task for all files: a Prefect task
+    per file (or folder) costs more than reading and archiving it."""
+    read = read_all([path for _, path, _ in files])
     archive.store_all(archive_root, dict(read))
     return [
         TakenIn(folder, relative, digest, len(data), data)
-        for (_, relative), (digest, data) in zip(files, read, strict=True)
+        for (folder, _, relative), (digest, data) in zip(files, read, strict=True)
     ]
 
 

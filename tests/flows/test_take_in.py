@@ -20,12 +20,12 @@ def folder(tmp_path):
 
 
 def _files(paths):
-    return [(p, f"reports/{p.name}") for p in paths]
+    return [("reports", p, f"reports/{p.name}") for p in paths]
 
 
 def test_every_file_is_archived_in_order(tmp_path, folder):
     root = tmp_path / "archive"
-    taken = tasks.take_in.fn("reports", _files(folder), root)
+    taken = tasks.take_in.fn(_files(folder), root)
     assert [t.file for t in taken] == [f"reports/{p.name}" for p in folder]
     for t, path in zip(taken, folder, strict=True):
         assert t.folder == "reports" and t.data == path.read_bytes()
