@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 from prefect import flow
+from prefect.utilities.annotations import quote
 
 from flows import config, progress
 from flows.runs import new_run_id, run_row
@@ -19,7 +20,6 @@ from flows.tasks import (
     audit_input_files,
     audit_quarantine,
     core_frames,
-    inbox_files,
     office_files_task,
     plan_task,
     score_task,
@@ -84,10 +84,7 @@ class Stopwatch:
 def take_in_year(year_dir: Path, archive_root: Path) -> list[TakenIn]:
     if not year_dir.is_dir():
         raise FileNotFoundError(f"收件箱中没有该年度的文件夹：{year_dir}")
-    found = inbox_files(year_dir)
-    return take_in(
-        [(f, path, path.relative_to(year_dir).as_posix()) for f, path in found], archive_root
-    )
+    return take_in(year_dir, archive_root)
 
 
 def compute(
@@ -100,10 +97,11 @@ def compute(
 ):
     """Plan, sources, core and marts from taken-in files (shared by runs and reruns)."""
     with watch.stage("plan"):
-        plan: Plan = unwrap(plan_task(year, files))
+        # quote: Prefect would otherwise walk thousands of files looking for futures
+        plan: Plan = unwrap(plan_task(year, quote(files)))
     with watch.stage("sources"):
         key = pii_key() if any(f.folder == "surveys" for f in files) else None
-        src = unwrap(sources_task(plan, files, key))
+        src = unwrap(sources_task(plan, quote(files), key))
         core = core_frames(plan, src)
     with watch.stage("score"):
         marts = score_task(plan, core, as_of, run_id)

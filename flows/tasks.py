@@ -112,16 +112,18 @@ def _logger() -> logging.Logger | logging.LoggerAdapter:
 
 
 @task(cache_policy=NO_CACHE)
-def take_in(files: list[tuple[str, Path, str]], archive_root: Path) -> list[TakenIn]:
-    """Read every (folder, path, relative name) whole (each file retried on its own while
-    locked or still being copied in) and archive the new ones in one durable batch: when this
-    returns, every file is in the archive and on disk. One task for all files: a Prefect task
-    per file (or folder) costs more than reading and archiving it."""
-    read = read_all([path for _, path, _ in files])
+def take_in(year_dir: Path, archive_root: Path) -> list[TakenIn]:
+    """Read every input file of the year whole (each retried on its own while locked or still
+    being copied in) and archive the new ones in one durable batch: when this returns, every
+    file is in the archive and on disk. One task for all files, and only two paths as its
+    parameters: Prefect does per-task and per-parameter bookkeeping that would cost more than
+    reading and archiving the files."""
+    found = inbox_files(year_dir)
+    read = read_all([path for _, path in found])
     archive.store_all(archive_root, dict(read))
     return [
-        TakenIn(folder, relative, digest, len(data), data)
-        for (folder, _, relative), (digest, data) in zip(files, read, strict=True)
+        TakenIn(folder, path.relative_to(year_dir).as_posix(), digest, len(data), data)
+        for (folder, path), (digest, data) in zip(found, read, strict=True)
     ]
 
 

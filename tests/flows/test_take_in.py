@@ -1,4 +1,4 @@
-"""Take in: one task per folder, each file read whole, retried alone while it is unstable,
+"""Take in: one task for the year's files, each file read whole, retried alone while it is unstable,
 archived before the task returns. Runs the task's function directly (no Prefect server)."""
 
 from __future__ import annotations
@@ -19,13 +19,9 @@ def folder(tmp_path):
     return sorted(inbox.iterdir())
 
 
-def _files(paths):
-    return [("reports", p, f"reports/{p.name}") for p in paths]
-
-
 def test_every_file_is_archived_in_order(tmp_path, folder):
     root = tmp_path / "archive"
-    taken = tasks.take_in.fn(_files(folder), root)
+    taken = tasks.take_in.fn(tmp_path / "inbox", root)
     assert [t.file for t in taken] == [f"reports/{p.name}" for p in folder]
     for t, path in zip(taken, folder, strict=True):
         assert t.folder == "reports" and t.data == path.read_bytes()
