@@ -36,7 +36,7 @@ import polars as pl
 # Trimmed from both ends: every Unicode White_Space character (what the regex \s matches: tabs,
 # NBSP, U+3000 ...) plus zero-width space and BOM. A character set: strip_chars is far cheaper
 # than a regex replace.
-_EDGE_SPACE = (
+EDGE_SPACE = (
     "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
     "\u200a\u2028\u2029\u202f\u205f\u3000\u200b\ufeff"
 )
@@ -58,7 +58,7 @@ _EXCEL_EPOCH = _dt(1899, 12, 30)  # serial 61 = 1900-03-01; serials below 60 are
 
 def text(e: pl.Expr) -> pl.Expr:
     """Trimmed text (spaces of any width, tabs, NBSP, zero-width); empty → null."""
-    return e.str.strip_chars(_EDGE_SPACE).replace("", None)
+    return e.str.strip_chars(EDGE_SPACE).replace("", None)
 
 
 def fold(e: pl.Expr) -> pl.Expr:

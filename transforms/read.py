@@ -27,12 +27,11 @@ from pathlib import PurePath
 import fastexcel
 import polars as pl
 
-from transforms.normalise import text
+from transforms.normalise import EDGE_SPACE, text
 
 EXTENSIONS = (".csv", ".xlsx", ".xls")
 ROW = "_row"
 PART = "_part"  # stack(): which sheet a row came from
-_EDGE_SPACE = re.compile(r"^[\s\u200b\ufeff]+|[\s\u200b\ufeff]+$")  # \s: U+3000, NBSP, tabs
 _LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*(?:,[^\S\n]*)*\n)*")
 
 
@@ -141,7 +140,7 @@ def read_table(data: bytes, filename: str, sheet: str | None = None) -> pl.DataF
 def normalise_header(name: str) -> str:
     """Header as matched: edges trimmed (any Unicode space), full-width ASCII folded."""
     folded = "".join(chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else ch for ch in name)
-    return _EDGE_SPACE.sub("", folded)
+    return folded.strip(EDGE_SPACE)
 
 
 def match_headers(columns: list[str], aliases: dict[str, str]) -> dict[str, str]:
