@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from warehouse.disk import fsync
+
 SYNC_THREADS = 4  # fsyncs in flight at once: the filesystem commits them together
 
 
@@ -32,13 +34,6 @@ def archive_path(root: Path, sha256: str) -> Path:
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def store(root: Path, data: bytes) -> str:
-    """Store `data` (idempotent, atomic, durable) and return its SHA-256."""
-    digest = sha256_of(data)
-    store_all(root, {digest: data})
-    return digest
 
 
 def store_all(root: Path, files: Mapping[str, bytes]) -> None:
@@ -68,11 +63,11 @@ def store_all(root: Path, files: Mapping[str, bytes]) -> None:
                     failed.append(exc)
             if failed:
                 raise failed[0]
-            list(pool.map(_fsync, temporary.values()))
+            list(pool.map(fsync, temporary.values()))
             for digest, name in list(temporary.items()):
                 os.replace(name, archive_path(root, digest))
                 del temporary[digest]
-            list(pool.map(_fsync, synced_dirs))
+            list(pool.map(fsync, synced_dirs))
     finally:
         for name in temporary.values():  # only after a failure: no temporary file stays behind
             Path(name).unlink(missing_ok=True)
@@ -88,14 +83,6 @@ def _write(root: Path, digest: str, data: bytes) -> str:
         Path(name).unlink(missing_ok=True)
         raise
     return name
-
-
-def _fsync(path: str | Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def read_stable(path: Path) -> bytes:

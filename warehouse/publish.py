@@ -24,6 +24,7 @@ import polars as pl
 
 from schemas.tables import MART_TABLES, Table
 from warehouse.ddl import ALL_TABLES, create_tables
+from warehouse.disk import fsync
 from warehouse.faults import pause_point
 from warehouse.lock import writer_lock
 
@@ -150,15 +151,10 @@ def swapped_in(
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
-            with open(aside, "rb+") as fh:
-                os.fsync(fh.fileno())
+            fsync(aside)
             pause_point("swap")
             os.replace(aside, target)
-            dir_fd = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+            fsync(target.parent)
         finally:
             for leftover in target.parent.glob(f"{aside.name}*"):
                 leftover.unlink()

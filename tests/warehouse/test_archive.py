@@ -28,7 +28,7 @@ def test_store_all_writes_every_new_file_once(tmp_path):
 
 def test_bytes_are_synced_before_any_final_name_and_directories_after(tmp_path, monkeypatch):
     events = []
-    fsync, replace = archive._fsync, os.replace
+    fsync, replace = archive.fsync, os.replace
 
     def record_fsync(path):
         events.append(("fsync-dir" if os.path.isdir(path) else "fsync-file", str(path)))
@@ -38,7 +38,7 @@ def test_bytes_are_synced_before_any_final_name_and_directories_after(tmp_path, 
         events.append(("rename", str(dst)))
         replace(src, dst)
 
-    monkeypatch.setattr(archive, "_fsync", record_fsync)
+    monkeypatch.setattr(archive, "fsync", record_fsync)
     monkeypatch.setattr(archive.os, "replace", record_replace)
     root = tmp_path / "archive"  # does not exist yet: its own entry must be synced too
     blobs = _blobs(*(bytes([i]) * 10 for i in range(20)))

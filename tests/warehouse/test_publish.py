@@ -158,9 +158,10 @@ def test_every_table_and_column_has_a_comment(tmp_path):
 
 
 def test_archive_is_content_addressed_and_verified(tmp_path):
-    digest = archive.store(tmp_path, b"hello")
+    digest = archive.sha256_of(b"hello")
     assert digest == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
-    assert archive.store(tmp_path, b"hello") == digest
+    archive.store_all(tmp_path, {digest: b"hello"})
+    archive.store_all(tmp_path, {digest: b"hello"})  # idempotent
     assert archive.fetch(tmp_path, digest) == (b"hello", digest)
     archive.archive_path(tmp_path, digest).write_bytes(b"HELLO")
     assert archive.fetch(tmp_path, digest)[1] != digest
