@@ -30,18 +30,26 @@ AS_OF = dt.date(2022, 1, 31)
 
 # (module where the caller looks the name up, attribute)
 WRAPPED = (
-    ("transforms.reports", "intake"), ("transforms.funding", "intake"),
-    ("transforms.surveys", "intake"), ("transforms.plan", "intake"),
+    ("transforms.reports", "intake"),
+    ("transforms.funding", "intake"),
+    ("transforms.surveys", "intake"),
+    ("transforms.plan", "intake"),
     ("transforms.intake", "stack"),
-    ("transforms.intake", "conform_headers"), ("transforms.intake", "parse"),
-    ("transforms.reports", "check"), ("transforms.funding", "check"),
-    ("transforms.surveys", "check"), ("transforms.plan", "check"),
+    ("transforms.intake", "conform_headers"),
+    ("transforms.intake", "parse"),
+    ("transforms.reports", "check"),
+    ("transforms.funding", "check"),
+    ("transforms.surveys", "check"),
+    ("transforms.plan", "check"),
     ("transforms.validate", "_failure_reasons"),
-    ("transforms.reports", "dedupe"), ("transforms.funding", "dedupe"),
+    ("transforms.reports", "dedupe"),
+    ("transforms.funding", "dedupe"),
     ("transforms.surveys", "dedupe"),
-    ("transforms.surveys", "pseudonymise_ip"), ("transforms.surveys", "_decode_answers"),
+    ("transforms.surveys", "pseudonymise_ip"),
+    ("transforms.surveys", "_decode_answers"),
     ("transforms.surveys", "_score"),
-    ("flows.tasks", "score_year"), ("warehouse.publish", "_write"),
+    ("flows.tasks", "score_year"),
+    ("warehouse.publish", "_write"),
     ("warehouse.publish", "create_tables"),
 )
 
@@ -122,9 +130,10 @@ def main(argv: list[str] | None = None) -> None:
     year_dir = out / "inbox" / str(YEAR)
     started = time.perf_counter()
     with timer.step("1 read bytes (take_in without archive)"):
-        files = [tasks.TakenIn(folder, path.relative_to(year_dir).as_posix(), "", 0,
-                               path.read_bytes())
-                 for folder, path in tasks.inbox_files(year_dir)]
+        files = [
+            tasks.TakenIn(folder, path.relative_to(year_dir).as_posix(), "", 0, path.read_bytes())
+            for folder, path in tasks.inbox_files(year_dir)
+        ]
     with timer.step("2 plan"):
         plan = tasks.build_plan(YEAR, tasks.by_folder(files, "plan"))
     with timer.step("3 sources"):
@@ -141,12 +150,16 @@ def main(argv: list[str] | None = None) -> None:
                 "input_file": tasks.audit_input_files("breakdown", YEAR, files, plan, src),
                 "quarantine": tasks.audit_quarantine("breakdown", YEAR, src),
             }
-            publish.publish(scratch / "assess.duckdb",
-                            publish.Publication("breakdown", YEAR, audit, core, marts))
+            publish.publish(
+                scratch / "assess.duckdb",
+                publish.Publication("breakdown", YEAR, audit, core, marts),
+            )
     total = time.perf_counter() - started
     rows = sum(f.data.count(b"\n") for f in files if f.file.endswith(".csv"))
-    print(f"scale {args.scale}: {len(files)} files; total {total:.2f} s "
-          f"(CSV lines {rows:,}; marts {', '.join(f'{k} {v.height:,}' for k, v in marts.items())})")
+    print(
+        f"scale {args.scale}: {len(files)} files; total {total:.2f} s "
+        f"(CSV lines {rows:,}; marts {', '.join(f'{k} {v.height:,}' for k, v in marts.items())})"
+    )
     print(f"{'function / step':72}{'calls':>7}{'seconds':>10}{'share':>8}")
     for name, seconds in sorted(timer.seconds.items(), key=lambda kv: -kv[1]):
         print(f"{name:72}{timer.calls[name]:>7}{seconds:>10.2f}{seconds / total:>8.1%}")

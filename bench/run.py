@@ -70,9 +70,11 @@ def machine() -> dict:
     except OSError:
         pass
     return {
-        "cpu": cpu, "cores": os.cpu_count(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
         "ram_gib": round(psutil.virtual_memory().total / GIB, 1),
-        "python": platform.python_version(), "platform": platform.platform(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
     }
 
 
@@ -140,8 +142,9 @@ def read_floor(year_dir: Path) -> dict:
             suffix = path.suffix.lower()
             if suffix == ".csv":
                 text = _decode(path.read_bytes())
-                frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), infer_schema=False,
-                                    truncate_ragged_lines=True)
+                frame = pl.read_csv(
+                    io.BytesIO(text.encode("utf-8")), infer_schema=False, truncate_ragged_lines=True
+                )
                 rows += frame.height
             elif suffix in (".xlsx", ".xls"):
                 book = fastexcel.read_excel(path.read_bytes())
@@ -152,9 +155,11 @@ def read_floor(year_dir: Path) -> dict:
                 continue
             files += 1
         out[folder] = {"seconds": time.perf_counter() - t0, "rows": rows, "files": files}
-    out["total"] = {"seconds": time.perf_counter() - started,
-                    "rows": sum(v["rows"] for v in out.values()),
-                    "files": sum(v["files"] for v in out.values())}
+    out["total"] = {
+        "seconds": time.perf_counter() - started,
+        "rows": sum(v["rows"] for v in out.values()),
+        "files": sum(v["files"] for v in out.values()),
+    }
     return out
 
 
@@ -165,8 +170,10 @@ def published_tables(warehouse: Path) -> dict:
 
     con = connect(warehouse, read_only=True)
     try:
-        return {t.qualified: con.sql(f"SELECT * FROM {t.qualified}").to_arrow_table()
-                for t in (*CORE_TABLES, *MART_TABLES)}
+        return {
+            t.qualified: con.sql(f"SELECT * FROM {t.qualified}").to_arrow_table()
+            for t in (*CORE_TABLES, *MART_TABLES)
+        }
     finally:
         con.close()
 
@@ -189,9 +196,11 @@ def write_floor(tables: dict, path: Path) -> dict:
     con.execute("COMMIT")
     con.execute("CHECKPOINT")
     con.close()
-    return {"seconds": time.perf_counter() - started,
-            "rows": {name: t.num_rows for name, t in tables.items()},
-            "total_rows": sum(t.num_rows for t in tables.values())}
+    return {
+        "seconds": time.perf_counter() - started,
+        "rows": {name: t.num_rows for name, t in tables.items()},
+        "total_rows": sum(t.num_rows for t in tables.values()),
+    }
 
 
 # ------------------------------------------------------------------ the measured child
@@ -237,8 +246,9 @@ def measure(scale: str, out: Path, profile: bool) -> dict:
     t_call = time.time()
     if profiler:
         profiler.enable()
-    result = assess_year(YEAR, inbox=str(out / "inbox"), warehouse=str(warehouse), as_of=AS_OF,
-                         trigger="manual")
+    result = assess_year(
+        YEAR, inbox=str(out / "inbox"), warehouse=str(warehouse), as_of=AS_OF, trigger="manual"
+    )
     if profiler:
         profiler.disable()
     t_return = time.time()
@@ -249,8 +259,11 @@ def measure(scale: str, out: Path, profile: bool) -> dict:
         return {"status": result.status, "message": result.message, "stages": result.stages}
 
     body_start = stage_starts.get(STAGES[0], t_call)
-    body_end = max(stage_starts[name] + seconds for name, seconds in result.stages.items()
-                   if name in stage_starts)
+    body_end = max(
+        stage_starts[name] + seconds
+        for name, seconds in result.stages.items()
+        if name in stage_starts
+    )
     pipeline = body_end - body_start
     files = result.files
     input_rows = int(files["rows_read"].sum()) if files is not None else None
@@ -262,7 +275,9 @@ def measure(scale: str, out: Path, profile: bool) -> dict:
     sampler.stop()
 
     figures = {
-        "status": result.status, "run_id": result.run_id, "as_of": AS_OF.isoformat(),
+        "status": result.status,
+        "run_id": result.run_id,
+        "as_of": AS_OF.isoformat(),
         "stages": dict(result.stages),
         "untracked": pipeline - sum(result.stages.values()),
         "startup": {
@@ -311,8 +326,10 @@ def table(result: dict) -> str:
         f"{result['machine']['cores']} cores, {result['machine']['ram_gib']} GiB; {result['date']}",
         "",
         f"{'stage':44}{'seconds':>10}",
-        *(f"{name:11}{'(' + STAGE_NOTES.get(name, '') + ')':33}{_s(seconds)}"
-          for name, seconds in st.items()),
+        *(
+            f"{name:11}{'(' + STAGE_NOTES.get(name, '') + ')':33}{_s(seconds)}"
+            for name, seconds in st.items()
+        ),
         f"{'untracked  (between stages)':44}{_s(f['untracked'])}",
         f"{'pipeline total (flow body)':44}{_s(f['pipeline'])}",
         f"{'  CPU seconds used meanwhile (all threads)':44}{_s(f.get('pipeline_cpu'))}",
@@ -324,8 +341,11 @@ def table(result: dict) -> str:
         f"{'wall (process start → flow returns)':44}{_s(f['wall'])}",
         "",
         f"{'floor: read inputs (fastexcel / read_csv)':44}{_s(fl['read']['total']['seconds'])}",
-        *(f"{'  ' + k:44}{_s(v['seconds'])}  {v['rows']:>10,} rows, {v['files']} files"
-          for k, v in fl["read"].items() if k != "total"),
+        *(
+            f"{'  ' + k:44}{_s(v['seconds'])}  {v['rows']:>10,} rows, {v['files']} files"
+            for k, v in fl["read"].items()
+            if k != "total"
+        ),
         f"{'floor: write core+mart to DuckDB':44}{_s(fl['write']['seconds'])}  "
         f"{fl['write']['total_rows']:>10,} rows",
         f"{'floor total':44}{_s(fl['total'])}",
@@ -337,10 +357,15 @@ def table(result: dict) -> str:
     ]
     load = f.get("load_average_at_start"), f.get("load_average_at_end")
     if load[0] is not None:
-        lines.append(f"load average (1, 5, 15 min) at start {tuple(round(x, 2) for x in load[0])}"
-                     f", at end {tuple(round(x, 2) for x in load[1])}"
-                     + ("  ** machine busy: wall times inflated **"
-                        if max(load[0][0], load[1][0]) > 1.0 else ""))
+        lines.append(
+            f"load average (1, 5, 15 min) at start {tuple(round(x, 2) for x in load[0])}"
+            f", at end {tuple(round(x, 2) for x in load[1])}"
+            + (
+                "  ** machine busy: wall times inflated **"
+                if max(load[0][0], load[1][0]) > 1.0
+                else ""
+            )
+        )
     if result["targets"]:
         lines.append("")
         lines += [f"target {k}: {v}" for k, v in result["targets"].items()]
@@ -358,15 +383,18 @@ def targets(scale: str, f: dict) -> dict:
             + ("met" if f["peak_rss"].get("pipeline", 0) < TARGET_L_PEAK_GIB else "MISSED"),
         }
     if scale == "S":
-        return {"S pipeline < 1 s beyond start-up": f"{f['pipeline']:.2f} s "
-                + ("met" if f["pipeline"] < TARGET_S_PIPELINE_SECONDS else "MISSED")}
+        return {
+            "S pipeline < 1 s beyond start-up": f"{f['pipeline']:.2f} s "
+            + ("met" if f["pipeline"] < TARGET_S_PIPELINE_SECONDS else "MISSED")
+        }
     return {}
 
 
 def print_profile(path: Path, limit: int = 30) -> None:
     stats = pstats.Stats(str(path))
-    stats.sort_stats("cumulative").print_stats(r"/work/main/(flows|transforms|schemas|warehouse)",
-                                               limit)
+    stats.sort_stats("cumulative").print_stats(
+        r"/work/main/(flows|transforms|schemas|warehouse)", limit
+    )
     stats.sort_stats("tottime").print_stats(limit)
 
 
@@ -377,8 +405,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile the flow call")
-    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
-                        help="first wait up to SECONDS for the 1-min load average to drop below 0.5")
+    parser.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to SECONDS for the 1-min load average to drop below 0.5",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     out = (args.out or ROOT / "bench" / "out" / args.scale).resolve()
@@ -395,8 +428,12 @@ def main(argv: list[str] | None = None) -> None:
         fresh = fresh and generated.get("source") == "demo/inbox"  # the demo appeared later
     if not args.skip_generate and (args.regenerate or not fresh):
         print(f"generating {args.scale} into {out} ...", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "bench.generate", "--scale", args.scale,
-                        "--out", str(out)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "bench.generate", "--scale", args.scale, "--out", str(out)],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         generated = json.loads(generated_file.read_text())
     if not (out / "inbox").is_dir():
         sys.exit(f"no inbox at {out / 'inbox'}: run without --skip-generate")
@@ -410,16 +447,27 @@ def main(argv: list[str] | None = None) -> None:
     for leftover in ("ASSESS_INBOX", "ASSESS_WAREHOUSE", "ASSESS_CONFIG"):
         env.pop(leftover, None)
     (out / "figures.json").unlink(missing_ok=True)
-    command = [sys.executable, "-m", "bench.run", "--measure", "--scale", args.scale,
-               "--out", str(out)] + (["--profile"] if args.profile else [])
+    command = [
+        sys.executable,
+        "-m",
+        "bench.run",
+        "--measure",
+        "--scale",
+        args.scale,
+        "--out",
+        str(out),
+    ] + (["--profile"] if args.profile else [])
     print(f"running assess_year on {args.scale} ...", file=sys.stderr)
     subprocess.run(command, cwd=ROOT, env=env, check=True)
     figures = json.loads((out / "figures.json").read_text())
     result = {
-        "scale": args.scale, "date": dt.date.today().isoformat(), "machine": machine(),
+        "scale": args.scale,
+        "date": dt.date.today().isoformat(),
+        "machine": machine(),
         "command": f"uv run python -m bench.run --scale {args.scale}",
         "generated": {k: generated.get(k) for k in ("scale", "source", "rows", "files", "seconds")},
-        "figures": figures, "targets": targets(args.scale, figures),
+        "figures": figures,
+        "targets": targets(args.scale, figures),
     }
     (out / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(table(result))

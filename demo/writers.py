@@ -97,7 +97,9 @@ def write_xlsx(
                 elif isinstance(value, int | float | Decimal):
                     sheet.write_number(r, c, value)
                 elif isinstance(value, dt.datetime):
-                    sheet.write_datetime(r, c, value, datetime_fmt if _has_time(value) else date_fmt)
+                    sheet.write_datetime(
+                        r, c, value, datetime_fmt if _has_time(value) else date_fmt
+                    )
                 elif isinstance(value, dt.date):
                     sheet.write_datetime(r, c, value, date_fmt)
                 else:

@@ -87,21 +87,28 @@ class ProvinceResult:
 
 # ------------------------------------------------------------------ county runs
 @task(cache_policy=NO_CACHE, task_run_name="county-{county}")
-def assess_county(county: str, county_root: str, year: int, as_of: dt.date | None,
-                  trigger: str = "manual") -> CountyResult:
+def assess_county(
+    county: str, county_root: str, year: int, as_of: dt.date | None, trigger: str = "manual"
+) -> CountyResult:
     """One county's year: the `assess_year` flow on <root>/inbox into <root>/assess.duckdb."""
     from flows.assess_year import assess_year
 
     started = time.perf_counter()
     root = Path(county_root)
     warehouse = root / COUNTY_WAREHOUSE
-    result = assess_year(year, inbox=str(root / "inbox"), warehouse=str(warehouse), as_of=as_of,
-                         trigger=trigger)
+    result = assess_year(
+        year, inbox=str(root / "inbox"), warehouse=str(warehouse), as_of=as_of, trigger=trigger
+    )
     return CountyResult(
-        county=county, status=result.status, run_id=result.run_id, message=result.message,
-        warehouse=str(warehouse), stages=dict(result.stages),
+        county=county,
+        status=result.status,
+        run_id=result.run_id,
+        message=result.message,
+        warehouse=str(warehouse),
+        stages=dict(result.stages),
         mart_rows={name: frame.height for name, frame in result.marts.items()},
-        worker=f"{socket.gethostname()}:{os.getpid()}", seconds=time.perf_counter() - started,
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        seconds=time.perf_counter() - started,
     )
 
 
@@ -117,39 +124,67 @@ def county_runner(dask_address: str | None = None) -> TaskRunner:
 
 def discover_counties(root: Path, year: int) -> dict[str, str]:
     """Every folder of `root` with an inbox for `year`: county name (folder name) → its root."""
-    return {d.name: str(d) for d in sorted(root.iterdir())
-            if d.is_dir() and (d / "inbox" / str(year)).is_dir()}
+    return {
+        d.name: str(d)
+        for d in sorted(root.iterdir())
+        if d.is_dir() and (d / "inbox" / str(year)).is_dir()
+    }
 
 
 # ------------------------------------------------------------------ consolidation
-def consolidate(year: int, counties: dict[str, str], results: list[CountyResult], target: Path,
-                run_id: str, wait_seconds: float = 600) -> dict[str, int]:
+def consolidate(
+    year: int,
+    counties: dict[str, str],
+    results: list[CountyResult],
+    target: Path,
+    run_id: str,
+    wait_seconds: float = 600,
+) -> dict[str, int]:
     """Write every county's published marts of `year` into the province file in one swap.
 
     Returns the consolidated row count per table.
     """
     by_county = {r.county: r for r in results}
-    marts = [read_county(name, Path(root) / COUNTY_WAREHOUSE, year)
-             for name, root in sorted(counties.items())]
+    marts = [
+        read_county(name, Path(root) / COUNTY_WAREHOUSE, year)
+        for name, root in sorted(counties.items())
+    ]
     now = dt.datetime.now(dt.UTC)
     audit = pl.DataFrame(
-        [{
-            "year": year, "county": m.county, "run_id": m.run_id, "published_at": m.published_at,
-            "county_status": by_county[m.county].status if m.county in by_county else None,
-            "county_run_id": by_county[m.county].run_id if m.county in by_county else None,
-            "message": by_county[m.county].message if m.county in by_county else None,
-            "warehouse": str(m.warehouse), "province_run_id": run_id, "consolidated_at": now,
-        } for m in marts],
-        schema=COUNTY_PUBLICATION.polars_schema, orient="row",
+        [
+            {
+                "year": year,
+                "county": m.county,
+                "run_id": m.run_id,
+                "published_at": m.published_at,
+                "county_status": by_county[m.county].status if m.county in by_county else None,
+                "county_run_id": by_county[m.county].run_id if m.county in by_county else None,
+                "message": by_county[m.county].message if m.county in by_county else None,
+                "warehouse": str(m.warehouse),
+                "province_run_id": run_id,
+                "consolidated_at": now,
+            }
+            for m in marts
+        ],
+        schema=COUNTY_PUBLICATION.polars_schema,
+        orient="row",
     )
     publish_province(target, run_id, wait_seconds, year, marts, audit)
-    return {t.qualified: sum(m.tables[t.qualified].num_rows for m in marts if m.tables)
-            for t in CONSOLIDATED}
+    return {
+        t.qualified: sum(m.tables[t.qualified].num_rows for m in marts if m.tables)
+        for t in CONSOLIDATED
+    }
 
 
 @task(cache_policy=NO_CACHE, task_run_name="consolidate-{year}")
-def consolidate_task(year: int, counties: dict[str, str], results: list[CountyResult],
-                     target: str, run_id: str, wait_seconds: float) -> dict[str, int]:
+def consolidate_task(
+    year: int,
+    counties: dict[str, str],
+    results: list[CountyResult],
+    target: str,
+    run_id: str,
+    wait_seconds: float,
+) -> dict[str, int]:
     return consolidate(year, counties, results, Path(target), run_id, wait_seconds)
 
 
@@ -159,9 +194,13 @@ def _settle(county: str, root: str, future) -> CountyResult:
     try:
         return future.result()
     except Exception as exc:  # noqa: BLE001  (reported per county, the others go on)
-        return CountyResult(county=county, status="error", run_id=None,
-                            message=f"{type(exc).__name__}: {exc}".splitlines()[0],
-                            warehouse=str(Path(root) / COUNTY_WAREHOUSE))
+        return CountyResult(
+            county=county,
+            status="error",
+            run_id=None,
+            message=f"{type(exc).__name__}: {exc}".splitlines()[0],
+            warehouse=str(Path(root) / COUNTY_WAREHOUSE),
+        )
 
 
 @flow(name="assess-province", log_prints=False)
@@ -190,15 +229,21 @@ def assess_province(
         raise ValueError(f"{root} 下没有含 inbox/{year} 的县文件夹")
     counties = {name: str(Path(path).resolve()) for name, path in counties.items()}
     root = root or os.path.commonpath(list(counties.values()))
-    target = Path(province_warehouse or os.environ.get(WAREHOUSE_ENV)
-                  or Path(root) / PROVINCE_FILE)
+    target = Path(province_warehouse or os.environ.get(WAREHOUSE_ENV) or Path(root) / PROVINCE_FILE)
     run_id = f"{year}-province-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
     with county_runner(dask_address) as runner:
         futures = {
-            name: runner.submit(assess_county, parameters={
-                "county": name, "county_root": path, "year": year, "as_of": as_of,
-                "trigger": trigger})
+            name: runner.submit(
+                assess_county,
+                parameters={
+                    "county": name,
+                    "county_root": path,
+                    "year": year,
+                    "as_of": as_of,
+                    "trigger": trigger,
+                },
+            )
             for name, path in sorted(counties.items())
         }
         results = [_settle(name, counties[name], future) for name, future in futures.items()]
@@ -214,8 +259,15 @@ def assess_province(
     if failed and not rows.get("mart.unit_score"):
         status = "failed"
     message = "；".join(f"{r.county}：{r.message}" for r in failed) or None
-    return ProvinceResult(run_id=run_id, year=year, status=status, warehouse=str(target),
-                          counties=results, rows=rows, message=message)
+    return ProvinceResult(
+        run_id=run_id,
+        year=year,
+        status=status,
+        warehouse=str(target),
+        counties=results,
+        rows=rows,
+        message=message,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -224,20 +276,35 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="全省汇总：各县并行评估，再汇总到省级数据仓库")
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--root", help=f"各县文件夹的上级目录（默认 ${ROOT_ENV}）")
-    parser.add_argument("--county", action="append", default=[], metavar="NAME=DIR",
-                        help="一个县及其目录（可重复；默认 root 下所有含收件箱的文件夹）")
+    parser.add_argument(
+        "--county",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="一个县及其目录（可重复；默认 root 下所有含收件箱的文件夹）",
+    )
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
     parser.add_argument("--dask", default=None, help=f"Dask 调度器地址（默认 ${DASK_ADDRESS_ENV}）")
     parser.add_argument("--warehouse", default=None, help="省级数据仓库文件")
     args = parser.parse_args(argv)
     counties = dict(c.split("=", 1) for c in args.county) or None
-    result = assess_province(args.year, counties=counties, root=args.root, as_of=args.as_of,
-                             dask_address=args.dask, province_warehouse=args.warehouse)
+    result = assess_province(
+        args.year,
+        counties=counties,
+        root=args.root,
+        as_of=args.as_of,
+        dask_address=args.dask,
+        province_warehouse=args.warehouse,
+    )
     for r in result.counties:
-        print(f"{r.county}\t{r.status}\t{r.run_id or ''}\t{r.seconds:.1f}s\t{r.worker}\t"
-              f"{r.message or ''}")
-    print(f"province {result.status}: {result.warehouse} "
-          f"({result.rows.get('mart.unit_score', 0)} unit scores)")
+        print(
+            f"{r.county}\t{r.status}\t{r.run_id or ''}\t{r.seconds:.1f}s\t{r.worker}\t"
+            f"{r.message or ''}"
+        )
+    print(
+        f"province {result.status}: {result.warehouse} "
+        f"({result.rows.get('mart.unit_score', 0)} unit scores)"
+    )
     sys.exit(0 if result.published else 1)
 
 

@@ -15,8 +15,14 @@ HONOR_VALUES = ["unit_id", "honor", "level", "document_no", "awarded_on"]
 
 
 def progress_reports(files: list[InputFile], plan: Plan) -> Loaded:
-    got = intake("reports", files, spec.PROGRESS_FIELDS, plan.year, sheet=spec.PROGRESS_SHEET,
-                 other_sheets=(spec.HONOR_SHEET,))
+    got = intake(
+        "reports",
+        files,
+        spec.PROGRESS_FIELDS,
+        plan.year,
+        sheet=spec.PROGRESS_SHEET,
+        other_sheets=(spec.HONOR_SHEET,),
+    )
     task_info = plan.tasks.select(
         "task_id", pl.col("unit_id").alias("_task_unit"), pl.col("metric").alias("_metric")
     )

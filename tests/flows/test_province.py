@@ -56,11 +56,17 @@ def dask_run(prefect_server, province_root):
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ASSESS_PII_KEY", PII_KEY)  # the workers inherit it when they start
         env.delenv("ASSESS_ARCHIVE", raising=False)
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                          dashboard_address=":0") as cluster:
+        with LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster:
             counties = {name: str(province_root / name) for name in COUNTIES}
-            result = assess_province(2021, counties=counties, root=str(province_root),
-                                     as_of=AS_OF_DATE, dask_address=cluster.scheduler_address)
+            result = assess_province(
+                2021,
+                counties=counties,
+                root=str(province_root),
+                as_of=AS_OF_DATE,
+                dask_address=cluster.scheduler_address,
+            )
     return result
 
 
@@ -74,48 +80,68 @@ def test_county_runs_ran_on_dask_workers_and_each_county_published(dask_run, pro
         assert Path(county.warehouse) == warehouse
         assert count(warehouse, "mart.unit_score") == COUNTIES[county.county].units
         assert rows(warehouse, "SELECT run_id FROM audit.publication WHERE year = 2021") == [
-            (county.run_id,)]
+            (county.run_id,)
+        ]
 
 
 def test_province_file_holds_every_county_with_its_name(dask_run, province_root):
     province = province_root / PROVINCE_FILE
     assert Path(dask_run.warehouse) == province
-    by_county = dict(rows(province, "SELECT county, count(*) FROM mart.unit_score "
-                                    "WHERE year = 2021 GROUP BY county"))
+    by_county = dict(
+        rows(
+            province,
+            "SELECT county, count(*) FROM mart.unit_score WHERE year = 2021 GROUP BY county",
+        )
+    )
     assert by_county == {name: scale.units for name, scale in COUNTIES.items()}
     for table in CONSOLIDATED:
-        per_county = {name: count(province_root / name / COUNTY_WAREHOUSE, table.qualified)
-                      for name in COUNTIES}
+        per_county = {
+            name: count(province_root / name / COUNTY_WAREHOUSE, table.qualified)
+            for name in COUNTIES
+        }
         assert count(province, table.qualified) == sum(per_county.values()), table.qualified
         assert dask_run.rows[table.qualified] == sum(per_county.values())
         assert per_county["大英县"] > 0 and per_county["射洪市"] > 0, table.qualified
     run_ids = {r.county: r.run_id for r in dask_run.counties}
-    assert dict(rows(province, "SELECT county, run_id FROM mart.unit_score "
-                               "WHERE year = 2021 GROUP BY ALL")) == run_ids
+    assert (
+        dict(
+            rows(
+                province,
+                "SELECT county, run_id FROM mart.unit_score WHERE year = 2021 GROUP BY ALL",
+            )
+        )
+        == run_ids
+    )
     assert dict(rows(province, "SELECT county, run_id FROM audit.county_publication")) == run_ids
-    (comment,) = rows(province, "SELECT comment FROM duckdb_columns() WHERE schema_name = 'mart' "
-                                "AND table_name = 'unit_score' AND column_name = 'county'")[0]
+    (comment,) = rows(
+        province,
+        "SELECT comment FROM duckdb_columns() WHERE schema_name = 'mart' "
+        "AND table_name = 'unit_score' AND column_name = 'county'",
+    )[0]
     assert comment and "县" in comment
     assert not list(province_root.glob(".*building*"))
 
 
-def test_consolidating_again_replaces_the_year_and_keeps_readers_working(dask_run,
-                                                                         province_root):
+def test_consolidating_again_replaces_the_year_and_keeps_readers_working(dask_run, province_root):
     province = province_root / PROVINCE_FILE
     before = {t.qualified: count(province, t.qualified) for t in CONSOLIDATED}
     reader = duckdb.connect(str(province), read_only=True)  # an analyst's open session
     try:
         counties = {name: str(province_root / name) for name in COUNTIES}
-        consolidated = consolidate(2021, counties, dask_run.counties, province, "again",
-                                   wait_seconds=5)
-        assert reader.execute("SELECT count(*) FROM mart.unit_score").fetchone()[0] == \
-            before["mart.unit_score"]
+        consolidated = consolidate(
+            2021, counties, dask_run.counties, province, "again", wait_seconds=5
+        )
+        assert (
+            reader.execute("SELECT count(*) FROM mart.unit_score").fetchone()[0]
+            == before["mart.unit_score"]
+        )
     finally:
         reader.close()
     assert consolidated == before
     assert {t.qualified: count(province, t.qualified) for t in CONSOLIDATED} == before
     assert rows(province, "SELECT DISTINCT province_run_id FROM audit.county_publication") == [
-        ("again",)]
+        ("again",)
+    ]
 
 
 def test_local_thread_runner_and_a_failing_county(dask_run, province_root, monkeypatch):
@@ -137,10 +163,13 @@ def test_local_thread_runner_and_a_failing_county(dask_run, province_root, monke
     assert all(r.worker.endswith(f":{os.getpid()}") for r in result.counties)
     assert "坏县" in result.message
     province = province_root / PROVINCE_FILE
-    assert dict(rows(province, "SELECT county, count(*) FROM mart.unit_score GROUP BY county")) \
-        == {name: scale.units for name, scale in COUNTIES.items()}
+    assert dict(rows(province, "SELECT county, count(*) FROM mart.unit_score GROUP BY county")) == {
+        name: scale.units for name, scale in COUNTIES.items()
+    }
     new_runs = {r.county: r.run_id for r in result.counties if r.published}
-    assert dict(rows(province, "SELECT county, run_id FROM mart.unit_score GROUP BY ALL")) \
-        == new_runs
-    assert rows(province, "SELECT county_status, run_id FROM audit.county_publication "
-                          "WHERE county = '坏县'") == [("failed", None)]
+    assert (
+        dict(rows(province, "SELECT county, run_id FROM mart.unit_score GROUP BY ALL")) == new_runs
+    )
+    assert rows(
+        province, "SELECT county_status, run_id FROM audit.county_publication WHERE county = '坏县'"
+    ) == [("failed", None)]

@@ -53,29 +53,44 @@ def test_nightly_deployment_runs_on_a_real_prefect_server(workspace):
     prefect = [sys.executable, "-m", "prefect"]
     server = subprocess.Popen(
         [*prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     served = None
     try:
         wait_until(lambda: healthy(api), 180, "the Prefect server")
         served = subprocess.Popen(
-            [sys.executable, "-m", "flows.cli", "serve", "--year", "2021"], cwd=ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [sys.executable, "-m", "flows.cli", "serve", "--year", "2021"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         trigger = subprocess.run(
-            [sys.executable, "-c", (
-                "import time\n"
-                "from prefect.deployments import run_deployment\n"
-                "for _ in range(240):\n"
-                "    try:\n"
-                "        run = run_deployment('assess-nightly/nightly', timeout=600)\n"
-                "        break\n"
-                "    except Exception:\n"
-                "        time.sleep(0.5)\n"
-                "print(run.state.type.value)\n"
-            )],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+            [
+                sys.executable,
+                "-c",
+                (
+                    "import time\n"
+                    "from prefect.deployments import run_deployment\n"
+                    "for _ in range(240):\n"
+                    "    try:\n"
+                    "        run = run_deployment('assess-nightly/nightly', timeout=600)\n"
+                    "        break\n"
+                    "    except Exception:\n"
+                    "        time.sleep(0.5)\n"
+                    "print(run.state.type.value)\n"
+                ),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         assert trigger.stdout.strip().endswith("COMPLETED"), trigger.stdout + trigger.stderr
     finally:
@@ -85,7 +100,8 @@ def test_nightly_deployment_runs_on_a_real_prefect_server(workspace):
     con = duckdb.connect(str(workspace / "assess.duckdb"), read_only=True)
     try:
         assert con.execute("SELECT trigger, status FROM audit.run").fetchall() == [
-            ("nightly", "published")]
+            ("nightly", "published")
+        ]
         assert con.execute("SELECT count(*) FROM mart.unit_score").fetchone()[0] > 0
     finally:
         con.close()

@@ -57,11 +57,15 @@ def test_honors_once_per_document_at_the_highest_level(result):
 
 def test_exceeded_target_and_early_completion(result):
     assert points_of(result, "U2", "exceeded_target") == [("Q1", None, None, 0.5)]
-    assert points_of(result, "U2", "early_completion") == [("Q1", 5, None, 0.5),
-                                                           ("Q2", 5, None, 0.5)]
+    assert points_of(result, "U2", "early_completion") == [
+        ("Q1", 5, None, 0.5),
+        ("Q2", 5, None, 0.5),
+    ]
     assert points_of(result, "U3", "early_completion") == [("E1", 4, None, 0.5)]
-    assert lines_of(result, "U3", rule_id="early_completion")[0]["detail"] == \
-        "任务E1 4月已完成，完成月份为6月，提前2个月"
+    assert (
+        lines_of(result, "U3", rule_id="early_completion")[0]["detail"]
+        == "任务E1 4月已完成，完成月份为6月，提前2个月"
+    )
 
 
 def test_all_green(result):
@@ -76,15 +80,17 @@ def test_all_green(result):
 def test_bonus_cap(result):
     # 3 + 3 + 2 = 8 > 5
     assert points_of(result, "U4", "bonus_cap") == [(None, None, None, -3.0)]
-    assert lines_of(result, "U4", rule_id="bonus_cap")[0]["detail"] == \
-        "加分合计 8 超过上限 5，按 5 计"
+    assert (
+        lines_of(result, "U4", rule_id="bonus_cap")[0]["detail"] == "加分合计 8 超过上限 5，按 5 计"
+    )
     assert score_row(result, "U4")["bonus"] == 5.0
     assert points_of(result, "U1", "bonus_cap") == []
 
 
 def test_bonus_parameters_from_rules():
     rules = "[bonus]\ncap = 10\nhonor_national = 4\n"
-    changed = run(as_of=AS_OF, units=UNITS, tasks=TASKS, reports=REPORTS, honors=HONORS,
-                  rules=rules)
+    changed = run(
+        as_of=AS_OF, units=UNITS, tasks=TASKS, reports=REPORTS, honors=HONORS, rules=rules
+    )
     assert points_of(changed, "U4", "bonus_cap") == []
     assert score_row(changed, "U4")["bonus"] == 10.0  # 4 + 4 + 2

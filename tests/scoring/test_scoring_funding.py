@@ -34,8 +34,15 @@ LEDGER = [
 def test_funding_execution_mart():
     result = run(as_of=AS_OF, units=[unit("U1")], tasks=TASKS, ledger=LEDGER)
     funding = result["funding_execution"]
-    assert funding.columns == ["year", "task_id", "unit_id", "allocated", "spent", "execution",
-                               "status"]
+    assert funding.columns == [
+        "year",
+        "task_id",
+        "unit_id",
+        "allocated",
+        "spent",
+        "execution",
+        "status",
+    ]
     assert funding.drop("year", "unit_id").rows() == [
         ("F1", Decimal("10000.00"), Decimal("6000.00"), pytest.approx(0.6), "green"),  # gap 0
         ("F2", Decimal("10000.00"), Decimal("3000.00"), pytest.approx(0.3), "yellow"),  # gap 30
@@ -47,8 +54,12 @@ def test_funding_execution_mart():
 
 
 def test_money_is_exact_decimal():
-    ledger = [entry("F1", "下达", "0.30"), entry("F1", "下达", "0.10", voucher="b"),
-              entry("F1", "支出", "0.20"), entry("F1", "支出", "0.10", voucher="c")]
+    ledger = [
+        entry("F1", "下达", "0.30"),
+        entry("F1", "下达", "0.10", voucher="b"),
+        entry("F1", "支出", "0.20"),
+        entry("F1", "支出", "0.10", voucher="c"),
+    ]
     funding = run(as_of=AS_OF, units=[unit("U1")], tasks=TASKS[:1], ledger=ledger)[
         "funding_execution"
     ]

@@ -40,8 +40,12 @@ def test_due_day_parameter():
 
 
 def _run(as_of):
-    return run(as_of=as_of, units=[unit("U1")], tasks=[task("T1", "U1", start=11, due=12)],
-               reports=[report("T1", "U1", 11, progress=40), report("T1", "U1", 12, progress=90)])
+    return run(
+        as_of=as_of,
+        units=[unit("U1")],
+        tasks=[task("T1", "U1", start=11, due=12)],
+        reports=[report("T1", "U1", 11, progress=40), report("T1", "U1", 12, progress=90)],
+    )
 
 
 def test_december_edge_provisional_then_final():

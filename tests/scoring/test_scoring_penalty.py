@@ -32,27 +32,49 @@ REPORTS = [
     # month 2: missing
     report("T1", "U1", 3, progress=10),  # gap 40: red, behind
     report("T1", "U1", 4, progress=100),  # known at the final run only
-    *[report(t, u, 12, progress=100) for t, u in
-      (("T2", "U1"), ("T3", "U1"), ("T4", "U1"), ("T5", "U1"), ("T8", "U3"), ("T9", "U2"))],
+    *[
+        report(t, u, 12, progress=100)
+        for t, u in (
+            ("T2", "U1"),
+            ("T3", "U1"),
+            ("T4", "U1"),
+            ("T5", "U1"),
+            ("T8", "U3"),
+            ("T9", "U2"),
+        )
+    ],
 ]
 LEDGER = [
-    entry("T2", "下达", "100.00"), entry("T2", "支出", "150.00"),  # overspent
-    entry("T3", "下达", "1000.00"), entry("T3", "支出", "500.00"),  # execution 0.5
-    entry("T5", "下达", "1000.00"), entry("T5", "支出", "800.00"),  # execution 0.8: not low
+    entry("T2", "下达", "100.00"),
+    entry("T2", "支出", "150.00"),  # overspent
+    entry("T3", "下达", "1000.00"),
+    entry("T3", "支出", "500.00"),  # execution 0.5
+    entry("T5", "下达", "1000.00"),
+    entry("T5", "支出", "800.00"),  # execution 0.8: not low
     entry("T4", "支出", "0.01"),  # allocated 0, spent 0.01: overspent, never low_execution
 ]
 CONFLICTS = [
-    conflict("V1", "T3", row=2), conflict("V1", "T1", row=3), conflict("V1", "T9", row=4),
+    conflict("V1", "T3", row=2),
+    conflict("V1", "T1", row=3),
+    conflict("V1", "T9", row=4),
     conflict("V1", "TX", row=5),  # not a task of the plan
     conflict("V1", "T8", date=D(2021, 4, 6), row=6),  # dated after the provisional as-of
     conflict("V2", "T1", date=D(2021, 4, 6), row=7),  # no row known at the provisional as-of
-    conflict("V3", "T3", row=8), conflict("V3", "T2", row=9),
+    conflict("V3", "T3", row=8),
+    conflict("V3", "T2", row=9),
 ]
 
 
 def _run(as_of, rules=None):
-    return run(as_of=as_of, units=UNITS, tasks=TASKS, reports=REPORTS, ledger=LEDGER,
-               conflicts=CONFLICTS, rules=rules)
+    return run(
+        as_of=as_of,
+        units=UNITS,
+        tasks=TASKS,
+        reports=REPORTS,
+        ledger=LEDGER,
+        conflicts=CONFLICTS,
+        rules=rules,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +84,16 @@ def provisional():
 
 def test_month_penalties(provisional):
     assert points_of(provisional, "U1", "red_month") == [
-        ("T1", 2, None, -0.5), ("T1", 3, None, -0.5)
+        ("T1", 2, None, -0.5),
+        ("T1", 3, None, -0.5),
     ]
     assert points_of(provisional, "U1", "missing_report") == [("T1", 2, None, -0.5)]
     assert points_of(provisional, "U1", "late_report") == [("T1", 1, None, -0.2)]
-    details = [r["detail"] for r in lines_of(provisional, "U1", "penalty")
-               if r["rule_id"] in ("red_month", "late_report")]
+    details = [
+        r["detail"]
+        for r in lines_of(provisional, "U1", "penalty")
+        if r["rule_id"] in ("red_month", "late_report")
+    ]
     assert details == [
         "任务T1 1月 迟报：首次报送 2021-02-10，截止 2021-02-05",
         "任务T1 2月 红灯（未报送）",
@@ -76,18 +102,24 @@ def test_month_penalties(provisional):
 
 
 def test_overspent(provisional):
-    assert points_of(provisional, "U1", "overspent") == [("T2", None, None, -2.0),
-                                                         ("T4", None, None, -2.0)]
-    assert lines_of(provisional, "U1", rule_id="overspent")[0]["detail"] == \
-        "任务T2 支出 150.00 元，超过下达 100.00 元"
+    assert points_of(provisional, "U1", "overspent") == [
+        ("T2", None, None, -2.0),
+        ("T4", None, None, -2.0),
+    ]
+    assert (
+        lines_of(provisional, "U1", rule_id="overspent")[0]["detail"]
+        == "任务T2 支出 150.00 元，超过下达 100.00 元"
+    )
 
 
 def test_low_execution_only_when_final(provisional):
     assert points_of(provisional, "U1", "low_execution") == []
     final = _run(FINAL)
     assert points_of(final, "U1", "low_execution") == [("T3", None, None, -1.0)]
-    assert lines_of(final, "U1", rule_id="low_execution")[0]["detail"] == \
-        "任务T3 资金执行率 50.0%，低于 80%"
+    assert (
+        lines_of(final, "U1", rule_id="low_execution")[0]["detail"]
+        == "任务T3 资金执行率 50.0%，低于 80%"
+    )
     assert final["unit_score"]["is_final"].to_list() == [True, True, True]
     assert provisional["unit_score"]["is_final"].to_list() == [False, False, False]
 
@@ -99,8 +131,10 @@ def test_voucher_conflict_once_per_unit(provisional):
     ]
     assert points_of(provisional, "U2", "voucher_conflict") == [("T9", None, "V1", -1.0)]
     assert points_of(provisional, "U3", "voucher_conflict") == []
-    assert lines_of(provisional, "U1", rule_id="voucher_conflict")[0]["detail"] == \
-        "凭证 V1 存在冲突记录（涉及任务T1、T3）"
+    assert (
+        lines_of(provisional, "U1", rule_id="voucher_conflict")[0]["detail"]
+        == "凭证 V1 存在冲突记录（涉及任务T1、T3）"
+    )
     # at the final run every row is known: V1 names T8 of U3, V2 names T1 of U1
     final = _run(FINAL)
     assert points_of(final, "U3", "voucher_conflict") == [("T8", None, "V1", -1.0)]
@@ -118,8 +152,10 @@ def test_penalty_cap_then_floor_zero():
     result = run(as_of=FINAL, units=[unit("U9")], tasks=tasks)
     # 36 missing months: 36 * (0.5 + 0.5) = 36 > 20
     assert points_of(result, "U9", "penalty_cap") == [(None, None, None, 16.0)]
-    assert lines_of(result, "U9", rule_id="penalty_cap")[0]["detail"] == \
-        "扣分合计 36 超过上限 20，按 20 计"
+    assert (
+        lines_of(result, "U9", rule_id="penalty_cap")[0]["detail"]
+        == "扣分合计 36 超过上限 20，按 20 计"
+    )
     # work 0 + satisfaction 0 (no responses) - 20 < 0
     assert points_of(result, "U9", "floor_zero") == [(None, None, None, 20.0)]
     assert [r["component"] for r in lines_of(result, "U9", rule_id="floor_zero")] == ["penalty"]

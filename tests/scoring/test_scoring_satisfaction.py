@@ -31,8 +31,14 @@ TASKS = [task(f"T{u[-1]}", u) for u in ("U1", "U2", "U3", "U4")]
 
 
 def _run(responses=RESPONSES, rules=RULES):
-    return run(as_of=AS_OF, units=UNITS, tasks=TASKS, communities=COMMUNITIES,
-               responses=responses, rules=rules)
+    return run(
+        as_of=AS_OF,
+        units=UNITS,
+        tasks=TASKS,
+        communities=COMMUNITIES,
+        responses=responses,
+        rules=rules,
+    )
 
 
 def test_community_satisfaction_mart():
@@ -47,11 +53,15 @@ def test_community_satisfaction_mart():
 
 def test_unit_satisfaction_lines():
     result = _run()
-    assert [(r["rule_id"], r["ref"], r["points"]) for r in lines_of(result, "U1", "satisfaction")] \
-        == [("community_satisfaction", "C1", pytest.approx(17.0))]
-    assert [(r["rule_id"], r["ref"], r["points"]) for r in lines_of(result, "U4", "satisfaction")] \
-        == [("community_satisfaction", "C1", pytest.approx(8.5)),
-            ("community_satisfaction", "C3", pytest.approx(10.0))]
+    assert [
+        (r["rule_id"], r["ref"], r["points"]) for r in lines_of(result, "U1", "satisfaction")
+    ] == [("community_satisfaction", "C1", pytest.approx(17.0))]
+    assert [
+        (r["rule_id"], r["ref"], r["points"]) for r in lines_of(result, "U4", "satisfaction")
+    ] == [
+        ("community_satisfaction", "C1", pytest.approx(8.5)),
+        ("community_satisfaction", "C3", pytest.approx(10.0)),
+    ]
     # county mean over the valid responses known at as-of: (80 + 90 + 70 + 100 + 100) / 5 = 88
     u2 = lines_of(result, "U2", "satisfaction")
     u3 = lines_of(result, "U3", "satisfaction")
@@ -61,8 +71,10 @@ def test_unit_satisfaction_lines():
     ]
     assert u2[0]["detail"] == "联系社区有效答卷均不足2份，按全县有效答卷平均 88分（5份）"
     assert u3[0]["detail"] == "未设联系社区，按全县有效答卷平均 88分（5份）"
-    assert lines_of(result, "U4", "satisfaction")[0]["detail"] == \
-        "社区C1 满意度 85分（有效答卷2份），2个社区取平均"
+    assert (
+        lines_of(result, "U4", "satisfaction")[0]["detail"]
+        == "社区C1 满意度 85分（有效答卷2份），2个社区取平均"
+    )
     assert score_row(result, "U4")["satisfaction"] == pytest.approx(18.5)
 
 
@@ -78,8 +90,9 @@ def test_thirty_valid_responses_count_with_the_default_rules():
     responses = [response("C1", 50.0, row=i) for i in range(2, 32)]  # 30 valid at 50
     responses.append(response("C2", 100.0, row=40))
     result = _run(responses=responses, rules=None)
-    assert [(r["rule_id"], r["ref"], r["points"]) for r in lines_of(result, "U1", "satisfaction")] \
-        == [("community_satisfaction", "C1", pytest.approx(10.0))]
+    assert [
+        (r["rule_id"], r["ref"], r["points"]) for r in lines_of(result, "U1", "satisfaction")
+    ] == [("community_satisfaction", "C1", pytest.approx(10.0))]
     # U2 falls back to all valid responses: (30 * 50 + 100) / 31 = 51.6129..., * 20 / 100
     assert score_row(result, "U2")["satisfaction"] == pytest.approx(10.3225806)
 

@@ -57,8 +57,12 @@ SCENARIO = dict(
         report("T5", "U03", 5, progress=41.7),
     ],
     honors=[honor("U01", "市级", "遂委办〔2021〕3号"), honor("U03", "国家级", "国发〔2021〕1号")],
-    ledger=[entry("T1", "下达", "10000.00"), entry("T1", "支出", "12000.00"),
-            entry("T3", "下达", "5000.00"), entry("T3", "支出", "3333.33")],
+    ledger=[
+        entry("T1", "下达", "10000.00"),
+        entry("T1", "支出", "12000.00"),
+        entry("T3", "下达", "5000.00"),
+        entry("T3", "支出", "3333.33"),
+    ],
     conflicts=[conflict("V9", "T5"), conflict("V9", "T4", row=3)],
     responses=[response("C1", 80.0 + i % 3, row=i) for i in range(2, 40)]
     + [response("C2", 66.6, row=50)],
@@ -81,8 +85,12 @@ def test_every_mart_conforms_to_its_contract(result):
     assert result["unit_score"]["run_id"].unique().to_list() == ["run-1"]
     # one row per key
     lines = result["score_line_item"]
-    assert lines.select("unit_id", "component", "rule_id", "task_id", "month", "ref") \
-        .is_duplicated().sum() == 0
+    assert (
+        lines.select("unit_id", "component", "rule_id", "task_id", "month", "ref")
+        .is_duplicated()
+        .sum()
+        == 0
+    )
 
 
 def test_scenario_scores(result):
@@ -106,8 +114,11 @@ def test_scenario_scores(result):
     # U03: C1 counted alone (C2 has one response); T5 weight 1.5 at 41.7%
     u03 = score_row(result, "U03")
     assert u03["work"] == pytest.approx(52.016)  # 80 * (1 + 1.5 * 0.417) / 2.5
-    assert [(r["rule_id"], r["task_id"], r["ref"]) for r in lines_of(result, "U03")
-            if r["rule_id"] == "voucher_conflict"] == [("voucher_conflict", "T4", "V9")]
+    assert [
+        (r["rule_id"], r["task_id"], r["ref"])
+        for r in lines_of(result, "U03")
+        if r["rule_id"] == "voucher_conflict"
+    ] == [("voucher_conflict", "T4", "V9")]
     ranks = result["unit_score"].sort("rank").select("unit_id", "total", "rank", "grade").rows()
     assert ranks == [
         ("U01", Decimal("91.00"), 1, "良好"),  # >= 90, but quota floor(0.2 * 3) = 0 and veto
@@ -141,8 +152,7 @@ def test_line_items_add_up_to_the_total(result):
 
 
 def test_rules_override_changes_the_result(result):
-    changed = run(as_of=AS_OF, rules="[weights]\nwork = 60\n[light]\nyellow_gap = 20\n",
-                  **SCENARIO)
+    changed = run(as_of=AS_OF, rules="[weights]\nwork = 60\n[light]\nyellow_gap = 20\n", **SCENARIO)
     month2 = (pl.col("task_id") == "T1") & (pl.col("month") == 2)
     # T1 month 2: planned 50, progress 35, gap 15
     assert result["task_month_status"].filter(month2)["status"].to_list() == ["yellow"]
@@ -179,8 +189,10 @@ def test_documented_query_explains_and_reconciles(result):
     rows = con.sql(_doc_sql("GROUPING SETS")).pl()
     body = rows.filter(pl.col("component") != "合计")
     expected = (
-        result["score_line_item"].filter(pl.col("unit_id") == "U01")
-        .group_by("component", "rule_id").agg(pl.len().alias("lines"))
+        result["score_line_item"]
+        .filter(pl.col("unit_id") == "U01")
+        .group_by("component", "rule_id")
+        .agg(pl.len().alias("lines"))
         .sort("component", "rule_id")
     )
     keys = ["component", "rule_id"]
@@ -197,11 +209,26 @@ def test_empty_sources_and_no_units():
     quiet = run(as_of=AS_OF, units=[unit("U1")], tasks=[task("T1", "U1", start=8)])
     assert quiet["task_month_status"].height == 0
     assert lines_of(quiet, "U1") == [
-        {"unit_id": "U1", "component": "satisfaction", "rule_id": "county_satisfaction",
-         "points": 0.0, "task_id": None, "month": None, "ref": None,
-         "detail": "未设联系社区，全县无有效答卷，满意度计0分"},
-        {"unit_id": "U1", "component": "work", "rule_id": "task_completion", "points": 0.0,
-         "task_id": "T1", "month": None, "ref": None, "detail": "任务T1 完成度 0.0%，权重 1"},
+        {
+            "unit_id": "U1",
+            "component": "satisfaction",
+            "rule_id": "county_satisfaction",
+            "points": 0.0,
+            "task_id": None,
+            "month": None,
+            "ref": None,
+            "detail": "未设联系社区，全县无有效答卷，满意度计0分",
+        },
+        {
+            "unit_id": "U1",
+            "component": "work",
+            "rule_id": "task_completion",
+            "points": 0.0,
+            "task_id": "T1",
+            "month": None,
+            "ref": None,
+            "detail": "任务T1 完成度 0.0%，权重 1",
+        },
     ]
     assert score_row(quiet, "U1")["grade"] == "不合格"
     nothing = run(as_of=AS_OF, units=[], tasks=[])

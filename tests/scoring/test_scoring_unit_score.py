@@ -28,12 +28,31 @@ def _frames():
     units = pl.DataFrame({"unit_id": list(CASES), "unit_name": [f"单位{u}" for u in CASES]})
     rows = []
     for unit_id, (work, extra) in CASES.items():
-        rows.append({"unit_id": unit_id, "component": "work", "rule_id": "task_completion",
-                     "points": work, "task_id": "T", "month": None, "ref": None, "detail": ""})
+        rows.append(
+            {
+                "unit_id": unit_id,
+                "component": "work",
+                "rule_id": "task_completion",
+                "points": work,
+                "task_id": "T",
+                "month": None,
+                "ref": None,
+                "detail": "",
+            }
+        )
         if extra:
-            rows.append({"unit_id": unit_id, "component": "penalty", "rule_id": extra[0],
-                         "points": extra[1], "task_id": "T", "month": None, "ref": None,
-                         "detail": ""})
+            rows.append(
+                {
+                    "unit_id": unit_id,
+                    "component": "penalty",
+                    "rule_id": extra[0],
+                    "points": extra[1],
+                    "task_id": "T",
+                    "month": None,
+                    "ref": None,
+                    "detail": "",
+                }
+            )
     lines = pl.DataFrame(rows, schema=LINE_SCHEMA)
     months = pl.DataFrame({"unit_id": ["U01", "U02", "U03"], "status": ["red", "yellow", "green"]})
     return units, lines, months
@@ -41,14 +60,24 @@ def _frames():
 
 def _score(rules_text=None):
     units, lines, months = _frames()
-    return unit_score(year=2021, run_id="r", is_final=True, rules=parse_rules(rules_text),
-                      units=units, lines=lines, months=months)
+    return unit_score(
+        year=2021,
+        run_id="r",
+        is_final=True,
+        rules=parse_rules(rules_text),
+        units=units,
+        lines=lines,
+        months=months,
+    )
 
 
 def test_total_rank_and_grade():
     scores = _score()
-    rows = scores.sort("rank").select("unit_id", "total", "rank", "grade", "red_months",
-                                      "yellow_months").rows()
+    rows = (
+        scores.sort("rank")
+        .select("unit_id", "total", "rank", "grade", "red_months", "yellow_months")
+        .rows()
+    )
     assert rows == [
         ("U04", Decimal("97.00"), 1, "良好", 0, 0),  # veto: no 优秀, takes no quota place
         ("U02", Decimal("95.00"), 2, "优秀", 0, 1),  # quota floor(0.2 * 10) = 2
@@ -63,7 +92,11 @@ def test_total_rank_and_grade():
     ]
     u04 = scores.filter(pl.col("unit_id") == "U04").to_dicts()[0]
     assert (u04["work"], u04["penalty"], u04["bonus"], u04["is_final"], u04["run_id"]) == (
-        99.0, 2.0, 0.0, True, "r"
+        99.0,
+        2.0,
+        0.0,
+        True,
+        "r",
     )
 
 
@@ -71,18 +104,47 @@ def test_quota_and_thresholds_from_rules():
     rows = _score("[grade]\nexcellent_quota = 0.3\n").sort("rank")["grade"].to_list()
     assert rows[:5] == ["良好", "优秀", "优秀", "优秀", "良好"]  # floor(0.3 * 10) = 3
     rows = _score("[grade]\nexcellent = 96\ngood = 60\npass = 50\n").sort("rank")
-    assert rows["grade"].to_list() == ["良好", "良好", "良好", "良好", "良好", "良好", "良好",
-                                       "良好", "合格", "不合格"]
+    assert rows["grade"].to_list() == [
+        "良好",
+        "良好",
+        "良好",
+        "良好",
+        "良好",
+        "良好",
+        "良好",
+        "良好",
+        "合格",
+        "不合格",
+    ]
     assert _score("[grade]\nexcellent_quota = 0\n")["grade"].to_list().count("优秀") == 0
 
 
 def test_voucher_conflict_is_a_veto_too():
     units, lines, months = _frames()
-    extra = pl.DataFrame([{"unit_id": "U02", "component": "penalty", "rule_id": "voucher_conflict",
-                           "points": -0.004, "task_id": "T", "month": None, "ref": "V1",
-                           "detail": ""}], schema=LINE_SCHEMA)
-    scores = unit_score(year=2021, run_id="r", is_final=True, rules=parse_rules(None),
-                        units=units, lines=pl.concat([lines, extra]), months=months)
+    extra = pl.DataFrame(
+        [
+            {
+                "unit_id": "U02",
+                "component": "penalty",
+                "rule_id": "voucher_conflict",
+                "points": -0.004,
+                "task_id": "T",
+                "month": None,
+                "ref": "V1",
+                "detail": "",
+            }
+        ],
+        schema=LINE_SCHEMA,
+    )
+    scores = unit_score(
+        year=2021,
+        run_id="r",
+        is_final=True,
+        rules=parse_rules(None),
+        units=units,
+        lines=pl.concat([lines, extra]),
+        months=months,
+    )
     graded = dict(scores.select("unit_id", "grade").rows())
     # U02 (95.00 after the 0.004 penalty) is vetoed; U03 and U01 take the two places
     assert (graded["U02"], graded["U03"], graded["U01"]) == ("良好", "优秀", "优秀")
@@ -91,15 +153,30 @@ def test_voucher_conflict_is_a_veto_too():
 def test_adjustment_lines():
     units = pl.DataFrame({"unit_id": ["A", "B", "C"], "unit_name": ["a", "b", "c"]})
     rows = [
-        ("A", "work", "task_completion", 10.0), ("A", "bonus", "honor_national", 3.0),
-        ("A", "bonus", "honor_national", 3.0), ("A", "penalty", "red_month", -12.0),
+        ("A", "work", "task_completion", 10.0),
+        ("A", "bonus", "honor_national", 3.0),
+        ("A", "bonus", "honor_national", 3.0),
+        ("A", "penalty", "red_month", -12.0),
         ("A", "penalty", "missing_report", -12.0),
-        ("B", "work", "task_completion", 50.0), ("B", "bonus", "all_green", 1.0),
-        ("C", "work", "task_completion", 1.5), ("C", "penalty", "red_month", -2.0),
+        ("B", "work", "task_completion", 50.0),
+        ("B", "bonus", "all_green", 1.0),
+        ("C", "work", "task_completion", 1.5),
+        ("C", "penalty", "red_month", -2.0),
     ]
     lines = pl.DataFrame(
-        [{"unit_id": u, "component": c, "rule_id": r, "points": p, "task_id": None,
-          "month": None, "ref": str(i), "detail": ""} for i, (u, c, r, p) in enumerate(rows)],
+        [
+            {
+                "unit_id": u,
+                "component": c,
+                "rule_id": r,
+                "points": p,
+                "task_id": None,
+                "month": None,
+                "ref": str(i),
+                "detail": "",
+            }
+            for i, (u, c, r, p) in enumerate(rows)
+        ],
         schema=LINE_SCHEMA,
     )
     adjustments = adjustment_lines(lines, units, parse_rules(None))

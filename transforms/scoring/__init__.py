@@ -56,10 +56,19 @@ def _prepare(frame: pl.DataFrame, table: Table, year: int) -> pl.DataFrame:
 
 
 def score_year(
-    *, year: int, as_of: dt.date, run_id: str, rules: dict,
-    units: pl.DataFrame, communities: pl.DataFrame, tasks: pl.DataFrame,
-    reports: pl.DataFrame, honors: pl.DataFrame, ledger: pl.DataFrame,
-    voucher_conflicts: pl.DataFrame, survey_responses: pl.DataFrame,
+    *,
+    year: int,
+    as_of: dt.date,
+    run_id: str,
+    rules: dict,
+    units: pl.DataFrame,
+    communities: pl.DataFrame,
+    tasks: pl.DataFrame,
+    reports: pl.DataFrame,
+    honors: pl.DataFrame,
+    ledger: pl.DataFrame,
+    voucher_conflicts: pl.DataFrame,
+    survey_responses: pl.DataFrame,
 ) -> dict[str, pl.DataFrame]:
     """Score one year as of a date: the five marts, each conformed to its contract table."""
     units = _prepare(units, UNITS, year)
@@ -77,7 +86,11 @@ def score_year(
     effective = effective_reports(known_reports(reports, tasks, as_of))
     summary = task_report_summary(tasks, effective, last_month)
     months = task_months(
-        year=year, last_month=last_month, rules=rules, tasks=tasks, effective=effective,
+        year=year,
+        last_month=last_month,
+        rules=rules,
+        tasks=tasks,
+        effective=effective,
         summary=summary,
     )
     funding = funding_execution(
@@ -86,21 +99,39 @@ def score_year(
     known = known_responses(responses, as_of)
     community = community_satisfaction(communities, known, year)
 
-    lines = concat_lines([
-        work_lines(task_completion(tasks, summary), rules),
-        satisfaction_lines(units, community, known, rules),
-        bonus_lines(
-            last_month=last_month, rules=rules, units=units, tasks=tasks, honors=honors,
-            summary=summary, months=months, as_of=as_of,
-        ),
-        penalty_lines(
-            is_final=is_final, rules=rules, as_of=as_of, tasks=tasks, months=months,
-            funding=funding, conflicts=conflicts,
-        ),
-    ])
+    lines = concat_lines(
+        [
+            work_lines(task_completion(tasks, summary), rules),
+            satisfaction_lines(units, community, known, rules),
+            bonus_lines(
+                last_month=last_month,
+                rules=rules,
+                units=units,
+                tasks=tasks,
+                honors=honors,
+                summary=summary,
+                months=months,
+                as_of=as_of,
+            ),
+            penalty_lines(
+                is_final=is_final,
+                rules=rules,
+                as_of=as_of,
+                tasks=tasks,
+                months=months,
+                funding=funding,
+                conflicts=conflicts,
+            ),
+        ]
+    )
     lines = concat_lines([lines, adjustment_lines(lines, units, rules)])
     scores = unit_score(
-        year=year, run_id=run_id, is_final=is_final, rules=rules, units=units, lines=lines,
+        year=year,
+        run_id=run_id,
+        is_final=is_final,
+        rules=rules,
+        units=units,
+        lines=lines,
         months=months,
     )
     return {

@@ -19,9 +19,7 @@ def known_reports(reports: pl.DataFrame, tasks: pl.DataFrame, as_of: dt.date) ->
     """Submissions known at as-of for tasks of the plan (unit_id and metric taken from the plan)."""
     plan = tasks.select("task_id", "unit_id", "metric", "target")
     return (
-        reports.filter(
-            (pl.col("submitted_on") <= as_of) & pl.col("month").is_between(1, 12)
-        )
+        reports.filter((pl.col("submitted_on") <= as_of) & pl.col("month").is_between(1, 12))
         .drop("unit_id")
         .join(plan, on="task_id", how="inner")
     )
@@ -62,11 +60,14 @@ def effective_reports(known: pl.DataFrame) -> pl.DataFrame:
         known.filter(effective_flag())
         .join(first, on=["task_id", "month"], how="left")
         .select(
-            "task_id", "unit_id",
+            "task_id",
+            "unit_id",
             pl.col("month").cast(pl.Int32),
-            "progress", "actual",
+            "progress",
+            "actual",
             progress_expr().alias("value"),
-            "submitted_on", "first_submitted_on",
+            "submitted_on",
+            "first_submitted_on",
         )
         .sort("task_id", "month")
     )

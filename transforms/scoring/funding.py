@@ -18,8 +18,13 @@ def _cents(money: pl.Expr) -> pl.Expr:
 
 
 def funding_execution(
-    *, year: int, as_of: dt.date, last_month: int, rules: dict,
-    tasks: pl.DataFrame, ledger: pl.DataFrame,
+    *,
+    year: int,
+    as_of: dt.date,
+    last_month: int,
+    rules: dict,
+    tasks: pl.DataFrame,
+    ledger: pl.DataFrame,
 ) -> pl.DataFrame:
     """One row per task of the plan: allocated, spent (exact money), execution, status at M."""
     zero = pl.lit(0, MONEY)
@@ -42,7 +47,8 @@ def funding_execution(
         .with_columns(
             pl.col("allocated").fill_null(zero),
             (pl.col("_expenditure").fill_null(zero) - pl.col("_refund").fill_null(zero))
-            .cast(MONEY).alias("spent"),
+            .cast(MONEY)
+            .alias("spent"),
         )
         .with_columns(
             # a quotient of whole cents (exact in Float64) is correctly rounded: 0.30 / 0.40
@@ -62,6 +68,10 @@ def funding_execution(
     )
     return frame.select(
         pl.lit(year, pl.Int32).alias("year"),
-        "task_id", "unit_id", "allocated", "spent", "execution",
+        "task_id",
+        "unit_id",
+        "allocated",
+        "spent",
+        "execution",
         status.alias("status"),
     ).sort("task_id")

@@ -77,7 +77,9 @@ def satisfaction_lines(
         ref=pl.col("community_id"),
         detail=pl.format(
             "社区{} 满意度 {}分（有效答卷{}份），{}个社区取平均",
-            pl.col("community_id"), num_text(pl.col("score")), pl.col("valid_responses"),
+            pl.col("community_id"),
+            num_text(pl.col("score")),
+            pl.col("valid_responses"),
             pl.col("n_counted"),
         ),
     )
@@ -107,7 +109,9 @@ def satisfaction_lines(
             points=w * county_score / 100.0,
             detail=pl.format(
                 "{}，按全县有效答卷平均 {}分（{}份）",
-                why, num_text(pl.lit(county_score)), pl.lit(n_valid),
+                why,
+                num_text(pl.lit(county_score)),
+                pl.lit(n_valid),
             ),
         )
     return concat_lines([community_lines, county_lines])

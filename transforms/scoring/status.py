@@ -40,10 +40,13 @@ def task_months(
         )
         .with_columns(
             pl.col("first_submitted_on").is_not_null().alias("has_report"),
-            pl.col("first_complete_month").lt(pl.col("month")).fill_null(False)
+            pl.col("first_complete_month")
+            .lt(pl.col("month"))
+            .fill_null(False)
             .alias("completed_earlier"),
-            planned_expr(pl.col("month"), pl.col("start_month"), pl.col("due_month"))
-            .alias("planned"),
+            planned_expr(pl.col("month"), pl.col("start_month"), pl.col("due_month")).alias(
+                "planned"
+            ),
             due_date_expr(year, pl.col("month"), rules["reports"]["due_day"]).alias("due_date"),
         )
         .with_columns(
@@ -55,18 +58,27 @@ def task_months(
     # validation) has a null gap and falls through to red, behind.
     light = light_expr(pl.col("gap"), rules)
     status = (
-        pl.when(pl.col("completed_earlier")).then(pl.lit("green"))
-        .when(~pl.col("has_report")).then(pl.lit("red"))
-        .when(pl.col("progress") >= 100).then(pl.lit("green"))
-        .when(pl.col("month") > pl.col("due_month")).then(pl.lit("red"))
+        pl.when(pl.col("completed_earlier"))
+        .then(pl.lit("green"))
+        .when(~pl.col("has_report"))
+        .then(pl.lit("red"))
+        .when(pl.col("progress") >= 100)
+        .then(pl.lit("green"))
+        .when(pl.col("month") > pl.col("due_month"))
+        .then(pl.lit("red"))
         .otherwise(light)
     )
     reason = (
-        pl.when(pl.col("completed_earlier")).then(pl.lit(COMPLETED))
-        .when(~pl.col("has_report")).then(pl.lit(MISSING))
-        .when(pl.col("progress") >= 100).then(pl.lit(COMPLETED))
-        .when(pl.col("month") > pl.col("due_month")).then(pl.lit(OVERDUE))
-        .when(light == "green").then(pl.lit(ON_TRACK))
+        pl.when(pl.col("completed_earlier"))
+        .then(pl.lit(COMPLETED))
+        .when(~pl.col("has_report"))
+        .then(pl.lit(MISSING))
+        .when(pl.col("progress") >= 100)
+        .then(pl.lit(COMPLETED))
+        .when(pl.col("month") > pl.col("due_month"))
+        .then(pl.lit(OVERDUE))
+        .when(light == "green")
+        .then(pl.lit(ON_TRACK))
         .otherwise(pl.lit(BEHIND))
     )
     return (
@@ -76,13 +88,27 @@ def task_months(
                 pl.col("has_report")
                 & ~pl.col("completed_earlier")
                 & (pl.col("first_submitted_on") > pl.col("due_date"))
-            ).fill_null(False).alias("late")
+            )
+            .fill_null(False)
+            .alias("late")
         )
         .select(
             pl.lit(year, pl.Int32).alias("year"),
-            "task_id", "unit_id", "month", "planned", "progress", "gap", "status", "reason",
-            "late", "has_report", "completed_earlier", "first_submitted_on", "due_date",
-            "start_month", "due_month",
+            "task_id",
+            "unit_id",
+            "month",
+            "planned",
+            "progress",
+            "gap",
+            "status",
+            "reason",
+            "late",
+            "has_report",
+            "completed_earlier",
+            "first_submitted_on",
+            "due_date",
+            "start_month",
+            "due_month",
         )
         .sort("task_id", "month")
     )

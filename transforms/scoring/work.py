@@ -50,6 +50,8 @@ def work_lines(completion: pl.DataFrame, rules: dict) -> pl.DataFrame:
         task_id=pl.col("task_id"),
         detail=pl.format(
             "任务{} 完成度 {}，权重 {}",
-            pl.col("task_id"), pct_text(pl.col("completion")), num_text(pl.col("weight"), 4),
+            pl.col("task_id"),
+            pct_text(pl.col("completion")),
+            num_text(pl.col("weight"), 4),
         ),
     )
