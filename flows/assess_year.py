@@ -1,21 +1,28 @@
-"""The year's assessment as one Prefect flow: take in → plan → sources → score → publish."""
+"""The year's assessment as one Prefect flow: take in → plan → sources → score → publish → office.
+
+Every way the run can end is here: published, or failed with one line (flows/failures.py) and
+a failed row in audit.run whenever the warehouse can be written.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
 from collections.abc import Callable
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import polars as pl
 from prefect import flow
 from prefect.utilities.annotations import quote
 
 from flows import config, progress
+from flows.failures import InboxMissing, SaysLess, one_line
 from flows.runs import new_run_id, run_row
 from flows.tasks import (
+    Sources,
     TakenIn,
     audit_input_files,
     audit_quarantine,
@@ -28,23 +35,12 @@ from flows.tasks import (
     unwrap,
     warnings_task,
 )
-from schemas.rules import RulesError
-from transforms.pii import PiiKeyMissing
-from transforms.plan import Plan, PlanError
-from transforms.scoring.months import last_assessed_month
+from transforms.assessment import Assessment
+from transforms.plan import Plan
 from warehouse.faults import pause_point
-from warehouse.lock import WarehouseBusy
-from warehouse.publish import Publication, PublicationCheckFailed, publish
-
-# Problems with the inputs or the setup: the run fails with this one-line message, no traceback.
-EXPECTED_FAILURES = (
-    PlanError,
-    RulesError,
-    PiiKeyMissing,
-    WarehouseBusy,
-    PublicationCheckFailed,
-    FileNotFoundError,
-)
+from warehouse.publish import Publication, publish
+from warehouse.read import current_publication, published_run_of
+from warehouse.target import check_target
 
 
 @dataclass
@@ -54,15 +50,22 @@ class RunResult:
     as_of: dt.date
     status: str  # published | failed
     message: str | None = None
-    last_month: int | None = None
+    ctx: Assessment | None = None  # known once the plan's rules are
     files: pl.DataFrame | None = None  # audit.input_file rows
     marts: dict[str, pl.DataFrame] = field(default_factory=dict)
     stages: dict[str, float] = field(default_factory=dict)
     out_dir: Path | None = None  # the office files of this run
+    rules_sha256: str | None = None
+    quarantine: pl.DataFrame | None = None  # audit.quarantine rows
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
     def published(self) -> bool:
         return self.status == "published"
+
+    @property
+    def last_month(self) -> int | None:
+        return None if self.ctx is None else self.ctx.last_month
 
 
 class Stopwatch:
@@ -83,29 +86,64 @@ class Stopwatch:
 
 def take_in_year(year_dir: Path, archive_root: Path) -> list[TakenIn]:
     if not year_dir.is_dir():
-        raise FileNotFoundError(f"收件箱中没有该年度的文件夹：{year_dir}")
-    return take_in(year_dir, archive_root)
+        raise InboxMissing(f"收件箱中没有该年度的文件夹：{year_dir}")
+    return unwrap(take_in(year_dir, archive_root))
+
+
+@dataclass(frozen=True)
+class Computed:
+    ctx: Assessment
+    plan: Plan
+    src: Sources
+    core: dict[str, pl.DataFrame]
+    marts: dict[str, pl.DataFrame]
 
 
 def compute(
     year: int,
-    files: list[TakenIn],
     as_of: dt.date,
+    files: list[TakenIn],
     run_id: str,
     watch: Stopwatch,
     pii_key: Callable[[], bytes | None],
-):
-    """Plan, sources, core and marts from taken-in files (shared by runs and reruns)."""
+    admit: Callable[[Assessment], None] = lambda ctx: None,
+) -> Computed:
+    """Plan, the run's one Assessment, sources, core and marts from taken-in files (shared by
+    runs and reruns). `admit` sees the Assessment before the expensive work and may refuse it."""
     with watch.stage("plan"):
         # quote: Prefect would otherwise walk thousands of files looking for futures
         plan: Plan = unwrap(plan_task(year, quote(files)))
+    ctx = Assessment(year, as_of, plan.rules)
+    admit(ctx)
     with watch.stage("sources"):
         key = pii_key() if any(f.folder == "surveys" for f in files) else None
         src = unwrap(sources_task(plan, quote(files), key))
         core = core_frames(plan, src)
     with watch.stage("score"):
-        marts = score_task(plan, core, as_of, run_id)
-    return plan, src, core, marts
+        marts = unwrap(score_task(ctx, core, run_id))
+    return Computed(ctx, plan, src, core, marts)
+
+
+def says_less(published: dict | None, ctx: Assessment) -> str | None:
+    """Why publishing `ctx`'s result would replace `published` with one that says less, or None:
+    a provisional result over a final one, or an earlier as-of date."""
+    if published is None:
+        return None
+    if published["is_final"] and not ctx.is_final:
+        return "是最终结果，本次只是临时结果"
+    if ctx.as_of < published["as_of"]:
+        return f"的基准日晚于本次的 {ctx.as_of}"
+    return None
+
+
+def refuse_if_says_less(published: dict | None, ctx: Assessment, replace: bool) -> None:
+    why = None if replace else says_less(published, ctx)
+    if why:
+        raise SaysLess(
+            f"{ctx.year} 年已发布运行 {published['run_id']}（基准日 {published['as_of']}）{why}，"
+            "未发布、原结果不变；确需替换请加 --replace，只想看另一日期的结果请用 --warehouse "
+            "指定另一个数据仓库文件"
+        )
 
 
 @flow(name="assess-year", log_prints=False)
@@ -115,78 +153,115 @@ def assess_year(
     warehouse: str | None = None,
     as_of: dt.date | None = None,
     trigger: str = "manual",
+    replace: bool = False,
+    run_id: str | None = None,
 ) -> RunResult:
-    """Assess one year from its inbox and publish the result atomically."""
-    conf = config.settings(Path(inbox) if inbox else None, Path(warehouse) if warehouse else None)
-    as_of = as_of or dt.date.today()
-    run_id = new_run_id(year)
-    started = dt.datetime.now(dt.UTC)
+    """Assess one year from its inbox and publish the result atomically, or end in one line."""
+    result = RunResult(run_id or new_run_id(year), year, as_of or dt.date.today(), "failed")
     watch = Stopwatch(progress.stage)
-    result = RunResult(run_id, year, as_of, "failed")
+    conf: config.Settings | None = None
+    try:
+        conf = config.settings(inbox=inbox, warehouse=warehouse)
+        check_target(conf.warehouse)  # before any work: nothing is read or written otherwise
+        _run(conf, result, watch, trigger, replace)
+    except Exception as exc:  # every way a run can fail ends here, in one line
+        result.message = one_line(exc, conf.warehouse if conf else None, result.run_id)
+        if conf is not None:
+            record_failure(conf.warehouse, result, trigger, watch.stages)
+    return result
+
+
+def _run(
+    conf: config.Settings, result: RunResult, watch: Stopwatch, trigger: str, replace: bool
+) -> None:
+    year = result.year
     files: list[TakenIn] = []
-    plan = src = None
+    got: Computed | None = None
     try:
         with watch.stage("take_in"):
             files = take_in_year(conf.inbox / str(year), conf.archive)
             pause_point("take_in")
-        plan, src, core, marts = compute(year, files, as_of, run_id, watch, config.pii_key)
+        published = published_run_of(conf.warehouse, year)
+
+        def admit(ctx: Assessment) -> None:
+            result.ctx = ctx
+            refuse_if_says_less(published, ctx, replace)
+
+        got = compute(year, result.as_of, files, result.run_id, watch, config.pii_key, admit)
         pause_point("score")
-        result.last_month = last_assessed_month(year, as_of, plan.rules["reports"]["due_day"])
-        result.files = audit_input_files(run_id, year, files, plan, src)
-        rules_sha = next((f.sha256 for f in files if f.file == "plan/rules.toml"), None)
-        marts["warning_list"] = warnings_task(conf.warehouse, year, marts, core, run_id)
-        quarantine = audit_quarantine(run_id, year, src)
-        with watch.stage("publish"):
-            audit = {
-                "run": run_row(
-                    run_id=run_id,
-                    year=year,
-                    as_of=as_of,
-                    last_month=result.last_month,
-                    trigger=trigger,
-                    status="published",
-                    message=None,
-                    rules_sha256=rules_sha,
-                    started_at=started,
-                    stages=watch.stages,
-                ),
-                "input_file": result.files,
-                "quarantine": quarantine,
-            }
-            publish(
-                conf.warehouse,
-                Publication(run_id, year, audit, core, marts),
-                conf.lock_wait_seconds,
-            )
-        with watch.stage("office"):
-            result.out_dir = office_files_task(conf.out / str(year), year, marts, core, quarantine)
-        result.status, result.marts, result.stages = "published", marts, watch.stages
-    except EXPECTED_FAILURES as exc:
-        result.message = str(exc)
-        result.files = audit_input_files(run_id, year, files, plan, src)
-        _record_failure(conf, result, trigger, started, watch)
-    return result
+    finally:  # what the run got through, for audit.input_file, whether it fails or not
+        result.files = audit_input_files(
+            result.run_id, year, files, got.plan if got else None, got.src if got else None
+        )
+        result.rules_sha256 = next((f.sha256 for f in files if f.file == "plan/rules.toml"), None)
+    _publish(conf, result, got, watch, trigger, replace)
+    with watch.stage("office"):
+        out = conf.out / str(year)
+        result.out_dir = unwrap(
+            office_files_task(out, year, got.marts, got.core, result.quarantine)
+        )
+    result.status, result.marts, result.stages = "published", got.marts, watch.stages
 
 
-def _record_failure(
-    conf: config.Settings, result: RunResult, trigger: str, started: dt.datetime, watch: Stopwatch
+def _publish(
+    conf: config.Settings,
+    result: RunResult,
+    got: Computed,
+    watch: Stopwatch,
+    trigger: str,
+    replace: bool,
 ) -> None:
-    """Append the failed run to audit.run (nothing else changes); skipped if the lock is busy."""
+    """The early-warning list against the published run, then one atomic publication; the
+    refusal is checked again under the writer lock (another run may have published since)."""
+    year, run_id = result.year, result.run_id
+    got.marts["warning_list"] = warnings_task(conf.warehouse, year, got.marts, got.core, run_id)
+    result.quarantine = audit_quarantine(run_id, year, got.src)
+    with watch.stage("publish"):
+        row = run_row(
+            run_id=run_id,
+            ctx=got.ctx,
+            trigger=trigger,
+            status="published",
+            message=None,
+            rules_sha256=result.rules_sha256,
+            started_at=result.started_at,
+            stages=watch.stages,
+        )
+        audit = {"run": row, "input_file": result.files, "quarantine": result.quarantine}
+
+        def guard(con: duckdb.DuckDBPyConnection) -> None:
+            refuse_if_says_less(current_publication(con, year), got.ctx, replace)
+
+        publish(
+            conf.warehouse,
+            Publication(run_id, year, audit, got.core, got.marts),
+            conf.lock_wait_seconds,
+            guard=guard,
+        )
+
+
+def record_failure(
+    warehouse: Path, result: RunResult, trigger: str, stages: dict[str, float]
+) -> None:
+    """Append the failed run to audit.run (nothing else changes). Best effort: when the
+    warehouse cannot be written (busy, unusable), the console line is the only record."""
     row = run_row(
         run_id=result.run_id,
+        ctx=result.ctx,
         year=result.year,
         as_of=result.as_of,
-        last_month=result.last_month,
         trigger=trigger,
         status="failed",
         message=result.message,
-        rules_sha256=None,
-        started_at=started,
-        stages=watch.stages,
+        rules_sha256=result.rules_sha256,
+        started_at=result.started_at,
+        stages=stages,
     )
-    with suppress(WarehouseBusy):  # a busy warehouse: the failure is only printed
-        publish(
-            conf.warehouse,
-            Publication(result.run_id, result.year, {"run": row, "input_file": result.files}),
-            wait_seconds=min(conf.lock_wait_seconds, 30),
-        )
+    audit = {"run": row}
+    if result.files is not None and result.files.height:
+        audit["input_file"] = result.files
+    try:
+        check_target(warehouse)
+        publish(warehouse, Publication(result.run_id, result.year, audit), wait_seconds=30)
+    except Exception:  # noqa: BLE001  (the run already failed; its one line is what matters)
+        return

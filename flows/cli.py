@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -35,10 +37,45 @@ def _date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"不是 YYYY-MM-DD 格式的日期：{value}") from None
 
 
+def fail(message: str) -> NoReturn:
+    """The one line on stderr of a command that did not do its job, and exit status 1."""
+    err.print(f"assess: {message}", soft_wrap=True)
+    raise typer.Exit(1)
+
+
+@contextmanager
+def one_line_on_failure(year: int, warehouse: Path | None) -> Iterator[str]:
+    """Around a flow call: anything it raises (Prefect failing to start, an interrupt, a bug
+    outside the flow's own handling) still ends in one line, a log file and a failed run row."""
+    from flows.runs import new_run_id
+
+    run_id = new_run_id(year)
+    try:
+        yield run_id
+    except (Exception, KeyboardInterrupt) as exc:
+        fail(f"{year} 年未发布：{_outside_flow(exc, year, warehouse, run_id)}")
+
+
+def _outside_flow(exc: BaseException, year: int, warehouse: Path | None, run_id: str) -> str:
+    from flows import config
+    from flows.assess_year import RunResult, record_failure
+    from flows.failures import one_line
+
+    try:
+        place = config.settings(warehouse=warehouse).warehouse
+    except Exception:  # noqa: BLE001  (the settings themselves may be what failed)
+        place = None
+    message = one_line(exc, place, run_id)
+    if place is not None:
+        result = RunResult(run_id, year, dt.date.today(), "failed", message)
+        record_failure(place, result, "manual", {})
+    return message
+
+
 def _progress(quiet: bool) -> None:
     from flows import progress
 
-    progress.enable(None if quiet else lambda label: err.print(f"[dim]… {label}[/dim]"))
+    progress.enable(None if quiet else lambda label: console.print(f"[dim]… {label}[/dim]"))
 
 
 def print_files(files) -> None:
@@ -70,29 +107,37 @@ def run(
         str | None, typer.Option("--as-of", help="评估基准日 YYYY-MM-DD，默认今天")
     ] = None,
     trigger: Annotated[str, typer.Option(help="manual 或 nightly")] = "manual",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="允许用信息更少的结果（临时结果或更早的基准日）替换已发布的结果"
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="只输出结论")] = False,
 ) -> None:
     """Assess a year and publish it."""
-    _progress(quiet)
-    from flows.assess_year import assess_year
+    day = _date(as_of)
+    with one_line_on_failure(year, warehouse) as run_id:
+        _progress(quiet)
+        from flows.assess_year import assess_year
 
-    result = assess_year(
-        year,
-        str(inbox) if inbox else None,
-        str(warehouse) if warehouse else None,
-        _date(as_of),
-        trigger,
-    )
+        result = assess_year(
+            year,
+            str(inbox) if inbox else None,
+            str(warehouse) if warehouse else None,
+            day,
+            trigger,
+            replace,
+            run_id,
+        )
     if result.files is not None and result.files.height and not quiet:
         print_files(result.files)
     if not result.published:
-        err.print(f"assess: {year} 年未发布：{result.message}")
-        raise typer.Exit(1)
+        fail(f"{year} 年未发布：{result.message}")
     scores = result.marts["unit_score"]
     quarantined = int(result.files["rows_quarantined"].sum())
-    kind = "最终结果" if result.last_month == 12 else f"截至{result.last_month}月的临时结果"
     console.print(
-        f"已发布 {year} 年{kind}（运行 {result.run_id}，基准日 {result.as_of}）："
+        f"已发布 {year} 年{result.ctx.kind_text}（运行 {result.run_id}，基准日 {result.as_of}）："
         f"{scores.height} 个单位，优秀 {(scores['grade'] == '优秀').sum()} 个，"
         f"隔离 {quarantined} 行（见 audit.quarantine）。"
     )
@@ -108,13 +153,13 @@ def rerun(
     quiet: Annotated[bool, typer.Option("--quiet")] = False,
 ) -> None:
     """Replay a published run from the archive and compare every mart row."""
-    _progress(quiet)
-    from flows.rerun import rerun_year
+    with one_line_on_failure(year, warehouse) as rerun_id:
+        _progress(quiet)
+        from flows.rerun import rerun_year
 
-    result = rerun_year(year, run_id, str(warehouse) if warehouse else None)
+        result = rerun_year(year, run_id, str(warehouse) if warehouse else None, rerun_id)
     if result.error:
-        err.print(f"assess: 复算失败：{result.error}")
-        raise typer.Exit(2)
+        fail(f"复算失败：{result.error}")
     if result.reproduced:
         console.print(
             f"reproduced：运行 {result.run_id} 的全部结果行已逐行复现（复算 {result.rerun_id}）。"

@@ -1,7 +1,9 @@
-"""Where things are: command-line options, then environment, then assess.toml, then defaults.
+"""Where things are, with one precedence rule: option, then environment, then assess.toml, then
+the built-in default (docs/operations.md, "Settings").
 
-Environment: ASSESS_INBOX, ASSESS_WAREHOUSE, ASSESS_ARCHIVE, ASSESS_OUT, ASSESS_CONFIG (path of the
-config file, default ./assess.toml), ASSESS_LOCK_WAIT (seconds), ASSESS_NIGHTLY_CRON.
+Environment: ASSESS_INBOX, ASSESS_WAREHOUSE, ASSESS_ARCHIVE, ASSESS_OUT, ASSESS_LOCK_WAIT
+(seconds), ASSESS_NIGHTLY_CRON, and ASSESS_CONFIG (the config file, default ./assess.toml,
+keys in its [assess] table). An empty environment variable counts as not set; a zero is a zero.
 The PII key is never read from a file: ASSESS_PII_KEY or the Prefect Secret block
 `assess-pii-key`.
 """
@@ -9,49 +11,70 @@ The PII key is never read from a file: ASSESS_PII_KEY or the Prefect Secret bloc
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any, Self
+
+from pydantic import AliasChoices, Field, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 SECRET_BLOCK = "assess-pii-key"
 
 
-@dataclass(frozen=True)
-class Settings:
-    inbox: Path
-    warehouse: Path
-    archive: Path
-    out: Path  # office files: out/<year>/考核结果.xlsx, 预警清单.xlsx, 单位反馈/
-    lock_wait_seconds: float
-    nightly_cron: str
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; str() is the one-line Chinese reason."""
 
 
-def _file_settings() -> dict:
-    path = Path(os.environ.get("ASSESS_CONFIG", "assess.toml"))
-    if not path.is_file():
-        return {}
-    with path.open("rb") as fh:
-        return tomllib.load(fh).get("assess", {})
-
-
-def settings(inbox: Path | None = None, warehouse: Path | None = None) -> Settings:
-    conf = _file_settings()
-
-    def pick(given, env: str, key: str, default):
-        return given if given is not None else os.environ.get(env) or conf.get(key) or default
-
-    inbox = Path(pick(inbox, "ASSESS_INBOX", "inbox", "inbox"))
-    warehouse = Path(pick(warehouse, "ASSESS_WAREHOUSE", "warehouse", "assess.duckdb"))
-    archive = Path(pick(None, "ASSESS_ARCHIVE", "archive", warehouse.parent / "archive"))
-    out = Path(pick(None, "ASSESS_OUT", "out", warehouse.parent / "out"))
-    return Settings(
-        inbox=inbox,
-        warehouse=warehouse,
-        archive=archive,
-        out=out,
-        lock_wait_seconds=float(pick(None, "ASSESS_LOCK_WAIT", "lock_wait_seconds", 600)),
-        nightly_cron=str(pick(None, "ASSESS_NIGHTLY_CRON", "nightly_cron", "0 2 * * *")),
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ASSESS_", env_ignore_empty=True, extra="ignore", frozen=True
     )
+
+    inbox: Path = Path("inbox")
+    warehouse: Path = Path("assess.duckdb")
+    archive: Path | None = None  # default: archive/ beside the warehouse
+    out: Path | None = None  # office files, out/<year>/...; default: out/ beside the warehouse
+    lock_wait_seconds: Annotated[
+        float,
+        Field(ge=0, validation_alias=AliasChoices("lock_wait_seconds", "ASSESS_LOCK_WAIT")),
+    ] = 600
+    nightly_cron: str = "0 2 * * *"
+
+    @model_validator(mode="after")
+    def _beside_the_warehouse(self) -> Self:
+        home = self.warehouse.parent
+        object.__setattr__(self, "archive", self.archive or home / "archive")
+        object.__setattr__(self, "out", self.out or home / "out")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = Path(os.environ.get("ASSESS_CONFIG") or "assess.toml")
+        toml = TomlConfigSettingsSource(settings_cls, config_file, toml_table_header=("assess",))
+        return init_settings, env_settings, toml
+
+
+def settings(**options: Any) -> Settings:
+    """The settings, with the command line's options (None = not given) taking precedence."""
+    try:
+        return Settings(**{k: v for k, v in options.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise SettingsError(
+            f"设置 {where} 的值 {first['input']!r} 无效（见 assess.toml 或 ASSESS_* 环境变量）"
+        ) from None
 
 
 def pii_key() -> bytes | None:

@@ -203,6 +203,23 @@ def _settle(county: str, root: str, future) -> CountyResult:
         )
 
 
+def _where(
+    year: int, counties: dict[str, str] | None, root: str | None, province_warehouse: str | None
+) -> tuple[dict[str, str], Path]:
+    """The counties (name → absolute root) and the province warehouse path."""
+    root = root or os.environ.get(ROOT_ENV)
+    if counties is None:
+        if not root:
+            raise ValueError(f"给出 counties 或 root（或环境变量 {ROOT_ENV}）")
+        counties = discover_counties(Path(root), year)
+    if not counties:
+        raise ValueError(f"{root} 下没有含 inbox/{year} 的县文件夹")
+    counties = {name: str(Path(path).resolve()) for name, path in counties.items()}
+    root = root or os.path.commonpath(list(counties.values()))
+    target = Path(province_warehouse or os.environ.get(WAREHOUSE_ENV) or Path(root) / PROVINCE_FILE)
+    return counties, target
+
+
 @flow(name="assess-province", log_prints=False)
 def assess_province(
     year: int,
@@ -220,16 +237,7 @@ def assess_province(
     province_warehouse: default ASSESS_PROVINCE_WAREHOUSE, else <root>/province.duckdb (root
     defaults to the counties' common parent folder).
     """
-    root = root or os.environ.get(ROOT_ENV)
-    if counties is None:
-        if not root:
-            raise ValueError(f"给出 counties 或 root（或环境变量 {ROOT_ENV}）")
-        counties = discover_counties(Path(root), year)
-    if not counties:
-        raise ValueError(f"{root} 下没有含 inbox/{year} 的县文件夹")
-    counties = {name: str(Path(path).resolve()) for name, path in counties.items()}
-    root = root or os.path.commonpath(list(counties.values()))
-    target = Path(province_warehouse or os.environ.get(WAREHOUSE_ENV) or Path(root) / PROVINCE_FILE)
+    counties, target = _where(year, counties, root, province_warehouse)
     run_id = f"{year}-province-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
     with county_runner(dask_address) as runner:

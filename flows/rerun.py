@@ -5,20 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 from prefect import flow
 
 from flows import config, progress
-from flows.assess_year import EXPECTED_FAILURES, Stopwatch, compute
+from flows.assess_year import Stopwatch, compute
+from flows.failures import one_line
 from flows.runs import new_run_id, run_row
 from flows.tasks import TakenIn
 from schemas.tables import MART_TABLES, RERUN_DIFF
 from transforms.compare import altered_inputs, diff_table
 from warehouse import archive
 from warehouse.publish import Publication, publish
-from warehouse.read import RunNotFound, published_run
+from warehouse.read import published_run
+from warehouse.target import check_target
 
 
 @dataclass
@@ -39,51 +40,55 @@ def _folder(file: str) -> str:
 
 
 @flow(name="rerun-year", log_prints=False)
-def rerun_year(year: int, run_id: str | None = None, warehouse: str | None = None) -> RerunResult:
+def rerun_year(
+    year: int, run_id: str | None = None, warehouse: str | None = None, rerun_id: str | None = None
+) -> RerunResult:
     """Recompute a published run from the archive with its as-of date and compare row by row."""
-    conf = config.settings(warehouse=Path(warehouse) if warehouse else None)
-    result = RerunResult(year)
-    started = dt.datetime.now(dt.UTC)
+    result = RerunResult(year, run_id=run_id, rerun_id=rerun_id or new_run_id(year))
     watch = Stopwatch(progress.stage)
+    conf: config.Settings | None = None
     try:
-        run, files, published = published_run(conf.warehouse, year, run_id)
-        result.run_id = run["run_id"]
-        result.rerun_id = new_run_id(year)
-        with watch.stage("take_in"):
-            taken, altered = [], []
-            for f, sha in files.unique(["file"]).sort("file").select("file", "sha256").iter_rows():
-                data, now = archive.fetch(conf.archive, sha)
-                taken.append(TakenIn(_folder(f), f, now, len(data), data))
-                if now != sha:
-                    altered.append((f, sha, now))
-        # The PII key only shapes ip_hash in core, never a mart: without it, any key will do.
-        _, _, _, marts = compute(
-            year,
-            taken,
-            run["as_of"],
-            result.rerun_id,
-            watch,
-            lambda: config.pii_key() or os.urandom(32),
+        conf = config.settings(warehouse=warehouse)
+        check_target(conf.warehouse)
+        _replay(conf, result, watch)
+    except Exception as exc:  # every way a rerun can fail ends here, in one line
+        result.error = one_line(exc, conf.warehouse if conf else None, result.rerun_id)
+    return result
+
+
+def _replay(conf: config.Settings, result: RerunResult, watch: Stopwatch) -> None:
+    started = dt.datetime.now(dt.UTC)
+    run, files, published = published_run(conf.warehouse, result.year, result.run_id)
+    result.run_id = run["run_id"]
+    with watch.stage("take_in"):
+        taken, altered = [], []
+        for f, sha in files.unique(["file"]).sort("file").select("file", "sha256").iter_rows():
+            data, now = archive.fetch(conf.archive, sha)
+            taken.append(TakenIn(_folder(f), f, now, len(data), data))
+            if now != sha:
+                altered.append((f, sha, now))
+    # The PII key only shapes ip_hash in core, never a mart: without it, any key will do.
+    got = compute(
+        result.year,
+        run["as_of"],
+        taken,
+        result.rerun_id,
+        watch,
+        lambda: config.pii_key() or os.urandom(32),
+    )
+    with watch.stage("compare"):
+        result.differences = pl.concat(
+            [altered_inputs(altered)]
+            + [diff_table(t, published[t.name], got.marts[t.name]) for t in MART_TABLES]
         )
-        with watch.stage("compare"):
-            result.differences = pl.concat(
-                [altered_inputs(altered)]
-                + [diff_table(t, published[t.name], marts[t.name]) for t in MART_TABLES]
-            )
-    except (*EXPECTED_FAILURES, RunNotFound) as exc:
-        result.error = str(exc)
-        return result
-    status = "reproduced" if result.reproduced else "differs"
     diffs = result.differences.with_columns(
         rerun_id=pl.lit(result.rerun_id), run_id=pl.lit(result.run_id)
     ).select([c.name for c in RERUN_DIFF.columns])
     row = run_row(
         run_id=result.rerun_id,
-        year=year,
-        as_of=run["as_of"],
-        last_month=run["last_month"],
+        ctx=got.ctx,
         trigger="rerun",
-        status=status,
+        status="reproduced" if result.reproduced else "differs",
         message=f"{result.differences.height} 处差异",
         rules_sha256=run["rules_sha256"],
         started_at=started,
@@ -92,7 +97,6 @@ def rerun_year(year: int, run_id: str | None = None, warehouse: str | None = Non
     )
     publish(
         conf.warehouse,
-        Publication(result.rerun_id, year, {"run": row, "rerun_diff": diffs}),
+        Publication(result.rerun_id, result.year, {"run": row, "rerun_diff": diffs}),
         conf.lock_wait_seconds,
     )
-    return result

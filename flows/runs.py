@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from schemas import tables
+from transforms.assessment import Assessment
 
 
 def new_run_id(year: int) -> str:
@@ -41,23 +42,25 @@ def code_version() -> str:
 def run_row(
     *,
     run_id: str,
-    year: int,
-    as_of: dt.date,
-    last_month: int | None,
+    ctx: Assessment | None,
     trigger: str,
     status: str,
     message: str | None,
     rules_sha256: str | None,
     started_at: dt.datetime,
     stages: dict[str, float],
+    year: int | None = None,
+    as_of: dt.date | None = None,
     replays_run_id: str | None = None,
 ) -> pl.DataFrame:
+    """The audit.run row. Year, as-of date, M and final come from the run's Assessment; a run
+    that failed before its plan was read has none and gives its year and as-of date alone."""
     row = {
         "run_id": run_id,
-        "year": year,
-        "as_of": as_of,
-        "last_month": last_month,
-        "is_final": None if last_month is None else last_month == 12,
+        "year": ctx.year if ctx else year,
+        "as_of": ctx.as_of if ctx else as_of,
+        "last_month": ctx.last_month if ctx else None,
+        "is_final": ctx.is_final if ctx else None,
         "trigger": trigger,
         "status": status,
         "message": message,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import shutil
@@ -23,9 +22,9 @@ from office.warnings_file import WARNINGS_FILE, write_warning_list
 from office.workbook import RESULTS_FILE, write_results_workbook
 from schemas import tables
 from transforms import funding, reports, surveys
+from transforms.assessment import Assessment
 from transforms.intake import InputFile, Loaded
-from transforms.pii import PiiKeyMissing
-from transforms.plan import Plan, PlanError, build_plan
+from transforms.plan import Plan, build_plan
 from transforms.reconcile import (
     MANIFEST_SCHEMA,
     file_counts,
@@ -44,6 +43,31 @@ FOLDERS = ("plan", "reports", "funding", "surveys")
 FINDINGS_DIR = "单位反馈"
 READ_THREADS = 4  # files read (and hashed) at once by take_in
 RETRY_DELAYS = (2, 10, 30)  # seconds before each new attempt at a file take_in could not read
+
+
+class Raised(NamedTuple):
+    """An exception carried out of a task as a value: Prefect logs a raising task with its
+    traceback on the console, and a run must end in one line (the flow decides which)."""
+
+    error: Exception
+
+
+def errors_as_values(fn: Callable[P, R]) -> Callable[P, R | Raised]:
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Raised:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # every error, expected or not: see Raised
+            return Raised(exc)
+
+    return wrapper
+
+
+def unwrap(value: R | Raised) -> R:
+    """The task's result, or its exception raised again outside the task."""
+    if isinstance(value, Raised):
+        raise value.error
+    return value
 
 
 @dataclass(frozen=True)
@@ -112,6 +136,7 @@ def _logger() -> logging.Logger | logging.LoggerAdapter:
 
 
 @task(cache_policy=NO_CACHE)
+@errors_as_values
 def take_in(year_dir: Path, archive_root: Path) -> list[TakenIn]:
     """Read every input file of the year whole (each retried on its own while locked or still
     being copied in) and archive the new ones in one durable batch: when this returns, every
@@ -131,33 +156,8 @@ def by_folder(files: list[TakenIn], folder: str) -> list[InputFile]:
     return [(f.file, f.data) for f in files if f.folder == folder]
 
 
-class Refused(NamedTuple):
-    """An input problem carried out of a task as a value: Prefect logs a raising task with a
-    traceback, and bad input must give a one-line message, never a traceback."""
-
-    error: Exception
-
-
-def refuse_bad_input(fn: Callable[P, R]) -> Callable[P, R | Refused]:
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Refused:
-        try:
-            return fn(*args, **kwargs)
-        except (PlanError, PiiKeyMissing) as exc:
-            return Refused(exc)
-
-    return wrapper
-
-
-def unwrap(value: R | Refused) -> R:
-    """The task's result, or its input problem raised again outside the task."""
-    if isinstance(value, Refused):
-        raise value.error
-    return value
-
-
 @task(cache_policy=NO_CACHE)
-@refuse_bad_input
+@errors_as_values
 def plan_task(year: int, files: list[TakenIn]) -> Plan:
     return build_plan(year, by_folder(files, "plan"))
 
@@ -182,7 +182,7 @@ class Sources:
 
 
 @task(cache_policy=NO_CACHE)
-@refuse_bad_input
+@errors_as_values
 def sources_task(plan: Plan, files: list[TakenIn], pii_key: bytes | None) -> Sources:
     # The surveys (the bulk of the rows, with single-threaded stretches such as the IP
     # hashing) run beside the other sources, which fill the idle core meanwhile.
@@ -219,23 +219,11 @@ def core_frames(plan: Plan, src: Sources) -> dict[str, pl.DataFrame]:
 
 
 @task(cache_policy=NO_CACHE)
+@errors_as_values
 def score_task(
-    plan: Plan, core: dict[str, pl.DataFrame], as_of: dt.date, run_id: str
+    ctx: Assessment, core: dict[str, pl.DataFrame], run_id: str
 ) -> dict[str, pl.DataFrame]:
-    return score_year(
-        year=plan.year,
-        as_of=as_of,
-        run_id=run_id,
-        rules=plan.rules,
-        units=core["units"],
-        communities=core["communities"],
-        tasks=core["tasks"],
-        reports=core["reports"],
-        honors=core["honors"],
-        ledger=core["ledger_entries"],
-        voucher_conflicts=core["voucher_conflicts"],
-        survey_responses=core["survey_responses"],
-    )
+    return score_year(ctx, core, run_id)
 
 
 def audit_input_files(
@@ -273,6 +261,7 @@ def warnings_task(
 
 
 @task(cache_policy=NO_CACHE)
+@errors_as_values
 def office_files_task(
     out_dir: Path,
     year: int,

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import polars as pl
 
+from schemas.codes import REASON_TEXT
+
+__all__ = ["REASON_TEXT"]  # the reason labels live with the codes
+
 STATUS_MARK = {"red": "红", "yellow": "黄", "green": "绿"}
 STATUS_TEXT = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
-REASON_TEXT = {
-    "completed": "已完成",
-    "missing": "未报送",
-    "overdue": "逾期未完成",
-    "on_track": "按计划",
-    "behind": "进度滞后",
-}
 CHANGE_TEXT = {
     "newly_red": "新增红灯",
     "newly_yellow": "新增黄灯",

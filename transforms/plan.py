@@ -8,9 +8,10 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from schemas import plan as spec
-from schemas.rules import RulesError, parse_rules
+from schemas.rules import Rules, RulesError, parse_rules
 from transforms import normalise
 from transforms.intake import InputFile, intake
+from transforms.read import ReadError, decode_csv
 from transforms.validate import check
 
 
@@ -24,7 +25,7 @@ class Plan:
     units: pl.DataFrame
     communities: pl.DataFrame
     tasks: pl.DataFrame
-    rules: dict
+    rules: Rules
     rules_text: str
     read_counts: pl.DataFrame  # file, sheet, rows_read of the three plan tables
 
@@ -42,15 +43,23 @@ def split_plan_files(files: list[InputFile]) -> tuple[dict[str, list[InputFile]]
     for name, data in files:
         path = PurePosixPath(name)
         if path.name == "rules.toml":
-            rules_text = data.decode("utf-8-sig")
+            rules_text = _rules_text(data)
         elif path.stem in spec.PLAN_FILES:
             tables[spec.PLAN_FILES[path.stem][0]].append((name, data))
     return tables, rules_text
 
 
-def build_plan(year: int, files: list[InputFile]) -> Plan:
-    tables, rules_text = split_plan_files(files)
+def _rules_text(data: bytes) -> str:
+    """rules.toml's text: UTF-8 (with or without BOM) or GB18030, detected as for CSV."""
     try:
+        return decode_csv(data)[0]
+    except ReadError:
+        raise RulesError("rules.toml：编码无法识别（请存为 UTF-8 或 GB18030）") from None
+
+
+def build_plan(year: int, files: list[InputFile]) -> Plan:
+    try:
+        tables, rules_text = split_plan_files(files)
         rules = parse_rules(rules_text)
     except RulesError as exc:
         raise PlanError(str(exc)) from None

@@ -48,12 +48,12 @@ def surveys(
     files: list[InputFile], plan: Plan, pii_key: bytes | None
 ) -> tuple[Loaded, pl.DataFrame]:
     """(the loaded responses, their satisfaction answers in long form)."""
-    rules = plan.rules["survey"]
+    rules = plan.rules.survey
     got = intake("surveys", files, spec.SURVEY_FIELDS, plan.year, questions=True)
-    if not rules["items"] and got.typed.height:
+    if not rules.items and got.typed.height:
         raise PlanError("rules.toml 未设置 survey.items（有问卷时必须给出满意度题号）")
-    items = [spec.question_column(n) for n in rules["items"]]
-    community_q = spec.question_column(rules["community_question"])
+    items = [spec.question_column(n) for n in rules.items]
+    community_q = spec.question_column(rules.community_question)
     if not got.typed.height:
         return Loaded(
             pl.DataFrame(schema=tables.SURVEY_RESPONSES.polars_schema),
@@ -67,8 +67,8 @@ def surveys(
         raise PlanError(
             f"问卷缺少题目列：第{'、'.join(m[1:] for m in missing)}题（见 rules.toml [survey]）"
         )
-    typed = _decode_answers(typed, items, rules["options"])
-    schema = spec.survey_schema(rules["items"], rules["options"])
+    typed = _decode_answers(typed, items, rules.options)
+    schema = spec.survey_schema(rules.items, rules.options)
     fields = spec.SURVEY_FIELDS + tuple(
         Field(q, f"第{q[1:]}题", "text", required_column=False) for q in items
     )
@@ -94,7 +94,7 @@ def surveys(
     )
     responses = _score(kept, plan, items)
     # one row per response and item, built response by response: already in key order
-    numbers = sorted(rules["items"])
+    numbers = sorted(rules.items)
     answers = (
         kept.select(
             pl.lit(plan.year).alias("year"),
@@ -106,7 +106,7 @@ def surveys(
         .explode("question", "answer")
         .with_columns(
             pl.col("answer")
-            .replace_strict(rules["answer_scores"], default=None, return_dtype=pl.Float64)
+            .replace_strict(rules.answer_scores, default=None, return_dtype=pl.Float64)
             .alias("answer_score")
         )
     )
@@ -114,13 +114,13 @@ def surveys(
 
 
 def _score(kept: pl.DataFrame, plan: Plan, items: list[str]) -> pl.DataFrame:
-    rules = plan.rules["survey"]
+    rules = plan.rules.survey
     communities = plan.communities
     by_name = dict(zip(communities["community_name"], communities["community_id"], strict=True))
     by_id = {c: c for c in communities["community_id"]}
-    scores = rules["answer_scores"]
+    scores = rules.answer_scores
     answered = pl.sum_horizontal(pl.col(c).is_not_null() for c in items)
-    satisfied = pl.sum_horizontal(pl.col(c).is_in(rules["satisfied"]) for c in items)
+    satisfied = pl.sum_horizontal(pl.col(c).is_in(list(rules.satisfied)) for c in items)
     total = pl.sum_horizontal(
         pl.col(c).replace_strict(scores, default=None, return_dtype=pl.Float64) for c in items
     )
@@ -133,8 +133,8 @@ def _score(kept: pl.DataFrame, plan: Plan, items: list[str]) -> pl.DataFrame:
     )
     reasons = [
         (
-            pl.col("seconds") < rules["min_seconds"],
-            pl.format("答题用时{}秒，少于{}秒", "seconds", pl.lit(rules["min_seconds"])),
+            pl.col("seconds") < rules.min_seconds,
+            pl.format("答题用时{}秒，少于{}秒", "seconds", pl.lit(rules.min_seconds)),
         ),
         (
             pl.col("community_id").is_null(),

@@ -2,7 +2,8 @@
 
 With ASSESS_PAUSE_AT=<name>, a run that gets there writes <name> into ASSESS_PAUSE_FILE and
 waits until that file is deleted (the test then kills it, or lets it go on). Without the
-variable this does nothing.
+variable this does nothing. With ASSESS_FAIL_AT=<name>, a run that gets there raises
+InjectedFault instead: an unexpected error, for tests of the failure path.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ import time
 from pathlib import Path
 
 
+class InjectedFault(RuntimeError):
+    pass
+
+
 def pause_point(name: str, timeout_seconds: float = 600) -> None:
+    if os.environ.get("ASSESS_FAIL_AT") == name:
+        raise InjectedFault(f"fault injected at {name} (ASSESS_FAIL_AT)")
     if os.environ.get("ASSESS_PAUSE_AT") != name:
         return
     marker = Path(os.environ["ASSESS_PAUSE_FILE"])

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,7 +160,17 @@ def swapped_in(
                 leftover.unlink()
 
 
-def publish(warehouse: Path, pub: Publication, wait_seconds: float = 600) -> None:
-    """Make `pub` part of the published warehouse in one step, or leave it untouched."""
+def publish(
+    warehouse: Path,
+    pub: Publication,
+    wait_seconds: float = 600,
+    guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> None:
+    """Make `pub` part of the published warehouse in one step, or leave it untouched.
+
+    `guard` runs first under the writer lock, on the state about to be replaced: by raising,
+    it refuses the publication (e.g. a result that says less than the one published)."""
     with swapped_in(warehouse, pub.run_id, wait_seconds, ALL_TABLES) as con:
+        if guard is not None:
+            guard(con)
         _write(con, pub)

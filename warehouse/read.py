@@ -15,6 +15,32 @@ class RunNotFound(LookupError):
     pass
 
 
+def current_publication(con: duckdb.DuckDBPyConnection, year: int) -> dict | None:
+    """The published run of `year` (run_id, as_of, last_month, is_final), or None."""
+    try:
+        rows = con.execute(
+            "SELECT r.run_id, r.as_of, r.last_month, r.is_final FROM audit.publication p "
+            "JOIN audit.run r USING (run_id) WHERE p.year = ?",
+            [year],
+        ).fetchall()
+    except duckdb.CatalogException:  # a new warehouse: nothing published yet
+        return None
+    if not rows:
+        return None
+    return dict(zip(("run_id", "as_of", "last_month", "is_final"), rows[0], strict=True))
+
+
+def published_run_of(warehouse: Path, year: int) -> dict | None:
+    """current_publication, read from the warehouse file (None when there is no file)."""
+    if not warehouse.exists():
+        return None
+    con = connect(warehouse, read_only=True)
+    try:
+        return current_publication(con, year)
+    finally:
+        con.close()
+
+
 def published_frame(warehouse: Path, table: str, year: int) -> pl.DataFrame | None:
     """The published rows of `table` for `year`, or None before the first publication."""
     if not warehouse.exists():

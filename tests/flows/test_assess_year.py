@@ -112,7 +112,7 @@ def test_invalid_plan_fails_in_one_line_and_publishes_nothing(workspace):
     (workspace / "inbox" / "2021" / "plan" / "rules.toml").write_text("[bonus]\ncapp = 1\n")
     done = assess(workspace, "run", "--year", "2021", "--as-of", AS_OF, "--quiet")
     assert done.returncode == 1
-    assert done.stderr.strip() == "assess: 2021 年未发布：rules.toml: unknown parameter bonus.capp"
+    assert done.stderr.strip() == "assess: 2021 年未发布：rules.toml：bonus.capp 是未知参数"
     assert "Traceback" not in done.stdout + done.stderr
     assert query(workspace, "SELECT count(*) FROM mart.unit_score")[0][0] == 0
     assert query(workspace, "SELECT status FROM audit.run") == [("failed",)]

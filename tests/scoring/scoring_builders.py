@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from schemas.rules import parse_rules
+from schemas.rules import Rules, parse_rules
 from schemas.tables import (
     COMMUNITIES,
     HONORS,
@@ -19,6 +19,7 @@ from schemas.tables import (
     VOUCHER_CONFLICTS,
     Table,
 )
+from transforms.assessment import Assessment
 from transforms.scoring import score_year
 
 YEAR = 2021
@@ -210,25 +211,22 @@ def run(
     ledger: list[dict] = (),
     conflicts: list[dict] = (),
     responses: list[dict] = (),
-    rules: str | dict | None = None,
+    rules: str | Rules | None = None,
     run_id: str = "run-1",
 ) -> dict[str, pl.DataFrame]:
-    if not isinstance(rules, dict):
+    if not isinstance(rules, Rules):
         rules = parse_rules(rules)
-    return score_year(
-        year=YEAR,
-        as_of=as_of,
-        run_id=run_id,
-        rules=rules,
-        units=frame(UNITS, list(units)),
-        communities=frame(COMMUNITIES, list(communities)),
-        tasks=frame(TASKS, list(tasks)),
-        reports=frame(REPORTS, list(reports)),
-        honors=frame(HONORS, list(honors)),
-        ledger=frame(LEDGER, list(ledger)),
-        voucher_conflicts=frame(VOUCHER_CONFLICTS, list(conflicts)),
-        survey_responses=frame(SURVEY_RESPONSES, list(responses)),
-    )
+    core = {
+        "units": frame(UNITS, list(units)),
+        "communities": frame(COMMUNITIES, list(communities)),
+        "tasks": frame(TASKS, list(tasks)),
+        "reports": frame(REPORTS, list(reports)),
+        "honors": frame(HONORS, list(honors)),
+        "ledger_entries": frame(LEDGER, list(ledger)),
+        "voucher_conflicts": frame(VOUCHER_CONFLICTS, list(conflicts)),
+        "survey_responses": frame(SURVEY_RESPONSES, list(responses)),
+    }
+    return score_year(Assessment(YEAR, as_of, rules), core, run_id)
 
 
 def lines_of(

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from scoring_builders import D, report, run, task, unit
 
-from transforms.scoring.months import due_date, last_assessed_month
+from transforms.assessment import due_date, last_assessed_month
 
 
 def test_due_dates():

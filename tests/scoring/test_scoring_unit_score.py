@@ -1,13 +1,17 @@
 """SPEC 6.7: totals, rank tie-breaks, the excellent quota and its veto."""
 
+import datetime as dt
 from decimal import Decimal
 
 import polars as pl
 import pytest
 
 from schemas.rules import parse_rules
+from transforms.assessment import Assessment
 from transforms.scoring.lines import LINE_SCHEMA
 from transforms.scoring.unit_score import adjustment_lines, unit_score
+
+FINAL_AS_OF = dt.date(2022, 1, 31)
 
 # unit: (work points, extra line (rule_id, points) or None)
 CASES = {
@@ -60,11 +64,10 @@ def _frames():
 
 def _score(rules_text=None):
     units, lines, months = _frames()
+    ctx = Assessment(2021, FINAL_AS_OF, parse_rules(rules_text))
     return unit_score(
-        year=2021,
+        ctx,
         run_id="r",
-        is_final=True,
-        rules=parse_rules(rules_text),
         units=units,
         lines=lines,
         months=months,
@@ -137,10 +140,8 @@ def test_voucher_conflict_is_a_veto_too():
         schema=LINE_SCHEMA,
     )
     scores = unit_score(
-        year=2021,
+        Assessment(2021, FINAL_AS_OF),
         run_id="r",
-        is_final=True,
-        rules=parse_rules(None),
         units=units,
         lines=pl.concat([lines, extra]),
         months=months,

@@ -10,8 +10,8 @@ def test_plan_loads_units_communities_tasks():
     tasks = p.tasks.sort("task_id")
     assert [str(b) for b in tasks["budget"]] == ["300000.00", "0.00", "1000000.00", "0.00", "0.00"]
     assert tasks["weight"].to_list() == [2.0, 1.0, 1.0, 1.0, 1.0]
-    assert p.rules["survey"]["items"] == [2, 3]
-    assert p.rules["weights"]["work"] == 80  # default kept
+    assert p.rules.survey.items == (2, 3)
+    assert p.rules.weights.work == 80  # default kept
 
 
 def _with(name: str, data: bytes):
@@ -33,8 +33,8 @@ def _with(name: str, data: bytes):
             _with("plan/tasks.csv", TASKS + "T6,U1,x,硬件改造,进度,100,0,1,2,\n".encode()),
             '权重 "0" 权重必须大于0',
         ),
-        (_with("plan/rules.toml", b"[bonus]\ncapp = 3\n"), "unknown parameter bonus.capp"),
-        (_with("plan/rules.toml", b"[bonus]\ncap = 'five'\n"), "bonus.cap must be a number"),
+        (_with("plan/rules.toml", b"[bonus]\ncapp = 3\n"), "bonus.capp 是未知参数"),
+        (_with("plan/rules.toml", b"[bonus]\ncap = 'five'\n"), "bonus.cap = 'five' 无效：必须是数"),
         (
             _with("plan/communities.csv", csv(["社区编码", "社区名称"], [["C1", "x"]])),
             "缺少必需的列：所属镇街、试点类型",

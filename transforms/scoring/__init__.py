@@ -1,14 +1,16 @@
-"""The scoring layer (SPEC §6): pure polars, from the core tables of a year to its marts.
+"""The scoring layer: pure polars, from the core tables of a year to its marts.
 
 `score_year` is the one entry point; each concern lives in its own module:
-months (M, due dates, planned progress), effective (effective reports at as-of), status (6.1),
-work (6.2), satisfaction (6.3), funding (6.4), bonus (6.5), penalty (6.6) and unit_score (6.7).
-The rules and decisions are written out in docs/scoring.md.
+months (due dates, planned progress, lights), effective (effective reports at as-of),
+status (6.1), work (6.2), satisfaction (6.3), funding (6.4), bonus (6.5: one function per
+rule), penalty (6.6: one function per rule) and unit_score (6.7). The rules and decisions
+are written out in docs/scoring.md; what is assessed (year, as-of, M, final) comes in as one
+`Assessment`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Mapping
 
 import polars as pl
 
@@ -29,19 +31,23 @@ from schemas.tables import (
     Table,
     conform,
 )
+from transforms.assessment import Assessment
 
 from .bonus import bonus_lines
 from .effective import effective_reports, known_reports, task_report_summary
+from .facts import Facts
 from .funding import funding_execution
 from .lines import concat_lines
-from .months import last_assessed_month
 from .penalty import penalty_lines
 from .satisfaction import community_satisfaction, known_responses, satisfaction_lines
 from .status import task_months
 from .unit_score import adjustment_lines, unit_score
 from .work import task_completion, work_lines
 
-__all__ = ["score_year", "last_assessed_month"]
+__all__ = ["score_year"]
+
+# the core tables scoring reads: name in the core dict → its contract
+INPUTS = (UNITS, COMMUNITIES, TASKS, REPORTS, HONORS, LEDGER, VOUCHER_CONFLICTS, SURVEY_RESPONSES)
 
 
 def _prepare(frame: pl.DataFrame, table: Table, year: int) -> pl.DataFrame:
@@ -56,90 +62,45 @@ def _prepare(frame: pl.DataFrame, table: Table, year: int) -> pl.DataFrame:
 
 
 def score_year(
-    *,
-    year: int,
-    as_of: dt.date,
-    run_id: str,
-    rules: dict,
-    units: pl.DataFrame,
-    communities: pl.DataFrame,
-    tasks: pl.DataFrame,
-    reports: pl.DataFrame,
-    honors: pl.DataFrame,
-    ledger: pl.DataFrame,
-    voucher_conflicts: pl.DataFrame,
-    survey_responses: pl.DataFrame,
+    ctx: Assessment, core: Mapping[str, pl.DataFrame], run_id: str
 ) -> dict[str, pl.DataFrame]:
-    """Score one year as of a date: the five marts, each conformed to its contract table."""
-    units = _prepare(units, UNITS, year)
-    communities = _prepare(communities, COMMUNITIES, year)
-    tasks = _prepare(tasks, TASKS, year)
-    reports = _prepare(reports, REPORTS, year)
-    honors = _prepare(honors, HONORS, year)
-    ledger = _prepare(ledger, LEDGER, year)
-    conflicts = _prepare(voucher_conflicts, VOUCHER_CONFLICTS, year)
-    responses = _prepare(survey_responses, SURVEY_RESPONSES, year)
+    """Score one year as of a date: the five marts, each conformed to its contract table.
 
-    last_month = last_assessed_month(year, as_of, rules["reports"]["due_day"])
-    is_final = last_month == 12
-
-    effective = effective_reports(known_reports(reports, tasks, as_of))
-    summary = task_report_summary(tasks, effective, last_month)
-    months = task_months(
-        year=year,
-        last_month=last_month,
-        rules=rules,
+    `core` holds (at least) the core tables scoring reads, by name: core.units → "units", ...
+    """
+    t = {table.name: _prepare(core[table.name], table, ctx.year) for table in INPUTS}
+    tasks = t["tasks"]
+    effective = effective_reports(known_reports(t["reports"], tasks, ctx.as_of))
+    summary = task_report_summary(tasks, effective, ctx.last_month)
+    months = task_months(ctx, tasks=tasks, effective=effective, summary=summary)
+    funding = funding_execution(ctx, tasks=tasks, ledger=t["ledger_entries"])
+    known = known_responses(t["survey_responses"], ctx.as_of)
+    community = community_satisfaction(t["communities"], known, ctx.year)
+    facts = Facts(
+        units=t["units"],
         tasks=tasks,
-        effective=effective,
+        honors=t["honors"],
         summary=summary,
+        months=months,
+        funding=funding,
+        conflicts=t["voucher_conflicts"],
     )
-    funding = funding_execution(
-        year=year, as_of=as_of, last_month=last_month, rules=rules, tasks=tasks, ledger=ledger
-    )
-    known = known_responses(responses, as_of)
-    community = community_satisfaction(communities, known, year)
-
     lines = concat_lines(
         [
-            work_lines(task_completion(tasks, summary), rules),
-            satisfaction_lines(units, community, known, rules),
-            bonus_lines(
-                last_month=last_month,
-                rules=rules,
-                units=units,
-                tasks=tasks,
-                honors=honors,
-                summary=summary,
-                months=months,
-                as_of=as_of,
-            ),
-            penalty_lines(
-                is_final=is_final,
-                rules=rules,
-                as_of=as_of,
-                tasks=tasks,
-                months=months,
-                funding=funding,
-                conflicts=conflicts,
-            ),
+            work_lines(task_completion(tasks, summary), ctx.rules),
+            satisfaction_lines(t["units"], community, known, ctx.rules),
+            bonus_lines(ctx, facts),
+            penalty_lines(ctx, facts),
         ]
     )
-    lines = concat_lines([lines, adjustment_lines(lines, units, rules)])
-    scores = unit_score(
-        year=year,
-        run_id=run_id,
-        is_final=is_final,
-        rules=rules,
-        units=units,
-        lines=lines,
-        months=months,
-    )
+    lines = concat_lines([lines, adjustment_lines(lines, t["units"], ctx.rules)])
+    scores = unit_score(ctx, run_id=run_id, units=t["units"], lines=lines, months=months)
     return {
         "task_month_status": conform(months, TASK_MONTH_STATUS),
         "funding_execution": conform(funding, FUNDING_EXECUTION),
         "community_satisfaction": conform(community, COMMUNITY_SATISFACTION),
         "score_line_item": conform(
-            lines.with_columns(pl.lit(year, pl.Int32).alias("year")), SCORE_LINE_ITEM
+            lines.with_columns(pl.lit(ctx.year, pl.Int32).alias("year")), SCORE_LINE_ITEM
         ),
         "unit_score": conform(scores, UNIT_SCORE),
     }

@@ -1,37 +1,31 @@
-"""SPEC 6.5: bonus points (加分), one line per occurrence (the cap is applied in unit_score)."""
+"""Bonus points (加分): one function per rule of docs/scoring.md 6.5, named after its rule_id.
+
+Each returns one line per occurrence; the cap is applied in unit_score.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
-from .effective import QUANTITY
+from schemas.codes import BONUS, GREEN, HONOR_LEVELS, QUANTITY
+from transforms.assessment import Assessment
+
+from .facts import Facts, Rule
 from .lines import concat_lines, make_lines, num_text, param_text
 
-# level → (rank: higher wins, rule_id)
-HONOR_LEVELS = {
-    "国家级": (3, "honor_national"),
-    "省级": (2, "honor_provincial"),
-    "市级": (1, "honor_city"),
-}
 
-
-def honor_lines(
-    honors: pl.DataFrame, units: pl.DataFrame, as_of: dt.date, rules: dict
-) -> pl.DataFrame:
-    """One line per (unit, document_no) at the document's highest level; honors without a
-    document number, with an unknown level, awarded after as-of or of a unit outside the
-    plan earn nothing."""
-    points = {level: float(rules["bonus"][rule]) for level, (_, rule) in HONOR_LEVELS.items()}
+def honors(ctx: Assessment, facts: Facts) -> pl.DataFrame:
+    """honor_national / honor_provincial / honor_city: one line per (unit, document_no) at the
+    document's highest level; honors without a document number, awarded after as-of or of a
+    unit outside the plan earn nothing."""
     best = (
-        honors.with_columns(pl.col("document_no").str.strip_chars())
+        facts.honors.with_columns(pl.col("document_no").str.strip_chars())
         .filter(
-            (pl.col("awarded_on") <= as_of)
+            (pl.col("awarded_on") <= ctx.as_of)
             & (pl.col("document_no").str.len_chars() > 0)
             & pl.col("level").is_in(list(HONOR_LEVELS))
         )
-        .join(units.select("unit_id"), on="unit_id", how="semi")
+        .join(facts.units.select("unit_id"), on="unit_id", how="semi")
         .with_columns(
             pl.col("level")
             .replace_strict({k: v[0] for k, v in HONOR_LEVELS.items()}, return_dtype=pl.Int32)
@@ -48,9 +42,9 @@ def honor_lines(
         [
             make_lines(
                 best.filter(pl.col("level") == level),
-                component="bonus",
-                rule_id=rule,
-                points=points[level],
+                component=BONUS,
+                rule_id=rule_id,
+                points=ctx.rules.points(rule_id),
                 ref=pl.col("document_no"),
                 detail=pl.format(
                     "文号 {} {}表彰：{}",
@@ -59,36 +53,22 @@ def honor_lines(
                     pl.col("honor").fill_null(""),
                 ),
             )
-            for level, (_, rule) in HONOR_LEVELS.items()
+            for level, (_, rule_id) in HONOR_LEVELS.items()
         ]
     )
 
 
-def bonus_lines(
-    *,
-    last_month: int,
-    rules: dict,
-    units: pl.DataFrame,
-    tasks: pl.DataFrame,
-    honors: pl.DataFrame,
-    summary: pl.DataFrame,
-    months: pl.DataFrame,
-    as_of: dt.date,
-) -> pl.DataFrame:
-    bonus = rules["bonus"]
-    ratio = float(bonus["exceed_ratio"])
-    task_facts = tasks.select("task_id", "unit_id", "metric", "target", "due_month").join(
-        summary, on="task_id", how="left"
-    )
-
-    exceeded = task_facts.filter(
-        (pl.col("metric") == QUANTITY) & (pl.col("last_actual") >= ratio * pl.col("target"))
-    )
-    exceeded_lines = make_lines(
-        exceeded,
-        component="bonus",
+def exceeded_target(ctx: Assessment, facts: Facts) -> pl.DataFrame:
+    """A 数量 task whose last actual >= exceed_ratio * target."""
+    ratio = ctx.rules.bonus.exceed_ratio
+    tasks = facts.task_facts()
+    return make_lines(
+        tasks.filter(
+            (pl.col("metric") == QUANTITY) & (pl.col("last_actual") >= ratio * pl.col("target"))
+        ),
+        component=BONUS,
         rule_id="exceeded_target",
-        points=float(bonus["exceeded_target"]),
+        points=ctx.rules.bonus.exceeded_target,
         task_id=pl.col("task_id"),
         detail=pl.format(
             "任务{} 实际完成 {}，目标 {}，达到{}倍",
@@ -99,15 +79,18 @@ def bonus_lines(
         ),
     )
 
-    early = task_facts.filter(
-        (pl.col("first_complete_month") <= last_month)
-        & (pl.col("first_complete_month") <= pl.col("due_month") - 2)
-    )
-    early_lines = make_lines(
-        early,
-        component="bonus",
+
+def early_completion(ctx: Assessment, facts: Facts) -> pl.DataFrame:
+    """A task first reported complete in an assessed month <= due_month - 2."""
+    tasks = facts.task_facts()
+    return make_lines(
+        tasks.filter(
+            (pl.col("first_complete_month") <= ctx.last_month)
+            & (pl.col("first_complete_month") <= pl.col("due_month") - 2)
+        ),
+        component=BONUS,
         rule_id="early_completion",
-        points=float(bonus["early_completion"]),
+        points=ctx.rules.bonus.early_completion,
         task_id=pl.col("task_id"),
         month=pl.col("first_complete_month"),
         detail=pl.format(
@@ -119,23 +102,25 @@ def bonus_lines(
         ),
     )
 
+
+def all_green(ctx: Assessment, facts: Facts) -> pl.DataFrame:
+    """A unit with at least one assessed task-month, every one of them green."""
     green = (
-        months.group_by("unit_id")
-        .agg(pl.len().alias("n"), (pl.col("status") == "green").all().alias("all_green"))
+        facts.months.group_by("unit_id")
+        .agg(pl.len().alias("n"), (pl.col("status") == GREEN).all().alias("all_green"))
         .filter(pl.col("all_green") & (pl.col("n") > 0))
     )
-    green_lines = make_lines(
+    return make_lines(
         green,
-        component="bonus",
+        component=BONUS,
         rule_id="all_green",
-        points=float(bonus["all_green"]),
+        points=ctx.rules.bonus.all_green,
         detail=pl.format("全部{}个任务-月均为绿灯", pl.col("n")),
     )
-    return concat_lines(
-        [
-            honor_lines(honors, units, as_of, rules),
-            exceeded_lines,
-            early_lines,
-            green_lines,
-        ]
-    )
+
+
+BONUS_RULES: tuple[Rule, ...] = (honors, exceeded_target, early_completion, all_green)
+
+
+def bonus_lines(ctx: Assessment, facts: Facts) -> pl.DataFrame:
+    return concat_lines([rule(ctx, facts) for rule in BONUS_RULES])

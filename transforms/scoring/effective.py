@@ -1,4 +1,4 @@
-"""Effective reports (SPEC §4.1, §6.1): which submission counts for each task-month at as-of.
+"""Effective reports (docs/scoring.md, "As of a date"): which submission counts for each task-month at as-of.
 
 Only submissions with submitted_on <= as_of are known. Among the known submissions for a
 (task_id, month), the effective one has the latest submitted_on; ties go to the later `file`
@@ -12,7 +12,7 @@ import datetime as dt
 
 import polars as pl
 
-QUANTITY = "数量"
+from schemas.codes import QUANTITY
 
 
 def known_reports(reports: pl.DataFrame, tasks: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:

@@ -1,16 +1,14 @@
-"""SPEC 6.4: funding execution per task (mart.funding_execution)."""
+"""Funding execution per task → mart.funding_execution (docs/scoring.md, 6.4)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
+from schemas.codes import ALLOCATION, EXPENDITURE, REFUND
 from schemas.tables import MONEY
+from transforms.assessment import Assessment
 
 from .months import light_expr, planned_expr
-
-ALLOCATION, EXPENDITURE, REFUND = "下达", "支出", "退回"
 
 
 def _cents(money: pl.Expr) -> pl.Expr:
@@ -18,13 +16,7 @@ def _cents(money: pl.Expr) -> pl.Expr:
 
 
 def funding_execution(
-    *,
-    year: int,
-    as_of: dt.date,
-    last_month: int,
-    rules: dict,
-    tasks: pl.DataFrame,
-    ledger: pl.DataFrame,
+    ctx: Assessment, *, tasks: pl.DataFrame, ledger: pl.DataFrame
 ) -> pl.DataFrame:
     """One row per task of the plan: allocated, spent (exact money), execution, status at M."""
     zero = pl.lit(0, MONEY)
@@ -33,7 +25,7 @@ def funding_execution(
         return pl.col("amount").filter(pl.col("kind") == kind).sum().cast(MONEY)
 
     sums = (
-        ledger.filter(pl.col("entry_date") <= as_of)
+        ledger.filter(pl.col("entry_date") <= ctx.as_of)
         .group_by("task_id")
         .agg(
             total(ALLOCATION).alias("allocated"),
@@ -59,15 +51,17 @@ def funding_execution(
             .alias("execution"),
         )
     )
-    planned = planned_expr(pl.lit(last_month, pl.Int32), pl.col("start_month"), pl.col("due_month"))
+    planned = planned_expr(
+        pl.lit(ctx.last_month, pl.Int32), pl.col("start_month"), pl.col("due_month")
+    )
     gap = planned - 100.0 * pl.col("execution")
     status = (
-        pl.when((pl.col("allocated") > 0) & (pl.col("start_month") <= last_month))
-        .then(light_expr(gap, rules))
+        pl.when((pl.col("allocated") > 0) & (pl.col("start_month") <= ctx.last_month))
+        .then(light_expr(gap, ctx.rules.light))
         .otherwise(pl.lit(None, pl.String))
     )
     return frame.select(
-        pl.lit(year, pl.Int32).alias("year"),
+        pl.lit(ctx.year, pl.Int32).alias("year"),
         "task_id",
         "unit_id",
         "allocated",

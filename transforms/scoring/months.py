@@ -1,27 +1,15 @@
-"""The assessment calendar (SPEC §6): last assessed month M, due dates, planned progress, lights.
+"""The assessment calendar as polars expressions: due dates, planned progress, the lights.
 
-Reports for month m are due on day `reports.due_day` of month m+1 (December's in January of the
-next year). M is the latest month whose due date is on or before the as-of date (0 if none).
+The scalar calendar (M, final or provisional) is decided once, in transforms/assessment.py;
+the rules are in docs/scoring.md.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
-
-def due_date(year: int, month: int, due_day: int) -> dt.date:
-    """The due date of the reports for `month` of `year`."""
-    if month == 12:
-        return dt.date(year + 1, 1, due_day)
-    return dt.date(year, month + 1, due_day)
-
-
-def last_assessed_month(year: int, as_of: dt.date, due_day: int) -> int:
-    """M: the largest month 1..12 whose due date is <= as_of, or 0 when none is."""
-    due = [m for m in range(1, 13) if due_date(year, m, due_day) <= as_of]
-    return max(due, default=0)
+from schemas.codes import GREEN, RED, YELLOW
+from schemas.rules import Light
 
 
 def due_date_expr(year: int, month: pl.Expr, due_day: int) -> pl.Expr:
@@ -40,13 +28,12 @@ def planned_expr(month: pl.Expr, start_month: pl.Expr, due_month: pl.Expr) -> pl
     )
 
 
-def light_expr(gap: pl.Expr, rules: dict) -> pl.Expr:
-    """SPEC 6.1 rule 5: green when gap <= yellow_gap, yellow when gap <= red_gap, else red."""
-    light = rules["light"]
+def light_expr(gap: pl.Expr, light: Light) -> pl.Expr:
+    """Monthly status rule 5: green when gap <= yellow_gap, yellow when gap <= red_gap, else red."""
     return (
-        pl.when(gap <= light["yellow_gap"])
-        .then(pl.lit("green"))
-        .when(gap <= light["red_gap"])
-        .then(pl.lit("yellow"))
-        .otherwise(pl.lit("red"))
+        pl.when(gap <= light.yellow_gap)
+        .then(pl.lit(GREEN))
+        .when(gap <= light.red_gap)
+        .then(pl.lit(YELLOW))
+        .otherwise(pl.lit(RED))
     )

@@ -1,18 +1,124 @@
-"""SPEC 6.6: penalty points (扣分), negative, one line per occurrence (cap in unit_score)."""
+"""Penalty points (扣分): one function per rule of docs/scoring.md 6.6, named after its rule_id.
+
+Each returns one negative line per occurrence; the cap is applied in unit_score.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
+from schemas.codes import MISSING, PENALTY, REASON_TEXT, RED
+from transforms.assessment import Assessment
+
+from .facts import Facts, Rule
 from .lines import concat_lines, make_lines, param_text, pct_text
 
-REASON_TEXT = {"missing": "未报送", "overdue": "逾期未完成", "behind": "进度滞后"}
+MONTH_TEXT = pl.format("任务{} {}月", pl.col("task_id"), pl.col("month"))
+
+
+def _task_month_lines(
+    ctx: Assessment, rows: pl.DataFrame, rule_id: str, detail: pl.Expr
+) -> pl.DataFrame:
+    return make_lines(
+        rows,
+        component=PENALTY,
+        rule_id=rule_id,
+        points=-ctx.rules.points(rule_id),
+        task_id=pl.col("task_id"),
+        month=pl.col("month"),
+        detail=detail,
+    )
+
+
+def red_month(ctx: Assessment, facts: Facts) -> pl.DataFrame:
+    """Each red task-month."""
+    reason = pl.col("reason").replace_strict(REASON_TEXT, default=pl.col("reason"))
+    return _task_month_lines(
+        ctx,
+        facts.months.filter(pl.col("status") == RED),
+        "red_month",
+        pl.format("{} 红灯（{}）", MONTH_TEXT, reason),
+    )
+
+
+def missing_report(ctx: Assessment, facts: Facts) -> pl.DataFrame:
+    """Each assessed month without a report (on top of its red_month)."""
+    return _task_month_lines(
+        ctx,
+        facts.months.filter(pl.col("reason") == MISSING),
+        "missing_report",
+        pl.format("{} 未报送", MONTH_TEXT),
+    )
+
+
+def late_report(ctx: Assessment, facts: Facts) -> pl.DataFrame:
+    """Each report first submitted after its due day."""
+    return _task_month_lines(
+        ctx,
+        facts.months.filter(pl.col("late")),
+        "late_report",
+        pl.format(
+            "{} 迟报：首次报送 {}，截止 {}",
+            MONTH_TEXT,
+            pl.col("first_submitted_on").cast(pl.String),
+            pl.col("due_date").cast(pl.String),
+        ),
+    )
+
+
+def overspent(ctx: Assessment, facts: Facts) -> pl.DataFrame:
+    """A task whose spent > allocated (allocated may be 0)."""
+    return make_lines(
+        facts.funding.filter(pl.col("spent") > pl.col("allocated")),
+        component=PENALTY,
+        rule_id="overspent",
+        points=-ctx.rules.penalty.overspent,
+        task_id=pl.col("task_id"),
+        detail=pl.format(
+            "任务{} 支出 {} 元，超过下达 {} 元",
+            pl.col("task_id"),
+            pl.col("spent").cast(pl.String),
+            pl.col("allocated").cast(pl.String),
+        ),
+    )
+
+
+def low_execution(ctx: Assessment, facts: Facts) -> pl.DataFrame:
+    """Final runs only: a task with allocated > 0 and execution < min_execution."""
+    minimum = ctx.rules.penalty.min_execution
+    low = (pl.col("allocated") > 0) & (pl.col("execution") < minimum)
+    return make_lines(
+        facts.funding.filter(low & ctx.is_final),
+        component=PENALTY,
+        rule_id="low_execution",
+        points=-ctx.rules.penalty.low_execution,
+        task_id=pl.col("task_id"),
+        detail=pl.format(
+            "任务{} 资金执行率 {}，低于 {}%",
+            pl.col("task_id"),
+            pct_text(pl.col("execution")),
+            pl.lit(param_text(minimum * 100)),
+        ),
+    )
+
+
+def voucher_conflict(ctx: Assessment, facts: Facts) -> pl.DataFrame:
+    """Each conflicting voucher, once to each unit owning a task it names."""
+    return make_lines(
+        voucher_conflict_units(facts.conflicts, facts.tasks, ctx),
+        component=PENALTY,
+        rule_id="voucher_conflict",
+        points=-ctx.rules.penalty.voucher_conflict,
+        task_id=pl.col("task_id"),
+        ref=pl.col("voucher_no"),
+        detail=pl.format(
+            "凭证 {} 存在冲突记录（涉及任务{}）", pl.col("voucher_no"), pl.col("tasks")
+        ),
+    )
 
 
 def voucher_conflict_units(
-    conflicts: pl.DataFrame, tasks: pl.DataFrame, as_of: dt.date
+    conflicts: pl.DataFrame, tasks: pl.DataFrame, ctx: Assessment
 ) -> pl.DataFrame:
     """(voucher_no, unit_id, task_id = the unit's smallest named task, tasks = all it names).
 
@@ -20,7 +126,7 @@ def voucher_conflict_units(
     of its rows is, and it names the tasks of its known rows. Tasks outside the plan are ignored.
     """
     return (
-        conflicts.filter(pl.col("entry_date") <= as_of)
+        conflicts.filter(pl.col("entry_date") <= ctx.as_of)
         .select("voucher_no", "task_id")
         .join(tasks.select("task_id", "unit_id"), on="task_id", how="inner")
         .unique()
@@ -30,98 +136,15 @@ def voucher_conflict_units(
     )
 
 
-def penalty_lines(
-    *,
-    is_final: bool,
-    rules: dict,
-    as_of: dt.date,
-    tasks: pl.DataFrame,
-    months: pl.DataFrame,
-    funding: pl.DataFrame,
-    conflicts: pl.DataFrame,
-) -> pl.DataFrame:
-    p = rules["penalty"]
-    month_text = pl.format("任务{} {}月", pl.col("task_id"), pl.col("month"))
+PENALTY_RULES: tuple[Rule, ...] = (
+    red_month,
+    missing_report,
+    late_report,
+    overspent,
+    low_execution,
+    voucher_conflict,
+)
 
-    red = months.filter(pl.col("status") == "red")
-    red_lines = make_lines(
-        red,
-        component="penalty",
-        rule_id="red_month",
-        points=-float(p["red_month"]),
-        task_id=pl.col("task_id"),
-        month=pl.col("month"),
-        detail=pl.format(
-            "{} 红灯（{}）",
-            month_text,
-            pl.col("reason").replace_strict(REASON_TEXT, default=pl.col("reason")),
-        ),
-    )
-    missing_lines = make_lines(
-        months.filter(pl.col("reason") == "missing"),
-        component="penalty",
-        rule_id="missing_report",
-        points=-float(p["missing_report"]),
-        task_id=pl.col("task_id"),
-        month=pl.col("month"),
-        detail=pl.format("{} 未报送", month_text),
-    )
-    late_lines = make_lines(
-        months.filter(pl.col("late")),
-        component="penalty",
-        rule_id="late_report",
-        points=-float(p["late_report"]),
-        task_id=pl.col("task_id"),
-        month=pl.col("month"),
-        detail=pl.format(
-            "{} 迟报：首次报送 {}，截止 {}",
-            month_text,
-            pl.col("first_submitted_on").cast(pl.String),
-            pl.col("due_date").cast(pl.String),
-        ),
-    )
-    overspent_lines = make_lines(
-        funding.filter(pl.col("spent") > pl.col("allocated")),
-        component="penalty",
-        rule_id="overspent",
-        points=-float(p["overspent"]),
-        task_id=pl.col("task_id"),
-        detail=pl.format(
-            "任务{} 支出 {} 元，超过下达 {} 元",
-            pl.col("task_id"),
-            pl.col("spent").cast(pl.String),
-            pl.col("allocated").cast(pl.String),
-        ),
-    )
-    frames = [red_lines, missing_lines, late_lines, overspent_lines]
-    if is_final:
-        min_execution = float(p["min_execution"])
-        frames.append(
-            make_lines(
-                funding.filter((pl.col("allocated") > 0) & (pl.col("execution") < min_execution)),
-                component="penalty",
-                rule_id="low_execution",
-                points=-float(p["low_execution"]),
-                task_id=pl.col("task_id"),
-                detail=pl.format(
-                    "任务{} 资金执行率 {}，低于 {}%",
-                    pl.col("task_id"),
-                    pct_text(pl.col("execution")),
-                    pl.lit(param_text(min_execution * 100)),
-                ),
-            )
-        )
-    frames.append(
-        make_lines(
-            voucher_conflict_units(conflicts, tasks, as_of),
-            component="penalty",
-            rule_id="voucher_conflict",
-            points=-float(p["voucher_conflict"]),
-            task_id=pl.col("task_id"),
-            ref=pl.col("voucher_no"),
-            detail=pl.format(
-                "凭证 {} 存在冲突记录（涉及任务{}）", pl.col("voucher_no"), pl.col("tasks")
-            ),
-        )
-    )
-    return concat_lines(frames)
+
+def penalty_lines(ctx: Assessment, facts: Facts) -> pl.DataFrame:
+    return concat_lines([rule(ctx, facts) for rule in PENALTY_RULES])

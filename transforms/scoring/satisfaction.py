@@ -1,10 +1,13 @@
-"""SPEC 6.3: resident satisfaction per community (mart.community_satisfaction) and per unit."""
+"""Resident satisfaction per community (mart.community_satisfaction) and per unit (docs/scoring.md, 6.3)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import polars as pl
+
+from schemas.codes import SATISFACTION
+from schemas.rules import Rules
 
 from .lines import concat_lines, make_lines, num_text
 
@@ -51,14 +54,12 @@ def community_satisfaction(
 
 
 def satisfaction_lines(
-    units: pl.DataFrame, community: pl.DataFrame, responses: pl.DataFrame, rules: dict
+    units: pl.DataFrame, community: pl.DataFrame, responses: pl.DataFrame, rules: Rules
 ) -> pl.DataFrame:
     """`community_satisfaction` lines over a unit's counted communities, else one
     `county_satisfaction` line (the mean of all valid responses of the year known at as-of)."""
-    w = float(rules["weights"]["satisfaction"])
-    min_responses = int(rules["survey"]["min_responses"])
     counted = community.filter(
-        (pl.col("valid_responses") >= min_responses) & pl.col("score").is_not_null()
+        (pl.col("valid_responses") >= rules.survey.min_responses) & pl.col("score").is_not_null()
     )
     unit_communities = (
         units.select("unit_id", pl.col("communities").alias("community_id"))
@@ -69,11 +70,22 @@ def satisfaction_lines(
         .sort("unit_id", "community_id")
         .with_columns(pl.len().over("unit_id").alias("n_counted"))
     )
-    community_lines = make_lines(
+    fallback = units.join(unit_communities.select("unit_id").unique(), on="unit_id", how="anti")
+    return concat_lines(
+        [
+            community_lines(unit_communities, rules),
+            county_lines(fallback, responses, rules),
+        ]
+    )
+
+
+def community_lines(unit_communities: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """A unit's counted communities share its satisfaction points equally."""
+    return make_lines(
         unit_communities,
-        component="satisfaction",
+        component=SATISFACTION,
         rule_id="community_satisfaction",
-        points=w * pl.col("score") / 100.0 / pl.col("n_counted"),
+        points=rules.weights.satisfaction * pl.col("score") / 100.0 / pl.col("n_counted"),
         ref=pl.col("community_id"),
         detail=pl.format(
             "社区{} 满意度 {}分（有效答卷{}份），{}个社区取平均",
@@ -84,34 +96,30 @@ def satisfaction_lines(
         ),
     )
 
+
+def county_lines(fallback: pl.DataFrame, responses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Units without a counted community: the mean of all valid responses (0 without any)."""
     valid = responses.filter(pl.col("is_valid") & pl.col("score").is_not_null())
-    n_valid = valid.height
-    county_score = valid.get_column("score").mean() if n_valid else None
-    fallback = units.join(unit_communities.select("unit_id").unique(), on="unit_id", how="anti")
+    county_score = valid.get_column("score").mean() if valid.height else None
     why = (
         pl.when(pl.col("communities").list.len().fill_null(0) == 0)
         .then(pl.lit("未设联系社区"))
-        .otherwise(pl.lit(f"联系社区有效答卷均不足{min_responses}份"))
+        .otherwise(pl.lit(f"联系社区有效答卷均不足{rules.survey.min_responses}份"))
     )
     if county_score is None:
-        county_lines = make_lines(
-            fallback,
-            component="satisfaction",
-            rule_id="county_satisfaction",
-            points=0.0,
-            detail=pl.format("{}，全县无有效答卷，满意度计0分", why),
-        )
+        points, detail = 0.0, pl.format("{}，全县无有效答卷，满意度计0分", why)
     else:
-        county_lines = make_lines(
-            fallback,
-            component="satisfaction",
-            rule_id="county_satisfaction",
-            points=w * county_score / 100.0,
-            detail=pl.format(
-                "{}，按全县有效答卷平均 {}分（{}份）",
-                why,
-                num_text(pl.lit(county_score)),
-                pl.lit(n_valid),
-            ),
+        points = rules.weights.satisfaction * county_score / 100.0
+        detail = pl.format(
+            "{}，按全县有效答卷平均 {}分（{}份）",
+            why,
+            num_text(pl.lit(county_score)),
+            pl.lit(valid.height),
         )
-    return concat_lines([community_lines, county_lines])
+    return make_lines(
+        fallback,
+        component=SATISFACTION,
+        rule_id="county_satisfaction",
+        points=points,
+        detail=detail,
+    )

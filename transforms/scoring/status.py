@@ -1,35 +1,53 @@
-"""SPEC 6.1: the monthly red-yellow-green status of every task-month start_month..M."""
+"""The monthly red-yellow-green status of every task-month start_month..M (docs/scoring.md, 6.1)."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from .months import due_date_expr, light_expr, planned_expr
+from schemas.codes import BEHIND, COMPLETED, GREEN, MISSING, ON_TRACK, OVERDUE, RED
+from transforms.assessment import Assessment
 
-COMPLETED, MISSING, OVERDUE = "completed", "missing", "overdue"
-ON_TRACK, BEHIND = "on_track", "behind"
+from .months import due_date_expr, light_expr, planned_expr
 
 
 def task_months(
+    ctx: Assessment,
     *,
-    year: int,
-    last_month: int,
-    rules: dict,
     tasks: pl.DataFrame,
     effective: pl.DataFrame,
     summary: pl.DataFrame,
 ) -> pl.DataFrame:
     """Every assessed task-month with its status (the mart's columns, plus working columns:
     has_report, completed_earlier, first_submitted_on, due_date, due_month, start_month)."""
-    frame = (
+    light = light_expr(pl.col("gap"), ctx.rules.light)
+    return (
+        assessed_months(ctx, tasks, effective, summary)
+        .with_columns(status_expr(light).alias("status"), reason_expr(light).alias("reason"))
+        .with_columns(late_expr().alias("late"))
+        .select(pl.lit(ctx.year, pl.Int32).alias("year"), *COLUMNS)
+        .sort("task_id", "month")
+    )
+
+
+COLUMNS = (
+    *("task_id", "unit_id", "month", "planned", "progress", "gap", "status", "reason", "late"),
+    *("has_report", "completed_earlier", "first_submitted_on", "due_date"),
+    *("start_month", "due_month"),
+)
+
+
+def assessed_months(
+    ctx: Assessment, tasks: pl.DataFrame, effective: pl.DataFrame, summary: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per task and month start_month..M with its effective report (if any), planned
+    progress, gap and due date."""
+    months = pl.int_ranges(
+        pl.col("start_month").cast(pl.Int32), pl.lit(ctx.last_month + 1, pl.Int32), dtype=pl.Int32
+    )
+    due_day = ctx.rules.reports.due_day
+    return (
         tasks.select("task_id", "unit_id", "start_month", "due_month")
-        .with_columns(
-            pl.int_ranges(
-                pl.col("start_month").cast(pl.Int32),
-                pl.lit(last_month + 1, pl.Int32),
-                dtype=pl.Int32,
-            ).alias("month")
-        )
+        .with_columns(months.alias("month"))
         .explode("month")
         .filter(pl.col("month").is_not_null())
         .join(summary.select("task_id", "first_complete_month"), on="task_id", how="left")
@@ -47,28 +65,33 @@ def task_months(
             planned_expr(pl.col("month"), pl.col("start_month"), pl.col("due_month")).alias(
                 "planned"
             ),
-            due_date_expr(year, pl.col("month"), rules["reports"]["due_day"]).alias("due_date"),
+            due_date_expr(ctx.year, pl.col("month"), due_day).alias("due_date"),
         )
         .with_columns(
             pl.col("value").alias("progress"),
             (pl.col("planned") - pl.col("value")).alias("gap"),
         )
     )
-    # First match wins, in the order of SPEC 6.1. A report without any value (it cannot pass
-    # validation) has a null gap and falls through to red, behind.
-    light = light_expr(pl.col("gap"), rules)
-    status = (
+
+
+# First match wins, in the order of the rules. A report without any value (it cannot pass
+# validation) has a null gap and falls through to red, behind.
+def status_expr(light: pl.Expr) -> pl.Expr:
+    return (
         pl.when(pl.col("completed_earlier"))
-        .then(pl.lit("green"))
+        .then(pl.lit(GREEN))
         .when(~pl.col("has_report"))
-        .then(pl.lit("red"))
+        .then(pl.lit(RED))
         .when(pl.col("progress") >= 100)
-        .then(pl.lit("green"))
+        .then(pl.lit(GREEN))
         .when(pl.col("month") > pl.col("due_month"))
-        .then(pl.lit("red"))
+        .then(pl.lit(RED))
         .otherwise(light)
     )
-    reason = (
+
+
+def reason_expr(light: pl.Expr) -> pl.Expr:
+    return (
         pl.when(pl.col("completed_earlier"))
         .then(pl.lit(COMPLETED))
         .when(~pl.col("has_report"))
@@ -77,38 +100,17 @@ def task_months(
         .then(pl.lit(COMPLETED))
         .when(pl.col("month") > pl.col("due_month"))
         .then(pl.lit(OVERDUE))
-        .when(light == "green")
+        .when(light == GREEN)
         .then(pl.lit(ON_TRACK))
         .otherwise(pl.lit(BEHIND))
     )
-    return (
-        frame.with_columns(status.alias("status"), reason.alias("reason"))
-        .with_columns(
-            (
-                pl.col("has_report")
-                & ~pl.col("completed_earlier")
-                & (pl.col("first_submitted_on") > pl.col("due_date"))
-            )
-            .fill_null(False)
-            .alias("late")
-        )
-        .select(
-            pl.lit(year, pl.Int32).alias("year"),
-            "task_id",
-            "unit_id",
-            "month",
-            "planned",
-            "progress",
-            "gap",
-            "status",
-            "reason",
-            "late",
-            "has_report",
-            "completed_earlier",
-            "first_submitted_on",
-            "due_date",
-            "start_month",
-            "due_month",
-        )
-        .sort("task_id", "month")
+
+
+def late_expr() -> pl.Expr:
+    """First submitted after its due day; a month already completed earlier is never late."""
+    late = (
+        pl.col("has_report")
+        & ~pl.col("completed_earlier")
+        & (pl.col("first_submitted_on") > pl.col("due_date"))
     )
+    return late.fill_null(False)

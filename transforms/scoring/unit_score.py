@@ -1,29 +1,42 @@
-"""SPEC 6.7: cap and floor adjustment lines, unit totals, rank and grade (mart.unit_score)."""
+"""Cap and floor adjustment lines, unit totals, rank and grade → mart.unit_score (docs/scoring.md, 6.7)."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from .lines import LINE_KEY, concat_lines, make_lines, no_negative_zero, num_text, param_text
+from schemas.codes import (
+    BONUS,
+    COMPONENTS,
+    EXCELLENT,
+    FAIL,
+    GOOD,
+    PASS,
+    PENALTY,
+    RED,
+    SATISFACTION,
+    VETO_RULES,
+    WORK,
+    YELLOW,
+)
+from schemas.rules import Grade, Rules
+from transforms.assessment import Assessment
 
-EXCELLENT, GOOD, PASS, FAIL = "优秀", "良好", "合格", "不合格"
-VETO_RULES = ("overspent", "voucher_conflict")
+from .lines import LINE_KEY, concat_lines, make_lines, no_negative_zero, num_text, param_text
 
 
 def _component_sums(lines: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     """Per unit of the plan: the sum of its work, satisfaction, bonus and penalty lines so far."""
     ordered = lines.sort(LINE_KEY, nulls_last=True)
     sums = ordered.group_by("unit_id", maintain_order=True).agg(
-        pl.col("points").filter(pl.col("component") == c).sum().alias(c)
-        for c in ("work", "satisfaction", "bonus", "penalty")
+        pl.col("points").filter(pl.col("component") == c).sum().alias(c) for c in COMPONENTS
     )
     return units.select("unit_id").join(sums, on="unit_id", how="left").fill_null(0.0)
 
 
-def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: dict) -> pl.DataFrame:
+def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """`bonus_cap` (negative), `penalty_cap` (positive) and `floor_zero` (positive) lines."""
-    bonus_cap = float(rules["bonus"]["cap"])
-    penalty_cap = float(rules["penalty"]["cap"])
+    bonus_cap = rules.bonus.cap
+    penalty_cap = rules.penalty.cap
     sums = (
         _component_sums(lines, units)
         .with_columns(
@@ -41,7 +54,7 @@ def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: dict) -> p
     )
     bonus_lines = make_lines(
         sums.filter(pl.col("bonus") > bonus_cap),
-        component="bonus",
+        component=BONUS,
         rule_id="bonus_cap",
         points=bonus_cap - pl.col("bonus"),
         detail=pl.format(
@@ -53,7 +66,7 @@ def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: dict) -> p
     )
     penalty_lines = make_lines(
         sums.filter(pl.col("penalty") < -penalty_cap),
-        component="penalty",
+        component=PENALTY,
         rule_id="penalty_cap",
         points=-penalty_cap - pl.col("penalty"),
         detail=pl.format(
@@ -65,7 +78,7 @@ def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: dict) -> p
     )
     floor_lines = make_lines(
         sums.filter(pl.col("before_floor") < 0),
-        component="penalty",
+        component=PENALTY,
         rule_id="floor_zero",
         points=-pl.col("before_floor"),
         detail=pl.format("得分合计 {} 低于0，按0计", num_text(pl.col("before_floor"))),
@@ -85,82 +98,82 @@ def rounded_total(points: pl.Expr) -> pl.Expr:
 
 
 def unit_score(
+    ctx: Assessment,
     *,
-    year: int,
     run_id: str,
-    is_final: bool,
-    rules: dict,
     units: pl.DataFrame,
     lines: pl.DataFrame,
     months: pl.DataFrame,
 ) -> pl.DataFrame:
     """One row per unit. `lines` are all line items including the adjustment lines."""
-    ordered = lines.sort(LINE_KEY, nulls_last=True)
-    component = pl.col("component")
-    rule = pl.col("rule_id")
-    points = pl.col("points")
-    sums = ordered.group_by("unit_id", maintain_order=True).agg(
-        points.filter(component == "work").sum().alias("work"),
-        points.filter(component == "satisfaction").sum().alias("satisfaction"),
-        points.filter(component == "bonus").sum().alias("bonus"),
-        (-points.filter((component == "penalty") & (rule != "floor_zero")).sum()).alias("penalty"),
-        rounded_total(points).alias("total"),
-        rule.is_in(list(VETO_RULES)).any().alias("vetoed"),
+    ranked = ranked_units(units, lines, months)
+    # round first: 0.29 * 100 is 28.999999999999996 in binary floating point
+    quota = int(round(ctx.rules.grade.excellent_quota * units.height, 9) // 1)
+    return ranked.select(
+        pl.lit(ctx.year, pl.Int32).alias("year"),
+        "unit_id",
+        "unit_name",
+        *COMPONENTS,
+        "total",
+        pl.col("rank").cast(pl.Int32),
+        grade_expr(ctx.rules.grade, quota).alias("grade"),
+        "red_months",
+        "yellow_months",
+        pl.lit(ctx.is_final).alias("is_final"),
+        pl.lit(run_id, pl.String).alias("run_id"),
+    ).sort("unit_id")
+
+
+def ranked_units(units: pl.DataFrame, lines: pl.DataFrame, months: pl.DataFrame) -> pl.DataFrame:
+    """Per unit: component sums, rounded total, veto flag, red/yellow months, in rank order."""
+    component, rule, points = pl.col("component"), pl.col("rule_id"), pl.col("points")
+    sums = (
+        lines.sort(LINE_KEY, nulls_last=True)
+        .group_by("unit_id", maintain_order=True)
+        .agg(
+            points.filter(component == WORK).sum().alias(WORK),
+            points.filter(component == SATISFACTION).sum().alias(SATISFACTION),
+            points.filter(component == BONUS).sum().alias(BONUS),
+            (-points.filter((component == PENALTY) & (rule != "floor_zero")).sum()).alias(PENALTY),
+            rounded_total(points).alias("total"),
+            rule.is_in(list(VETO_RULES)).any().alias("vetoed"),
+        )
     )
     lights = months.group_by("unit_id").agg(
-        (pl.col("status") == "red").sum().alias("red_months"),
-        (pl.col("status") == "yellow").sum().alias("yellow_months"),
+        (pl.col("status") == RED).sum().alias("red_months"),
+        (pl.col("status") == YELLOW).sum().alias("yellow_months"),
     )
-    grade = rules["grade"]
-    n_units = units.height
-    # round first: 0.29 * 100 is 28.999999999999996 in binary floating point
-    quota = int(round(float(grade["excellent_quota"]) * n_units, 9) // 1)
-    frame = (
+    return (
         units.select("unit_id", "unit_name")
         .join(sums, on="unit_id", how="left")
         .join(lights, on="unit_id", how="left")
         .with_columns(
-            *(
-                no_negative_zero(pl.col(c).fill_null(0.0)).alias(c)
-                for c in ("work", "satisfaction", "bonus", "penalty")
-            ),
+            *(no_negative_zero(pl.col(c).fill_null(0.0)).alias(c) for c in COMPONENTS),
             pl.col("total").fill_null(pl.lit(0, pl.Decimal(8, 2))),
             pl.col("vetoed").fill_null(False),
             pl.col("red_months", "yellow_months").fill_null(0).cast(pl.Int32),
         )
         .sort(["total", "red_months", "unit_id"], descending=[True, False, False])
         .with_row_index("rank", offset=1)
-        .with_columns(pl.col("total").cast(pl.Float64).alias("_total"))
     )
-    candidate = pl.col("_total") >= float(grade["excellent"])
+
+
+def grade_expr(grade: Grade, quota: int) -> pl.Expr:
+    """The grade of each unit, over units in rank order: a candidate (total >= excellent) is
+    优秀 while fewer than `quota` have been given 优秀 before it and it is not vetoed (its running
+    count of eligible candidates is <= quota); every other candidate is 良好."""
+    total = pl.col("total").cast(pl.Float64)
+    candidate = total >= grade.excellent
     eligible = candidate & ~pl.col("vetoed")
-    # walk in rank order: an eligible candidate is 优秀 while fewer than `quota` have been
-    # given 优秀 before it, i.e. while its running count of eligible candidates is <= quota
     excellent = eligible & (eligible.cast(pl.Int32).cum_sum() <= quota)
-    grade_expr = (
+    return (
         pl.when(excellent)
         .then(pl.lit(EXCELLENT))
         .when(candidate)
         .then(pl.lit(GOOD))
-        .when(pl.col("_total") >= float(grade["good"]))
+        .when(total >= grade.good)
         .then(pl.lit(GOOD))
-        .when(pl.col("_total") >= float(grade["pass"]))
+        .when(total >= grade.pass_)
         .then(pl.lit(PASS))
         .otherwise(pl.lit(FAIL))
     )
-    return frame.select(
-        pl.lit(year, pl.Int32).alias("year"),
-        "unit_id",
-        "unit_name",
-        "work",
-        "satisfaction",
-        "bonus",
-        "penalty",
-        "total",
-        pl.col("rank").cast(pl.Int32),
-        grade_expr.alias("grade"),
-        "red_months",
-        "yellow_months",
-        pl.lit(is_final).alias("is_final"),
-        pl.lit(run_id, pl.String).alias("run_id"),
-    ).sort("unit_id")

@@ -1,10 +1,12 @@
-"""SPEC 6.2: work results (工作实绩), one `task_completion` line per task."""
+"""Work results (工作实绩), one `task_completion` line per task (docs/scoring.md, 6.2)."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from .effective import QUANTITY
+from schemas.codes import QUANTITY, WORK
+from schemas.rules import Rules
+
 from .lines import make_lines, num_text, pct_text
 
 
@@ -40,11 +42,11 @@ def task_completion(tasks: pl.DataFrame, summary: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def work_lines(completion: pl.DataFrame, rules: dict) -> pl.DataFrame:
-    w = float(rules["weights"]["work"])
+def work_lines(completion: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    w = rules.weights.work
     return make_lines(
         completion,
-        component="work",
+        component=WORK,
         rule_id="task_completion",
         points=w * pl.col("weight") * pl.col("completion") / pl.col("unit_weight"),
         task_id=pl.col("task_id"),

@@ -1,0 +1,105 @@
+"""Every way a run can end without publishing: one line, exit 1, a failed audit.run row when the
+warehouse can be written, the published year unchanged, a traceback only in logs/<run_id>.log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from flows.assess_year import assess_year
+from tests.flows.conftest import AS_OF, assess
+
+FINAL = dt.date.fromisoformat(AS_OF)
+EARLIER = dt.date(2021, 7, 20)
+
+
+def rows(path, sql: str):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def scores(workspace):
+    return rows(workspace / "assess.duckdb", "SELECT * FROM mart.unit_score ORDER BY unit_id")
+
+
+@pytest.fixture
+def final(prefect_server, workspace):
+    result = assess_year(2021, as_of=FINAL)
+    assert result.published, result.message
+    return result
+
+
+def test_an_earlier_look_does_not_replace_the_final_result(final, workspace):
+    before = scores(workspace)
+    refused = assess_year(2021, as_of=EARLIER)
+    assert not refused.published
+    assert final.run_id in refused.message and str(FINAL) in refused.message
+    assert "--replace" in refused.message and "--warehouse" in refused.message
+    assert scores(workspace) == before
+    assert rows(
+        workspace / "assess.duckdb",
+        f"SELECT status FROM audit.run WHERE run_id = '{refused.run_id}'",
+    ) == [("failed",)]
+    # the same look into another warehouse file is what the docs show, and it publishes
+    other = assess_year(2021, as_of=EARLIER, warehouse=str(workspace / "what-if.duckdb"))
+    assert other.published, other.message
+    assert scores(workspace) == before
+
+
+def test_replace_allows_it(final, workspace):
+    replaced = assess_year(2021, as_of=EARLIER, replace=True)
+    assert replaced.published, replaced.message
+    assert rows(workspace / "assess.duckdb", "SELECT DISTINCT is_final FROM mart.unit_score") == [
+        (False,)
+    ]
+
+
+def test_a_later_or_equal_final_run_publishes_without_replace(final, workspace):
+    again = assess_year(2021, as_of=FINAL + dt.timedelta(days=1))
+    assert again.published, again.message
+
+
+def test_an_unexpected_error_is_one_line_and_a_log_file(final, workspace, monkeypatch):
+    before = scores(workspace)
+    monkeypatch.setenv("ASSESS_FAIL_AT", "score")
+    failed = assess_year(2021, as_of=FINAL)
+    assert not failed.published
+    log = workspace / "logs" / f"{failed.run_id}.log"
+    assert str(log) in failed.message and "\n" not in failed.message
+    assert "Traceback" in log.read_text(encoding="utf-8")
+    assert "InjectedFault" in log.read_text(encoding="utf-8")
+    assert scores(workspace) == before
+    assert rows(
+        workspace / "assess.duckdb",
+        f"SELECT status FROM audit.run WHERE run_id = '{failed.run_id}'",
+    ) == [("failed",)]
+
+
+@pytest.mark.parametrize("kind", ["folder", "text file", "under a file"])
+def test_a_bad_warehouse_path_is_refused_before_any_work(prefect_server, workspace, kind):
+    text = workspace / "notes.txt"
+    text.write_text("不是数据仓库\n", encoding="utf-8")
+    target = {
+        "folder": workspace / "inbox",
+        "text file": text,
+        "under a file": text / "assess.duckdb",
+    }[kind]
+    result = assess_year(2021, as_of=FINAL, warehouse=str(target))
+    assert not result.published and "\n" not in result.message
+    assert str(target) in result.message or str(text) in result.message
+    assert text.read_text(encoding="utf-8") == "不是数据仓库\n"
+    assert not (workspace / "archive").exists()  # nothing was taken in
+
+
+def test_the_command_line_says_one_line_and_exits_1(final, workspace):
+    done = assess(workspace, "run", "--year", "2021", "--as-of", "2021-07-20")
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("assess: 2021 年未发布：")
+    assert final.run_id in lines[0] and "--replace" in lines[0]
+    assert "Traceback" not in done.stdout + done.stderr

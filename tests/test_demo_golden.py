@@ -1,0 +1,92 @@
+"""The demo's results, pinned: every mart row (final and provisional as-of dates) and every
+cell of the office workbooks equal the recorded ones in tests/golden/.
+
+A change that is meant to change results (an amended rule) regenerates them with
+`ASSESS_UPDATE_GOLDEN=1 uv run pytest tests/test_demo_golden.py` and says why in its commit.
+The steps run in-process (the Prefect tasks' plain functions), without a Prefect server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+from openpyxl import load_workbook
+
+import flows  # noqa: F401  (Prefect settings for an offline machine, before Prefect loads)
+from flows.tasks import (
+    audit_quarantine,
+    core_frames,
+    office_files_task,
+    plan_task,
+    score_task,
+    sources_task,
+    take_in,
+    unwrap,
+)
+from transforms.assessment import Assessment
+from transforms.warnings import warning_list
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).with_name("golden")
+UPDATE = os.environ.get("ASSESS_UPDATE_GOLDEN") == "1"
+AS_OF = ("2022-01-31", "2021-07-20")  # final, and the README's provisional look
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    files = unwrap(take_in.fn(ROOT / "demo/inbox/2021", tmp_path_factory.mktemp("archive")))
+    plan = unwrap(plan_task.fn(2021, files))
+    src = unwrap(sources_task.fn(plan, files, b"golden-key"))
+    return plan, src, core_frames(plan, src)
+
+
+def marts_as_of(demo, as_of: str) -> dict[str, pl.DataFrame]:
+    plan, _, core = demo
+    ctx = Assessment(2021, dt.date.fromisoformat(as_of), plan.rules)
+    return unwrap(score_task.fn(ctx, core, "golden-run"))
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+def test_marts_equal_the_recorded_ones(demo, as_of):
+    for name, frame in marts_as_of(demo, as_of).items():
+        path = GOLDEN / f"{as_of}.{name}.csv"
+        if UPDATE:
+            frame.write_csv(path)
+        assert frame.write_csv() == path.read_text(encoding="utf-8"), f"{as_of} {name}"
+
+
+def cell_digests(folder: Path) -> dict[str, str]:
+    """sha256 of every sheet's cell values, by workbook#sheet."""
+    digests = {}
+    for f in sorted(folder.rglob("*.xlsx")):
+        for ws in load_workbook(f, read_only=True).worksheets:
+            rows = ws.iter_rows(values_only=True)
+            text = "\n".join("\t".join("" if v is None else repr(v) for v in r) for r in rows)
+            key = f"{f.relative_to(folder).as_posix()}#{ws.title}"
+            digests[key] = hashlib.sha256(text.encode()).hexdigest()
+    return digests
+
+
+def test_office_workbooks_equal_the_recorded_ones(demo, tmp_path):
+    plan, src, core = demo
+    marts = marts_as_of(demo, "2022-01-31")
+    marts["warning_list"] = warning_list(
+        marts["task_month_status"], None, core["tasks"], "golden-run"
+    )
+    quarantine = audit_quarantine("golden-run", 2021, src)
+    out = unwrap(office_files_task.fn(tmp_path / "2021", 2021, marts, core, quarantine))
+    digests = cell_digests(out)
+    path = GOLDEN / "office.json"
+    if UPDATE:
+        path.write_text(json.dumps(digests, ensure_ascii=False, indent=1, sort_keys=True))
+    recorded = json.loads(path.read_text(encoding="utf-8"))
+    changed = sorted(
+        k for k in recorded.keys() | digests.keys() if recorded.get(k) != digests.get(k)
+    )
+    assert not changed, f"office cells changed: {changed}"
