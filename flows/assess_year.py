@@ -159,7 +159,9 @@ def assess_year(
                 conf.lock_wait_seconds,
             )
         with watch.stage("office"):
-            result.out_dir = office_files_task(conf.out / str(year), year, marts, core, quarantine)
+            result.out_dir = office_files_task(
+                conf.out / str(year), year, marts, core, quarantine, result.last_month
+            )
         result.status, result.marts, result.stages = "published", marts, watch.stages
     except EXPECTED_FAILURES as exc:
         result.message = str(exc)

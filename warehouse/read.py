@@ -83,6 +83,8 @@ def published_run(
 def published_plan(warehouse: Path, year: int) -> PublishedPlan:
     """The units and tasks of the year's published run, read-only (what the fill-in templates
     are made from, see docs/templates.md); RunNotFound when the year has none."""
+    if warehouse.is_dir():
+        raise RunNotFound(f"数据仓库应为 DuckDB 文件，这是一个文件夹：{warehouse}")
     if not warehouse.is_file():
         raise RunNotFound(f"数据仓库不存在：{warehouse}")
     con = connect(warehouse, read_only=True)
