@@ -32,7 +32,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from office.findings import file_name
-from office.sheets import new_workbook, of_year, text_width
+from office.sheets import NOT_ASCII, new_workbook, of_year, text_width
 from schemas.plan import TASK_FIELDS
 from schemas.reports import (
     HONOR_FIELDS,
@@ -53,6 +53,9 @@ REPORT = {f.name: f.label for f in PROGRESS_FIELDS}
 HONOR = {f.name: f.label for f in HONOR_FIELDS}
 TASK = {f.name: f.label for f in TASK_FIELDS}
 REQUIREMENT = "填报要求"
+LINE_POINTS = 16  # the height of one line of 11-point text, CJK included
+MIN_LINES = 2  # rows of 进度 leave room for a short note
+GUIDE_WIDTH = 76
 
 
 @dataclass(frozen=True)
@@ -69,16 +72,16 @@ class Cell:
 PROGRESS_COLUMNS = [
     Cell(REPORT["unit_id"], "unit_id", 10, "fixed"),
     Cell(REPORT["task_id"], "task_id", 10, "fixed"),
-    Cell(TASK["task_name"], "task_name", 34, "fixed_wrap"),
+    Cell(TASK["task_name"], "task_name", 28, "fixed_wrap"),
     Cell(TASK["metric"], "metric", 10, "fixed_center"),
     Cell(TASK["target"], "target", 8, "fixed_number"),
     Cell(TASK["due_month"], "due_month", 10, "fixed_month"),
-    Cell(REQUIREMENT, "requirement", 24, "fixed_wrap"),
+    Cell(REQUIREMENT, "requirement", 20, "fixed_wrap"),
     Cell(REPORT["month"], "month_text", 12, "required"),
     Cell(REPORT["progress"], None, 10, "progress"),
     Cell(REPORT["actual"], None, 12, "actual"),
     Cell(REPORT["submitted_on"], None, 12, "date"),
-    Cell(REPORT["note"], None, 40, "note"),
+    Cell(REPORT["note"], None, 32, "note"),
 ]
 COL = {c.header: i for i, c in enumerate(PROGRESS_COLUMNS)}
 HONOR_COLUMNS = [
@@ -132,8 +135,8 @@ def template_rows(tasks: pl.DataFrame, month: int) -> pl.DataFrame:
         .with_columns(
             counted.fill_null(False).alias("counted"),
             pl.when(counted)
-            .then(pl.format("必填：实际完成值（累计，目标{}）；完成进度可不填", target))
-            .otherwise(pl.lit("必填：完成进度（0-100）；实际完成值可不填"))
+            .then(pl.format("必填：实际完成值（累计，目标{}）", target))
+            .otherwise(pl.lit("必填：完成进度（0-100）"))
             .alias("requirement"),
         )
     )
@@ -212,6 +215,8 @@ def _protect(sheet: Worksheet) -> None:
     """Locked cells cannot be changed, unlocked ones can; no password (see docs/templates.md)."""
     sheet.protect("", {"format_columns": True, "format_rows": True})
     sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
 
@@ -238,9 +243,26 @@ def _progress_sheet(
                 sheet.write_string(i, j, value, formats[fmt])
             else:
                 sheet.write_number(i, j, float(value), formats[fmt])
+    for i, height in enumerate(row_heights(rows), start=1):
+        sheet.set_row(i, height)
     if rows.height:
         _progress_validations(sheet, formats, year, month, counted)
     _protect(sheet)
+
+
+def row_heights(rows: pl.DataFrame) -> list[float]:
+    """Heights (points) of the 进度 rows that show their wrapped text whole: LibreOffice does
+    not grow a row for wrapped text as Excel does. At least MIN_LINES lines; clerks may resize."""
+    wrapped = [c for c in PROGRESS_COLUMNS if c.source and c.fmt.endswith("wrap")]
+    lines = [
+        (
+            (pl.col(c.source).str.len_chars() + pl.col(c.source).str.count_matches(NOT_ASCII))
+            / (c.width - 1)
+        ).ceil()
+        for c in wrapped
+    ]
+    heights = rows.select(pl.max_horizontal(pl.lit(MIN_LINES), *lines) * LINE_POINTS)
+    return heights.to_series().cast(pl.Float64).to_list()
 
 
 def _cells(col: int, rows: list[int]) -> tuple[int, int, int, int, dict[str, str]]:
@@ -480,15 +502,18 @@ def _guide_sheet(
     unit: dict[str, Any],
     rows: pl.DataFrame,
 ) -> None:
-    sheet.set_column(0, 0, 100)
+    sheet.set_column(0, 0, GUIDE_WIDTH)
     sheet.hide_gridlines(2)
     for i, line in enumerate(guide_lines(year, month, unit, rows)):
         if i == 0:
             sheet.write_string(i, 0, line[1:], formats["title"])
-            sheet.set_row(i, 24)
+            sheet.set_row(i, 28)
         elif line.startswith("#"):
             sheet.write_string(i, 0, line[1:], formats["strong"])
+            sheet.set_row(i, LINE_POINTS + 8)
         else:
             sheet.write_string(i, 0, line, formats["text"])
+            sheet.set_row(i, -(-text_width(line) // (GUIDE_WIDTH - 2)) * LINE_POINTS + 2)
     sheet.set_portrait()
+    sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)

@@ -201,7 +201,7 @@ def test_progress_sheet_prefilled_with_the_units_tasks_under_report_headers(made
         ("U3", "T4", "关爱留守儿童", "进度", 100, 12, rows[1][6], "2021年9月"),
         ("U3", "T5", "卓筒之星评选", "数量", 10, 11, rows[2][6], "2021年9月"),
     ]
-    assert rows[1][6].startswith("必填：完成进度") and "目标10" in rows[2][6]
+    assert rows[1][6] == "必填：完成进度（0-100）" and rows[2][6] == "必填：实际完成值（累计，目标10）"
     assert all(v is None for r in rows[1:] for v in r[8:])
 
 
