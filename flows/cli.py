@@ -167,7 +167,9 @@ def templates(
         raise typer.Exit(1) from None
     console.print(
         f"已生成 {year} 年{written.month}月进度填报模板 {len(written.paths)} 份"
-        f"（运行 {written.run_id}）：{written.folder}"
+        f"（运行 {written.run_id}）：{written.folder}",
+        soft_wrap=True,
+        markup=False,
     )
 
 
