@@ -78,12 +78,17 @@ PROGRESS_COLUMNS = [
     Cell(TASK["due_month"], "due_month", 10, "fixed_month"),
     Cell(REQUIREMENT, "requirement", 20, "fixed_wrap"),
     Cell(REPORT["month"], "month_text", 12, "required"),
-    Cell(REPORT["progress"], None, 10, "progress"),
-    Cell(REPORT["actual"], None, 12, "actual"),
+    Cell(REPORT["progress"], None, 10, "required_number"),  # or optional: see BY_METRIC
+    Cell(REPORT["actual"], None, 12, "required_number"),
     Cell(REPORT["submitted_on"], None, 12, "date"),
     Cell(REPORT["note"], None, 32, "note"),
 ]
 COL = {c.header: i for i, c in enumerate(PROGRESS_COLUMNS)}
+# header → its format for a 数量 task, for a 进度 task
+BY_METRIC = {
+    REPORT["progress"]: ("optional_number", "required_number"),
+    REPORT["actual"]: ("required_number", "optional_number"),
+}
 HONOR_COLUMNS = [
     Cell(HONOR["unit_id"], None, 10, "required"),
     Cell(HONOR["honor"], None, 36, "required_wrap"),
@@ -156,8 +161,10 @@ def write_templates(
         raise ValueError(f"报告月份应为 1-12：{month}")
     out_dir = Path(out_dir)
     units = of_year(units, year).unique("unit_id", keep="first").sort("unit_id")
-    rows = template_rows(of_year(tasks, year), month).with_columns(
-        pl.lit(f"{year}年{month}月").alias("month_text")
+    rows = (
+        template_rows(of_year(tasks, year), month)
+        .with_columns(pl.lit(f"{year}年{month}月").alias("month_text"))
+        .with_columns(row_height().alias("height"))
     )
     by_unit = rows.partition_by("unit_id", as_dict=True)
     aside = out_dir.with_name(f".{out_dir.name}.building")
@@ -214,6 +221,10 @@ def _header(sheet: Worksheet, formats: dict[str, Format], columns: list[Cell]) -
 def _protect(sheet: Worksheet) -> None:
     """Locked cells cannot be changed, unlocked ones can; no password (see docs/templates.md)."""
     sheet.protect("", {"format_columns": True, "format_rows": True})
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """A4 landscape, one page wide, the header on every page."""
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
@@ -227,15 +238,11 @@ def _progress_sheet(
     _header(sheet, formats, PROGRESS_COLUMNS)
     sheet.freeze_panes(1, 3)
     counted = rows["counted"].to_list()
-    input_fmt = {
-        REPORT["progress"]: ("optional_number", "required_number"),
-        REPORT["actual"]: ("required_number", "optional_number"),
-    }
     for i, record in enumerate(rows.iter_rows(named=True), start=1):
         for j, column in enumerate(PROGRESS_COLUMNS):
             fmt = column.fmt
-            if column.header in input_fmt:
-                fmt = input_fmt[column.header][0 if counted[i - 1] else 1]
+            if column.header in BY_METRIC:
+                fmt = BY_METRIC[column.header][0 if counted[i - 1] else 1]
             value = record[column.source] if column.source else None
             if value is None:
                 sheet.write_blank(i, j, None, formats[fmt])
@@ -243,16 +250,17 @@ def _progress_sheet(
                 sheet.write_string(i, j, value, formats[fmt])
             else:
                 sheet.write_number(i, j, float(value), formats[fmt])
-    for i, height in enumerate(row_heights(rows), start=1):
+    for i, height in enumerate(rows["height"], start=1):
         sheet.set_row(i, height)
     if rows.height:
         _progress_validations(sheet, formats, year, month, counted)
     _protect(sheet)
+    _print_setup(sheet)
 
 
-def row_heights(rows: pl.DataFrame) -> list[float]:
-    """Heights (points) of the 进度 rows that show their wrapped text whole: LibreOffice does
-    not grow a row for wrapped text as Excel does. At least MIN_LINES lines; clerks may resize."""
+def row_height() -> pl.Expr:
+    """The height (points) of a 进度 row that shows its wrapped text whole: LibreOffice does not
+    grow a row for wrapped text as Excel does. At least MIN_LINES lines; clerks may resize."""
     wrapped = [c for c in PROGRESS_COLUMNS if c.source and c.fmt.endswith("wrap")]
     lines = [
         (
@@ -261,8 +269,7 @@ def row_heights(rows: pl.DataFrame) -> list[float]:
         ).ceil()
         for c in wrapped
     ]
-    heights = rows.select(pl.max_horizontal(pl.lit(MIN_LINES), *lines) * LINE_POINTS)
-    return heights.to_series().cast(pl.Float64).to_list()
+    return (pl.max_horizontal(pl.lit(MIN_LINES), *lines) * LINE_POINTS).cast(pl.Float64)
 
 
 def _cells(col: int, rows: list[int]) -> tuple[int, int, int, int, dict[str, str]]:
@@ -467,6 +474,7 @@ def _honor_sheet(sheet: Worksheet, formats: dict[str, Format], year: int, unit_i
     for j, rule in enumerate(honor_rules(year, unit_id)):
         sheet.data_validation(1, j, HONOR_ROWS, j, rule)
     _protect(sheet)
+    _print_setup(sheet)
 
 
 def guide_lines(year: int, month: int, unit: dict[str, Any], rows: pl.DataFrame) -> list[str]:

@@ -201,7 +201,9 @@ def test_progress_sheet_prefilled_with_the_units_tasks_under_report_headers(made
         ("U3", "T4", "关爱留守儿童", "进度", 100, 12, rows[1][6], "2021年9月"),
         ("U3", "T5", "卓筒之星评选", "数量", 10, 11, rows[2][6], "2021年9月"),
     ]
-    assert rows[1][6] == "必填：完成进度（0-100）" and rows[2][6] == "必填：实际完成值（累计，目标10）"
+    assert (
+        rows[1][6] == "必填：完成进度（0-100）" and rows[2][6] == "必填：实际完成值（累计，目标10）"
+    )
     assert all(v is None for r in rows[1:] for v in r[8:])
 
 
@@ -254,6 +256,14 @@ def test_only_tasks_started_by_the_month_and_the_folder_holds_one_month(plan, tm
         "U2": ["T3"],
         "U3": ["T4"],  # T5 starts in June
     }
+
+
+def test_a_unit_without_started_tasks_gets_a_header_only_progress_sheet(plan, tmp_path):
+    paths = write_templates(tmp_path, year=YEAR, month=1, units=plan.units, tasks=plan.tasks)
+    u2 = openpyxl.load_workbook(paths[1])  # T3 starts in March
+    assert u2["进度"].max_row == 1 and "0 项任务" in u2["填报说明"]["A2"].value
+    got = reports.progress_reports(as_inputs(paths), plan)
+    assert got.read_counts.sort("file")["rows_read"].to_list() == [2, 0, 1]
 
 
 def test_default_month_is_the_next_report_capped_at_december():
