@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -61,22 +62,45 @@ def headers(sheet) -> dict[str, int]:
     return {c.value: c.column for c in sheet[1] if c.value}
 
 
-def fill_template(path: Path, target: Path, honors: list[tuple] = ()) -> Path:
-    """Fill every cell the unit owns in 进度 (and the given 荣誉 rows), save under `target`."""
+def fill_template(
+    path: Path,
+    target: Path,
+    honors: list[tuple] = (),
+    values: Callable[[dict], tuple[float, float]] | None = None,
+    month: int = MONTH,
+    submitted: dt.date = SUBMITTED,
+) -> Path:
+    """Fill every cell the unit owns in 进度 (完成进度 and 实际完成值 from `values` of the row's
+    pre-filled cells, default FILLED) and the given 荣誉 rows; save under `target`."""
     book = openpyxl.load_workbook(path)
     sheet, col = book["进度"], headers(book["进度"])
     for r in range(2, sheet.max_row + 1):
-        progress, actual = FILLED[sheet.cell(r, col["任务编号"]).value]
-        sheet.cell(r, col["报告月份"]).value = f"{YEAR}年{MONTH}月"
+        task = {h: sheet.cell(r, c).value for h, c in col.items()}
+        progress, actual = values(task) if values else FILLED[task["任务编号"]]
+        sheet.cell(r, col["报告月份"]).value = f"{YEAR}年{month}月"
         sheet.cell(r, col["完成进度"]).value = progress
         sheet.cell(r, col["实际完成值"]).value = actual
-        sheet.cell(r, col["报送日期"]).value = SUBMITTED
+        sheet.cell(r, col["报送日期"]).value = submitted
         sheet.cell(r, col["本月工作情况"]).value = "按计划推进；=不是公式"
-    for r, values in enumerate(honors, start=2):
-        for c, value in enumerate(values, start=1):
+    for r, row in enumerate(honors, start=2):
+        for c, value in enumerate(row, start=1):
             book["荣誉"].cell(r, c).value = value
     book.save(target)
     return target
+
+
+def run_year(plan, paths: list[Path], as_of: dt.date):
+    """Sources, core, marts and quarantine of the year with `paths` as its only reports,
+    through the flow's own steps (in process, no Prefect run)."""
+    from flows.tasks import TakenIn, audit_quarantine, core_frames, score_task, sources_task
+    from transforms.warnings import warning_list
+
+    files = [TakenIn("reports", f"reports/{p.name}", "", 0, p.read_bytes()) for p in paths]
+    src = sources_task.fn(plan, files, None)
+    core = core_frames(plan, src)
+    marts = score_task.fn(plan, core, as_of, "run-1")
+    marts["warning_list"] = warning_list(marts["task_month_status"], None, core["tasks"], "run-1")
+    return src, core, marts, audit_quarantine("run-1", plan.year, src)
 
 
 def as_inputs(paths: list[Path]) -> list[tuple[str, bytes]]:
@@ -147,23 +171,7 @@ def filled(made, tmp_path_factory) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def year_run(plan, filled):
-    """Sources, core and marts of the year with the filled templates as its only reports,
-    through the flow's own steps (in process)."""
-    from flows.tasks import (
-        TakenIn,
-        audit_quarantine,
-        core_frames,
-        score_task,
-        sources_task,
-    )
-    from transforms.warnings import warning_list
-
-    files = [TakenIn("reports", f"reports/{p.name}", "", 0, p.read_bytes()) for p in filled]
-    src = sources_task.fn(plan, files, None)
-    core = core_frames(plan, src)
-    marts = score_task.fn(plan, core, AS_OF, "run-1")
-    marts["warning_list"] = warning_list(marts["task_month_status"], None, core["tasks"], "run-1")
-    return src, core, marts, audit_quarantine("run-1", YEAR, src)
+    return run_year(plan, filled, AS_OF)
 
 
 # ------------------------------------------------------------------ the files
@@ -315,15 +323,31 @@ def test_unfilled_rows_are_quarantined_as_missed_reports(plan, made):
     assert set(got.quarantine["column"]) == {"完成进度", "实际完成值", "报送日期"}
 
 
-def test_demo_plan_templates_read_as_ordinary_reports(tmp_path):
+def test_demo_templates_filled_give_a_green_december(tmp_path):
+    """The demo plan's 20 templates for December, every task reported complete."""
     plan_dir = ROOT / "demo" / "inbox" / "2021" / "plan"
     demo = build_plan(YEAR, [(f"plan/{p.name}", p.read_bytes()) for p in plan_dir.iterdir()])
-    paths = write_templates(tmp_path, year=YEAR, month=12, units=demo.units, tasks=demo.tasks)
-    assert len(paths) == demo.units.height == 20
-    assert paths[0].name == "DY01_县民政局_2021年12月进度填报.xlsx"
-    got = reports.progress_reports(as_inputs(paths), demo)
-    assert got.read_counts["rows_read"].sum() == demo.tasks.height
-    assert got.quarantine["row_number"].null_count() == 0  # no file rejected whole
+    made = write_templates(tmp_path / "t", year=YEAR, month=12, units=demo.units, tasks=demo.tasks)
+    assert len(made) == demo.units.height == 20
+    assert made[0].name == "DY01_县民政局_2021年12月进度填报.xlsx"
+    (tmp_path / "reports").mkdir()
+    filled = [
+        fill_template(
+            p,
+            tmp_path / "reports" / p.name,
+            values=lambda task: (100, task["目标值"]),
+            month=12,
+            submitted=dt.date(2022, 1, 4),
+        )
+        for p in made
+    ]
+    src, _, marts, quarantine = run_year(demo, filled, dt.date(2022, 1, 31))
+    assert quarantine.height == 0 and src.reports.rows.height == demo.tasks.height
+    december = marts["task_month_status"].filter(pl.col("month") == 12)
+    assert december.height == demo.tasks.height
+    assert set(december.select("status", "reason", "late").rows()) == {
+        ("green", "completed", False)
+    }
 
 
 # ------------------------------------------------------------------ invalid values
