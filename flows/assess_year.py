@@ -198,7 +198,7 @@ def _run(
     with watch.stage("office"):
         out = conf.out / str(year)
         result.out_dir = unwrap(
-            office_files_task(out, year, got.marts, got.core, result.quarantine)
+            office_files_task(out, year, got.marts, got.core, result.quarantine, got.ctx.last_month)
         )
     result.status, result.marts, result.stages = "published", got.marts, watch.stages
 

@@ -1,4 +1,4 @@
-"""The `assess` command line (SPEC §9): run, rerun, serve."""
+"""The `assess` command line: run, rerun, serve, templates (see README.md, docs/templates.md)."""
 
 from __future__ import annotations
 
@@ -182,6 +182,40 @@ def serve(
     from flows.serve import serve_nightly
 
     serve_nightly(cron, year)
+
+
+TEMPLATES_HELP = (
+    "为每个责任单位生成进度月报填报模板（Excel），写入 <输出目录>/<年度>/填报模板/。"
+    "数据取自数据仓库中该年度已发布的运行。"
+)
+
+
+@app.command(help=TEMPLATES_HELP)
+def templates(
+    year: Year,
+    month: Annotated[
+        int | None,
+        typer.Option("--month", min=1, max=12, help="报告月份 1-12，默认为下一期月报"),
+    ] = None,
+    warehouse: WarehouseOpt = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="输出根目录（默认 ./out 或 ASSESS_OUT）")
+    ] = None,
+) -> None:
+    """Write the fill-in templates of a published year (docs/templates.md)."""
+    from flows.templates import TemplatesError, write_year_templates
+
+    try:
+        written = write_year_templates(year, month, warehouse, out)
+    except TemplatesError as exc:
+        typer.echo(f"assess: {exc}", err=True)  # one line: no wrapping, no markup
+        raise typer.Exit(1) from None
+    console.print(
+        f"已生成 {year} 年{written.month}月进度填报模板 {len(written.paths)} 份"
+        f"（运行 {written.run_id}）：{written.folder}",
+        soft_wrap=True,
+        markup=False,
+    )
 
 
 if __name__ == "__main__":

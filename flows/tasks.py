@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 
 from office.findings import write_unit_findings
+from office.templates import TEMPLATES_DIR, template_month, write_templates
 from office.warnings_file import WARNINGS_FILE, write_warning_list
 from office.workbook import RESULTS_FILE, write_results_workbook
 from schemas import tables
@@ -268,8 +269,10 @@ def office_files_task(
     marts: dict[str, pl.DataFrame],
     core: dict[str, pl.DataFrame],
     quarantine: pl.DataFrame,
+    last_month: int,
 ) -> Path:
-    """The office workbook, the warning list and one findings workbook per unit, in out_dir.
+    """The office workbook, the warning list, one findings workbook per unit and the fill-in
+    templates for the next report (the month after `last_month`, see docs/templates.md).
 
     Written aside and renamed into place, so the folder always holds one run's files.
     """
@@ -295,6 +298,13 @@ def office_files_task(
         units=core["units"],
         quarantine=quarantine,
         task_month_status=marts["task_month_status"],
+        tasks=core["tasks"],
+    )
+    write_templates(
+        aside / TEMPLATES_DIR,
+        year=year,
+        month=template_month(last_month),
+        units=core["units"],
         tasks=core["tasks"],
     )
     old = out_dir.with_name(f".{out_dir.name}.old")

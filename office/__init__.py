@@ -3,6 +3,8 @@
 - office.workbook.write_results_workbook → 考核结果.xlsx (the office's results workbook)
 - office.findings.write_unit_findings → <unit_id>_<unit_name>.xlsx per unit, 未归属单位.xlsx
 - office.warnings_file.write_warning_list → 预警清单.xlsx
+- office.templates.write_templates → 填报模板/<unit_id>_<unit_name>_<year>年<month>月进度填报.xlsx
+  (the units' fill-in workbooks for the next report, docs/templates.md)
 - office.dictionary.data_dictionary → docs/data-dictionary.md from the warehouse's COMMENTs
 
 Nothing here scores or touches the warehouse except the dictionary, which only reads it.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -39,6 +41,18 @@ def published_run_of(warehouse: Path, year: int) -> dict | None:
         return current_publication(con, year)
     finally:
         con.close()
+
+
+@dataclass(frozen=True)
+class PublishedPlan:
+    """The plan of a year's published run: its units and tasks (core.units, core.tasks) and
+    its last assessed month."""
+
+    run_id: str
+    as_of: dt.date
+    last_month: int
+    units: pl.DataFrame
+    tasks: pl.DataFrame
 
 
 def published_frame(warehouse: Path, table: str, year: int) -> pl.DataFrame | None:
@@ -90,3 +104,31 @@ def published_run(
     finally:
         con.close()
     return run.row(0, named=True), files, marts
+
+
+def published_plan(warehouse: Path, year: int) -> PublishedPlan:
+    """The units and tasks of the year's published run, read-only (what the fill-in templates
+    are made from, see docs/templates.md); RunNotFound when the year has none."""
+    if warehouse.is_dir():
+        raise RunNotFound(f"数据仓库应为 DuckDB 文件，这是一个文件夹：{warehouse}")
+    if not warehouse.is_file():
+        raise RunNotFound(f"数据仓库不存在：{warehouse}")
+    con = connect(warehouse, read_only=True)
+    try:
+        run = con.execute(
+            "SELECT r.run_id, r.as_of, coalesce(r.last_month, 0) FROM audit.publication p "
+            "JOIN audit.run r USING (run_id) WHERE p.year = ?",
+            [year],
+        ).fetchall()
+        if not run:
+            raise RunNotFound(f"{year} 年尚无已发布的运行")
+        units, tasks = (
+            con.sql(f"SELECT * FROM core.{name} WHERE year = ? ORDER BY {key}", params=[year]).pl()
+            for name, key in (("units", "unit_id"), ("tasks", "task_id"))
+        )
+    except duckdb.CatalogException:
+        raise RunNotFound(f"{year} 年尚无已发布的运行") from None
+    finally:
+        con.close()
+    run_id, as_of, last_month = run[0]
+    return PublishedPlan(run_id, as_of, last_month, units, tasks)
