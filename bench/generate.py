@@ -56,6 +56,7 @@ from pathlib import Path
 import polars as pl
 
 from demo.writers import write_csv, write_xls, write_xlsx
+from schemas.codes import PILOT_TYPES
 
 YEAR = 2021
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,7 +165,6 @@ COMMUNITY_BASES = (
     "翠屏",
 )
 COMMUNITY_PREFIXES = ("", "东", "西", "南", "北", "中", "新", "上", "下", "前")
-PILOT_TYPES = ("便民服务型", "社会组织参与型", "社会服务项目化")
 TASK_TEMPLATES = (  # name, category, metric, target range for 数量
     ("党群服务中心改造", "硬件改造", "进度", None),
     ("红色物业改造", "硬件改造", "进度", None),

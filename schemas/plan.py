@@ -1,17 +1,15 @@
-"""The year's plan (SPEC §3): units, communities, tasks. Any failure here fails the run."""
+"""The year's plan (docs/inputs.md, "The plan"): units, communities, tasks. Any failure here
+fails the run."""
 
 from __future__ import annotations
 
 import pandera.polars as pa
 import polars as pl
 
+from schemas.codes import ALL_COMMUNITIES, CATEGORIES, METRICS, PILOT_TYPES, PROGRESS, UNIT_TYPES
 from schemas.fields import Field, isin, optional, required, row_check
 
-UNIT_TYPES = ("部门", "镇街")
-PILOT_TYPES = ("便民服务型", "社会组织参与型", "社会服务项目化")
-CATEGORIES = ("硬件改造", "软件提升", "服务亮点", "场景呈现")
-METRICS = ("进度", "数量")
-ALL_COMMUNITIES = "全部"
+__all__ = ["ALL_COMMUNITIES"]  # re-exported for the plan transform
 
 UNIT_FIELDS = (
     Field("unit_id", "单位编码", "id"),
@@ -89,7 +87,7 @@ def tasks_schema(unit_ids: list[str]) -> pa.DataFrameSchema:
                 checks=[
                     pa.Check.gt(0, error="目标值必须大于0"),
                     row_check(
-                        (pl.col("metric") != "进度") | (pl.col("target") == 100),
+                        (pl.col("metric") != PROGRESS) | (pl.col("target") == 100),
                         "进度类任务的目标值应为100",
                     ),
                 ],
