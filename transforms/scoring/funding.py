@@ -1,4 +1,4 @@
-"""SPEC 6.4: funding execution per task (mart.funding_execution)."""
+"""Funding execution per task (mart.funding_execution); the rules are in docs/scoring.md, 6.4."""
 
 from __future__ import annotations
 
@@ -61,8 +61,11 @@ def funding_execution(
     )
     planned = planned_expr(pl.lit(last_month, pl.Int32), pl.col("start_month"), pl.col("due_month"))
     gap = planned - 100.0 * pl.col("execution")
+    started = pl.col("start_month") <= last_month
     status = (
-        pl.when((pl.col("allocated") > 0) & (pl.col("start_month") <= last_month))
+        pl.when(started & (pl.col("spent") > pl.col("allocated")))
+        .then(pl.lit("red"))  # overspent: red whatever the gap, even with nothing allocated
+        .when(started & (pl.col("allocated") > 0))
         .then(light_expr(gap, rules))
         .otherwise(pl.lit(None, pl.String))
     )
