@@ -31,10 +31,16 @@ HONOR_FIELDS = (
 )
 
 
-def progress_schema(unit_ids: list[str], task_ids: list[str]) -> pa.DataFrameSchema:
-    """Expects the typed frame joined with the plan: `_task_unit` and `_metric` of its task."""
+def progress_schema(unit_ids: list[str], task_ids: list[str], year: int) -> pa.DataFrameSchema:
+    """Expects the typed frame joined with the plan: `_task_unit` and `_metric` of its task.
+
+    A report submitted before the first day of its month is quarantined (docs/validation.md)."""
     f = {x.name: x for x in PROGRESS_FIELDS}
     known_task = pl.col("_task_unit").is_null()
+    submitted, month = pl.col("submitted_on"), pl.col("month")
+    not_before_month = (
+        submitted.is_null() | month.is_null() | (submitted >= pl.date(year, month, 1))
+    )
     return pa.DataFrameSchema(
         {
             "unit_id": required(f["unit_id"], checks=isin(unit_ids, "不是责任单位表中的单位")),
@@ -68,7 +74,9 @@ def progress_schema(unit_ids: list[str], task_ids: list[str]) -> pa.DataFrameSch
                     ),
                 ],
             ),
-            "submitted_on": required(f["submitted_on"]),
+            "submitted_on": required(
+                f["submitted_on"], checks=row_check(not_before_month, "报送日期早于报告月份")
+            ),
             "note": optional(f["note"]),
         },
         strict=False,

@@ -27,7 +27,9 @@ def progress_reports(files: list[InputFile], plan: Plan) -> Loaded:
         "task_id", pl.col("unit_id").alias("_task_unit"), pl.col("metric").alias("_metric")
     )
     typed = got.typed.join(task_info, on="task_id", how="left", maintain_order="left")
-    schema = spec.progress_schema(plan.units["unit_id"].to_list(), plan.tasks["task_id"].to_list())
+    schema = spec.progress_schema(
+        plan.units["unit_id"].to_list(), plan.tasks["task_id"].to_list(), plan.year
+    )
     valid, quarantine = check(
         got.raw, typed, schema, spec.PROGRESS_FIELDS, "reports", unit_of_row=pl.col("unit_id")
     )

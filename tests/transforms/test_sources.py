@@ -102,6 +102,22 @@ def test_effective_tie_goes_to_later_file_then_later_row(p):
     assert row(got, is_effective=True)["progress"] == 30.0
 
 
+def test_submitted_before_its_month_is_quarantined(p):
+    data = csv(
+        REPORT_HEADER[:-1],
+        [
+            ["U1", "T1", "3", "40", "", "2021-02-28", ""],  # before March
+            ["U1", "T1", "3", "40", "", "2021-03-01", ""],  # the first day: fine
+            ["U1", "T1", "4", "50", "", "2021-04-30", ""],
+        ],
+    )
+    got = reports.progress_reports([("reports/u1.csv", data)], p)
+    assert got.quarantine.select("row_number", "column", "value", "reason").rows() == [
+        (2, "报送日期", "2021-02-28", '第2行 报送日期 "2021-02-28" 报送日期早于报告月份'),
+    ]
+    assert got.rows["row_number"].to_list() == [3, 4]
+
+
 def _xlsx(sheets: dict[str, list[list]]) -> bytes:
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf)
