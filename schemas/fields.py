@@ -41,6 +41,8 @@ PARSE_ERRORS: dict[str, str] = {
     "month": "不是本年度的有效月份",
     "seconds": "不是有效的用时",
 }
+# An amount in fractions of 分 ("12.345" 元, "0.001"): told apart from a cell that is no amount.
+MONEY_PLACES_ERROR = "金额最多两位小数"
 
 # Personal contact data is dropped on read, before anything else sees it (SPEC §4.1, §4.3).
 PERSONAL_HEADER = r"电话|手机|联系方式|姓名|微信昵称|用户ID|来源详情|身份证"

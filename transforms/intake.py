@@ -35,7 +35,7 @@ InputFile = tuple[str, bytes]  # (path relative to the year's inbox, content)
 @dataclass(frozen=True)
 class Intake:
     source: str
-    raw: pl.DataFrame  # canonical columns as text + provenance
+    raw: pl.DataFrame  # canonical columns as text + provenance + _wan (the file said 万元)
     typed: pl.DataFrame  # same rows, typed
     rejected: pl.DataFrame  # quarantine rows of files rejected whole
     read_counts: pl.DataFrame  # file, sheet, rows_read
@@ -139,7 +139,7 @@ def intake(
     )
     return Intake(
         source=source,
-        raw=raw.drop("_wan"),
+        raw=raw,
         typed=typed,
         rejected=pl.concat(rejected) if rejected else pl.DataFrame(schema=QUARANTINE_SCHEMA),
         read_counts=counted,

@@ -13,8 +13,11 @@ Forms accepted (after trimming; in everything but `text` full-width ASCII folds 
 - money    "1234.5", "1,234.50", "¥1,234.50", "￥1234", "-¥5", "1234元", "12.5万", "12.5万元".
            A unit written in the cell wins: 万/万元 multiplies by 10000, 元 does not; a cell
            without a unit is scaled by 10000 only when the column header is in 万元 (wan=True).
-           Exact decimal arithmetic throughout; more than 2 decimal places in yuan are rounded
-           half away from zero (Excel cells often carry float noise such as 0.30000000000000004).
+           Exact decimal arithmetic throughout. An amount is whole 分: more than 2 decimal places
+           in yuan, after the 万元 scaling ("12.345", "0.001", "1.2345678万"), is null, and
+           `money_too_precise` tells that apart from a cell that is no amount at all. Binary
+           float noise of a formula cell ("0.30000000000000004", "0.7999999999999999") is not a
+           decimal written by anyone: the value is taken to 6 places first (docs/validation.md).
 - date     "2021-09-30", "2021/9/30", "2021.9.30", "2021年9月30日", "20210930", a date with a
            time ("2021-09-30 14:03:22", as fastexcel renders a date cell), or an Excel serial
            "44469" / "44469.5" (1900 date system with its phantom 1900-02-29; 1..100000).
@@ -95,7 +98,17 @@ def percent(e: pl.Expr) -> pl.Expr:
 
 
 def money(e: pl.Expr, wan: bool = False) -> pl.Expr:
-    """Exact yuan as Decimal(18, 2); `wan` = the column header says 万元."""
+    """Exact yuan as Decimal(18, 2), null unless whole 分; `wan` = the column header says 万元."""
+    return _whole_fen(_money_exact(e, wan))
+
+
+def money_too_precise(e: pl.Expr, wan: bool = False) -> pl.Expr:
+    """True where the cell is an amount with more than 2 decimal places in yuan ("12.345")."""
+    return _has_fractions_of_fen(_money_exact(e, wan)).fill_null(False)
+
+
+def _money_exact(e: pl.Expr, wan: bool) -> pl.Expr:
+    """The amount in yuan to 6 places (Decimal), or null when the cell is no amount."""
     folded = fold(e).str.replace(r"^([+-]?)\s*¥\s*", "$1")
     parts = folded.str.extract_groups(
         rf"^(?<amount>[+-]?(?:{_NUMBER}))\s*(?<unit>万元?|元)?$"
@@ -109,14 +122,30 @@ def money(e: pl.Expr, wan: bool = False) -> pl.Expr:
         .then(False)
         .otherwise(pl.lit(wan))
     )
-    return _yuan(digits, scale)
+    return _exact_yuan(digits, scale)
+
+
+def _exact_yuan(digits: pl.Expr, in_wan: pl.Expr) -> pl.Expr:
+    """Plain decimal text with at most 8 decimal places → yuan to 6 places (Decimal): float
+    noise beyond the 6th place is dropped, every decimal anyone writes is kept."""
+    value = digits.str.to_decimal(scale=8)  # truncated to 8 places: no double rounding
+    scaled = pl.when(in_wan).then(value * pl.lit(Decimal(10000))).otherwise(value)
+    return scaled.round(6, mode="half_away_from_zero")
+
+
+def _has_fractions_of_fen(yuan: pl.Expr) -> pl.Expr:
+    return yuan.round(2, mode="half_away_from_zero") != yuan
+
+
+def _whole_fen(yuan: pl.Expr) -> pl.Expr:
+    """Decimal(18, 2) where `yuan` is a whole number of 分 that fits, else null."""
+    return pl.when(~_has_fractions_of_fen(yuan)).then(yuan.cast(pl.Decimal(18, 2), strict=False))
 
 
 def _yuan(digits: pl.Expr, in_wan: pl.Expr) -> pl.Expr:
-    """Plain decimal text with at most 8 decimal places → Decimal(18, 2) yuan."""
-    value = digits.str.to_decimal(scale=8)  # truncated to 8 places: no double rounding
-    scaled = pl.when(in_wan).then(value * pl.lit(Decimal(10000))).otherwise(value)
-    return scaled.round(2, mode="half_away_from_zero").cast(pl.Decimal(18, 2), strict=False)
+    """Plain decimal text with at most 8 decimal places → Decimal(18, 2) yuan, null unless
+    whole 分."""
+    return _whole_fen(_exact_yuan(digits, in_wan))
 
 
 def _serial(folded: pl.Expr) -> pl.Expr:

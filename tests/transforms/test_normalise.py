@@ -157,16 +157,20 @@ MONEY = pl.Decimal(18, 2)
             ("¥-5", Decimal("-5.00")),
             ("0", Decimal("0.00")),
             ("0.1", Decimal("0.10")),
-            # more than 2 decimals: rounded half away from zero, exactly (no binary float)
+            # binary float noise of a formula cell is no decimal anyone wrote
             ("0.30000000000000004", Decimal("0.30")),
-            ("2.675", Decimal("2.68")),
-            ("1.005", Decimal("1.01")),
-            ("-1.005", Decimal("-1.01")),
-            ("0.0049999999999", Decimal("0.00")),
+            ("0.7999999999999999", Decimal("0.80")),
+            # more than 2 decimals in yuan (after the 万 scaling): not whole 分, null
+            ("2.675", None),
+            ("1.005", None),
+            ("-1.005", None),
+            ("0.001", None),
+            ("0.0049999999999", None),
             ("1.23456万", Decimal("12345.60")),
             ("1.234565万", Decimal("12345.65")),  # 12345.65 exactly
-            ("1.2345650001万", Decimal("12345.65")),
-            ("1.2345651万", Decimal("12345.65")),
+            ("1.234567万", Decimal("12345.67")),
+            ("1.2345650001万", Decimal("12345.65")),  # 8 places in 万 are read: float noise
+            ("1.2345651万", None),
             ("1.234566万", Decimal("12345.66")),
             ("9999999999999999.99", Decimal("9999999999999999.99")),
             ("99999999999999999", None),  # does not fit Decimal(18, 2)
@@ -195,7 +199,7 @@ def test_money(raw, expected):
             ("12.5万元", Decimal("125000.00")),
             ("1234元", Decimal("1234.00")),  # written unit wins
             ("0.123456", Decimal("1234.56")),
-            ("0.1234565", Decimal("1234.57")),
+            ("0.1234565", None),  # 1234.565 元
             ("1,000", Decimal("10000000.00")),
             ("", None),
         ]
@@ -203,6 +207,27 @@ def test_money(raw, expected):
 )
 def test_money_under_a_wan_header(raw, expected):
     assert parse(lambda e: normalise.money(e, wan=True), raw, MONEY) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "wan", "expected"),
+    [
+        ("12.345", False, True),
+        ("0.001", False, True),
+        ("-0.001", False, True),
+        ("1.2345678万", False, True),
+        ("0.1234565", True, True),
+        ("1.234567", True, False),  # 12345.67 元
+        ("12.34", False, False),
+        ("0.30000000000000004", False, False),
+        ("99999999999999999", False, False),  # too large, not too precise
+        ("五百元", False, False),
+        (None, False, False),
+    ],
+)
+def test_money_too_precise_tells_fractions_of_fen_from_no_amount(raw, wan, expected):
+    frame = pl.DataFrame({"raw": [raw]}, schema={"raw": pl.String})
+    assert frame.select(normalise.money_too_precise(pl.col("raw"), wan=wan)).item() is expected
 
 
 def test_money_sums_exactly():

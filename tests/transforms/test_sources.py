@@ -220,6 +220,38 @@ def test_ledger_duplicates_conflicts_and_wan(p):
     ).rows() == [(1, 1, 0, 0), (6, 1, 1, 4), (2, 2, 0, 0)]
 
 
+def test_amounts_are_whole_fen_else_quarantined(p):
+    yuan = csv(
+        LEDGER_HEADER,
+        [
+            ["2021-03-01", "V1", "T1", "民政局", "下达", "12.345", "x"],
+            ["2021-03-02", "V2", "T1", "民政局", "下达", "0.001", "x"],
+            ["2021-03-03", "V3", "T1", "民政局", "下达", "1.234567万", "x"],
+            ["2021-03-04", "V4", "T1", "民政局", "下达", "12.34", "x"],
+        ],
+    )
+    wan = _xlsx(
+        {
+            "台账": [
+                ["日期", "凭证号", "项目编号", "资金来源", "类型", "金额(万元)", "摘要"],
+                ["2021-05-01", "W1", "T3", "财政局", "下达", "1.234567", "x"],
+                ["2021-05-02", "W2", "T3", "财政局", "下达", "0.1234565", "x"],
+            ]
+        }
+    )
+    loaded, _ = funding.ledger([("funding/y.csv", yuan), ("funding/w.xlsx", wan)], p)
+    assert [(v, str(x)) for v, x in loaded.rows.select("voucher_no", "amount").rows()] == [
+        ("W1", "12345.67"),
+        ("V3", "12345.67"),
+        ("V4", "12.34"),
+    ]
+    assert loaded.quarantine.select("file", "reason").rows() == [
+        ("funding/w.xlsx", '第3行 金额(元) "0.1234565" 金额最多两位小数'),
+        ("funding/y.csv", '第2行 金额(元) "12.345" 金额最多两位小数'),
+        ("funding/y.csv", '第3行 金额(元) "0.001" 金额最多两位小数'),
+    ]
+
+
 SURVEY_HEADER = [
     "序号",
     "提交答卷时间",
