@@ -92,7 +92,7 @@ def intake(
         chosen, found = result
         columns = found.frame.columns
         try:
-            renames = conform_headers(columns, fields)
+            renames = conform_headers(columns, fields, found.headers or None)
         except Rejected as exc:
             rejected.append(rejected_file(source, name, chosen, str(exc)))
             renames, wan = {}, None  # its rows still count as read, and are not parsed

@@ -9,6 +9,8 @@ Raw frames carry `_file`, `_sheet` and `_row` (the spreadsheet row number) throu
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 
 import pandera.polars as pa
 import polars as pl
@@ -42,13 +44,29 @@ class Rejected(Exception):
     """A whole file cannot be used; str() is the Chinese reason."""
 
 
-def conform_headers(columns: list[str], fields: tuple[Field, ...]) -> dict[str, str]:
-    """Header as written → canonical name for the columns kept (personal columns never are);
-    a file lacking a required column is Rejected."""
-    kept = [c for c in columns if not re.search(PERSONAL_HEADER, normalise_header(c))]
-    renames = match_headers(kept, header_aliases(fields))
-    found = set(renames.values())
-    missing = [f.label for f in fields if f.required_column and f.name not in found]
+def conform_headers(
+    columns: list[str], fields: tuple[Field, ...], written: Sequence[str] | None = None
+) -> dict[str, str]:
+    """Column → canonical name for the columns kept (personal columns never are). `written` is
+    each column's header as written (default: the column names).
+
+    Rejected: a file naming one field twice after header matching (完成进度 twice, or beside
+    完成进度 with a full-width space, or beside progress): which of the two is meant cannot be
+    known; a file lacking a required column (docs/validation.md)."""
+    written = list(columns if written is None else written)
+    kept = [
+        (column, header)
+        for column, header in zip(columns, written, strict=True)
+        if not re.search(PERSONAL_HEADER, normalise_header(header))
+    ]
+    aliases = header_aliases(fields)
+    named = Counter(aliases.get(normalise_header(header)) for _, header in kept)
+    twice = [f.label for f in fields if named[f.name] > 1]
+    if twice:
+        raise Rejected("列名重复：" + "、".join(twice))
+    column_of = {header: column for column, header in kept}  # headers matched are now unique
+    renames = {column_of[h]: name for h, name in match_headers(list(column_of), aliases).items()}
+    missing = [f.label for f in fields if f.required_column and f.name not in named]
     if missing:
         raise Rejected("缺少必需的列：" + "、".join(missing))
     return renames

@@ -170,6 +170,33 @@ def test_unreadable_or_incomplete_file_is_rejected_whole(p):
     ]
 
 
+@pytest.mark.parametrize(
+    "second",
+    ["完成进度", "\u3000完成进度 ", "progress", "ｐｒｏｇｒｅｓｓ"],
+)
+def test_a_header_naming_a_column_twice_rejects_the_file(p, second):
+    header = [*REPORT_HEADER[:-1], second]
+    data = csv(header, [["U1", "T1", "3", "40", "", "2021-04-03", "", "90"]])
+    book = _xlsx({"进度": [header, ["U1", "T1", "3", "40", "", "2021-04-03", "", "90"]]})
+    got = reports.progress_reports([("reports/u1.csv", data), ("reports/u1.xlsx", book)], p)
+    assert got.rows.height == 0
+    assert got.quarantine.select("file", "row_number", "reason").rows() == [
+        ("reports/u1.csv", None, "文件被拒收：列名重复：完成进度"),
+        ("reports/u1.xlsx", None, "文件被拒收：列名重复：完成进度"),
+    ]
+    counts = file_counts(got).sort("file")
+    assert counts.select("rows_read", "rows_quarantined", "status").rows() == [
+        (1, 1, "rejected"),
+        (1, 1, "rejected"),
+    ]
+
+
+def test_personal_columns_named_twice_are_dropped_not_rejected(p):
+    header = [*REPORT_HEADER, "联系电话"]
+    data = csv(header, [["U1", "T1", "3", "40", "", "2021-04-03", "", "138", "139"]])
+    assert reports.progress_reports([("reports/u1.csv", data)], p).rows.height == 1
+
+
 LEDGER_HEADER = ["日期", "凭证号", "项目编号", "资金来源", "类型", "金额(元)", "摘要"]
 
 
