@@ -13,13 +13,27 @@ from typing import Literal
 import pandera.polars as pa
 import polars as pl
 
+# "free_text" is prose a unit writes (a report's 本月工作情况, a ledger's 摘要, an honor's name):
+# kept as written except mobile and resident ID numbers, masked before loading
+# (transforms/normalise.free_text, docs/validation.md). "text" is a short value (a name, a code).
 Kind = Literal[
-    "id", "text", "number", "integer", "percent", "money", "date", "datetime", "month", "seconds"
+    "id",
+    "text",
+    "free_text",
+    "number",
+    "integer",
+    "percent",
+    "money",
+    "date",
+    "datetime",
+    "month",
+    "seconds",
 ]
 
 DTYPES: dict[str, pl.DataType] = {
     "id": pl.String(),
     "text": pl.String(),
+    "free_text": pl.String(),
     "number": pl.Float64(),
     "integer": pl.Int32(),
     "percent": pl.Float64(),

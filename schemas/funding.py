@@ -18,7 +18,7 @@ LEDGER_FIELDS = (
     Field("source", "资金来源"),
     Field("kind", "类型"),
     Field("amount", "金额(元)", "money", aliases=("金额", AMOUNT_IN_WAN)),
-    Field("summary", "摘要", required_column=False),
+    Field("summary", "摘要", "free_text", required_column=False),
 )
 
 

@@ -20,11 +20,11 @@ PROGRESS_FIELDS = (
     Field("progress", "完成进度", "percent", required_column=False),
     Field("actual", "实际完成值", "number", required_column=False),
     Field("submitted_on", "报送日期", "date"),
-    Field("note", "本月工作情况", "text", required_column=False),
+    Field("note", "本月工作情况", "free_text", required_column=False),
 )
 HONOR_FIELDS = (
     Field("unit_id", "单位编码", "id", aliases=("责任单位编码",)),
-    Field("honor", "荣誉名称"),
+    Field("honor", "荣誉名称", "free_text"),
     Field("level", "级别"),
     Field("document_no", "文号", required_column=False),
     Field("awarded_on", "授予日期", "date"),

@@ -27,6 +27,7 @@ Forms accepted (after trimming; in everything but `text` full-width ASCII folds 
            month). Plain integers are months (1-12), never serials. A month of another year
            than `year` is null.
 - seconds  "95", "95秒", "95 秒", "1分35秒", "1分钟35秒", "1小时2分3秒".
+- free_text text as written (not folded), mobile and resident ID numbers masked.
 """
 
 from __future__ import annotations
@@ -49,6 +50,18 @@ _FULL_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {
     "\uffe5": "¥",  # full-width yen/yuan sign
 }
 _NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+"
+# Personal numbers in free text: (boundary)(first 3)(masked)(last 4)(boundary), see free_text.
+_DIGIT = "[0-9\uff10-\uff19]"  # ASCII or full-width
+_NOT_DIGIT = "(^|[^0-9\uff10-\uff19])"
+_ID_NUMBER = (
+    rf"{_NOT_DIGIT}({_DIGIT}{{3}}){_DIGIT}{{11}}({_DIGIT}{{3}}[0-9Xx\uff10-\uff19\uff38\uff58])"
+    r"($|[^0-9Xx\uff10-\uff19\uff38\uff58])",
+    "${1}${2}***********${3}${4}",
+)
+_MOBILE_NUMBER = (
+    rf"{_NOT_DIGIT}([1\uff11]{_DIGIT}{{2}}){_DIGIT}{{4}}({_DIGIT}{{4}})($|[^0-9\uff10-\uff19])",
+    "${1}${2}****${3}${4}",
+)
 _SERIAL = r"^[0-9]+(?:\.[0-9]+)?$"
 _DATE = (  # a written date with an optional time, or (groups y8 m8 d8) compact "20210930"
     r"^(?:(?<y>[0-9]{4})\s*[-/.年]\s*(?<m>[0-9]{1,2})\s*[-/.月]\s*(?<d>[0-9]{1,2})\s*日?"
@@ -64,6 +77,24 @@ _EXCEL_EPOCH = _dt(1899, 12, 30)  # serial 61 = 1900-03-01; serials below 60 are
 def text(e: pl.Expr) -> pl.Expr:
     """Trimmed text (spaces of any width, tabs, NBSP, zero-width); empty → null."""
     return e.str.strip_chars(EDGE_SPACE).replace("", None)
+
+
+def free_text(e: pl.Expr) -> pl.Expr:
+    """text() with mobile and resident ID numbers masked (docs/validation.md): free text keeps
+    what a unit wrote, except personal numbers.
+
+    A mobile number is 11 digits starting with 1, an ID number 17 digits and a check digit or
+    X; either keeps its first 3 and last 4 characters ("139****5678", "510***********1234").
+    Only a whole run of digits is one: the characters on either side must not be digits, so a
+    20-digit voucher number is left alone. Full-width digits count as digits. The regex engine
+    has no look-around, so each side's boundary character is matched and put back; a number
+    right after a masked one (one separator between them) lost that separator to the first
+    match, hence a second pass."""
+    masked = text(e)
+    for pattern, replacement in (_ID_NUMBER, _MOBILE_NUMBER):
+        for _ in range(2):
+            masked = masked.str.replace_all(pattern, replacement)
+    return masked
 
 
 def fold(e: pl.Expr) -> pl.Expr:

@@ -76,6 +76,8 @@ def _parse(expr: pl.Expr, kind: str, year: int, wan: pl.Expr) -> pl.Expr:
     match kind:
         case "text":
             return normalise.text(expr)
+        case "free_text":
+            return normalise.free_text(expr)
         case "id":
             return normalise.ident(expr)
         case "month":
@@ -233,7 +235,7 @@ def quarantine_rows(
     unit = (unit_of_row if unit_of_row is not None else pl.lit(None, pl.String)).alias("unit_id")
     row_info = typed.select(pl.col(_INDEX).cast(pl.Int64).alias("index"), *PROVENANCE, unit)
     return (
-        failures.join(_raw_cells(raw, failures, labels), on=["index", "column"], how="left")
+        failures.join(_raw_cells(raw, failures, fields), on=["index", "column"], how="left")
         .join(row_info, on="index", how="left")
         .with_columns(label=pl.col("column").replace_strict(labels, default=pl.col("column")))
         .select(
@@ -250,17 +252,22 @@ def quarantine_rows(
     )
 
 
-def _raw_cells(raw: pl.DataFrame, failures: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
+def _raw_cells(
+    raw: pl.DataFrame, failures: pl.DataFrame, fields: tuple[Field, ...]
+) -> pl.DataFrame:
     """(index, column, value): the raw cells of the failing rows only (unpivoting every cell of
-    millions of rows costs gigabytes)."""
+    millions of rows costs gigabytes); free text shows with its personal numbers masked."""
+    cells = [_shown(f) for f in fields if f.name in raw.columns]
     return (
         raw.filter(pl.col(_INDEX).cast(pl.Int64).is_in(failures["index"].unique().implode()))
-        .select(
-            pl.col(_INDEX).cast(pl.Int64).alias("index"),
-            *(pl.col(c).cast(pl.String) for c in raw.columns if c in labels),
-        )
+        .select(pl.col(_INDEX).cast(pl.Int64).alias("index"), *cells)
         .unpivot(index="index", variable_name="column", value_name="value")
     )
+
+
+def _shown(f: Field) -> pl.Expr:
+    cell = pl.col(f.name).cast(pl.String)
+    return normalise.free_text(cell).alias(f.name) if f.kind == "free_text" else cell
 
 
 def _reason() -> pl.Expr:

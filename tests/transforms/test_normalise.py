@@ -386,3 +386,33 @@ def test_expressions_work_on_a_whole_column():
         None,
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("联系人手机13912345678，请回电", "联系人手机139****5678，请回电"),
+        ("13912345678", "139****5678"),
+        (
+            "电话：13912345678,13987654321、13811112222",
+            "电话：139****5678,139****4321、138****2222",
+        ),
+        ("身份证510902199001011234", "身份证510***********1234"),
+        ("身份证51090219900101123X。", "身份证510***********123X。"),
+        ("身份证51090219900101123x", "身份证510***********123x"),
+        (
+            "手机１３９１２３４５６７８",
+            "手机１３９****５６７８",
+        ),  # full-width digits, kept as written
+        ("凭证12345678901234567890号", "凭证12345678901234567890号"),  # a longer run: no number
+        ("编号139123456789", "编号139123456789"),  # 12 digits
+        ("电话23912345678", "电话23912345678"),  # does not start with 1
+        ("共1391234567元", "共1391234567元"),  # 10 digits
+        ("  完成3个社区  ", "完成3个社区"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_free_text_masks_mobile_and_id_numbers(raw, expected):
+    frame = pl.DataFrame({"raw": [raw]}, schema={"raw": pl.String})
+    assert frame.select(normalise.free_text(pl.col("raw"))).item() == expected

@@ -279,6 +279,30 @@ def test_amounts_are_whole_fen_else_quarantined(p):
     ]
 
 
+def test_personal_numbers_in_free_text_are_masked_before_loading(p):
+    note = "联系13912345678，身份证510902199001011234"
+    masked = "联系139****5678，身份证510***********1234"
+    reports_file = _xlsx(
+        {
+            "进度": [REPORT_HEADER[:-1], ["U2", "T3", "3", "40", "", "2021-04-02", note]],
+            "荣誉": [
+                ["单位编码", "荣誉名称", "级别", "文号", "授予日期"],
+                ["U2", "王芳13912345678先进个人", "省级", "川民发〔2021〕35号", "2021-06-01"],
+            ],
+        }
+    )
+    ledger_file = csv(
+        LEDGER_HEADER,
+        [["2021-03-01", "V1", "T1", "民政局", "下达", "100", "凭证12345678901234567890 " + note]],
+    )
+    progress = reports.progress_reports([("reports/u2.xlsx", reports_file)], p)
+    honors = reports.honors([("reports/u2.xlsx", reports_file)], p)
+    ledger, _ = funding.ledger([("funding/a.csv", ledger_file)], p)
+    assert progress.rows["note"].to_list() == [masked]
+    assert honors.rows["honor"].to_list() == ["王芳139****5678先进个人"]
+    assert ledger.rows["summary"].to_list() == ["凭证12345678901234567890 " + masked]
+
+
 SURVEY_HEADER = [
     "序号",
     "提交答卷时间",
