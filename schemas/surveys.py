@@ -1,4 +1,5 @@
-"""Survey platform exports (SPEC §4.3), the 问卷星 layout: meta columns, then one column per question."""
+"""Survey platform exports, the 问卷星 layout: meta columns, then one column per question
+(docs/validation.md)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ SURVEY_FIELDS = (
 
 # A question column is headed "N、question text" (or "N." / "N．").
 QUESTION_HEADER = r"^\s*(\d+)\s*[、.．]"
-SKIPPED_TEXT = "(跳过)"
-SKIPPED_NUMBERS = ("-2", "-3")  # 跳过 / 未显示
+# An answer skipped (跳过) or not shown (未显示): written as text, or as an option number.
+SKIPPED_TEXT = ("(跳过)", "（跳过）", "跳过")
+SKIPPED_NUMBERS = (-2, -3)
 
 
 def question_column(number: int) -> str:

@@ -424,3 +424,41 @@ def test_empty_sources_give_empty_frames(p):
     assert funding.ledger([], p)[0].rows.height == 0
     assert surveys.surveys([], p, None)[0].rows.height == 0
     assert file_counts(reports.honors([], p)).height == 0
+
+
+def test_each_answer_cell_is_read_on_its_own(p):
+    """One stray cell quarantines its own response, not the file; numbers and texts mix."""
+    answers = [
+        ["C1", "1", "3"],
+        ["C1", "2", "-2"],
+        ["C1", "还行", "1"],  # a text that is no option, in a file of numbers
+        ["水晶城社区", "满意", "５"],  # option text beside an option number (full-width)
+        ["C1", "(跳过)", "-3"],
+        ["C1", "6", "1"],  # out of range
+        ["C1", "非常满意", "跳过"],
+    ]
+    data = csv(
+        SURVEY_HEADER,
+        [
+            [i, "2021-10-13 09:00:00", "95", "链接", "x", "182.140.1.2", "u9", *a]
+            for i, a in enumerate(answers, start=1)
+        ],
+    )
+    loaded, answered = surveys.surveys([("surveys/num.csv", data)], p, b"k")
+    assert loaded.quarantine.select("row_number", "column", "value").rows() == [
+        (4, "第2题", "还行"),
+        (7, "第2题", "6"),
+    ]
+    got = answered.sort("row_number", "question").select("row_number", "question", "answer")
+    assert got.rows() == [
+        (2, 2, "非常满意"),
+        (2, 3, "基本满意"),
+        (3, 2, "满意"),
+        (3, 3, None),
+        (5, 2, "满意"),
+        (5, 3, "非常不满意"),
+        (6, 2, None),
+        (6, 3, None),
+        (8, 2, "非常满意"),
+        (8, 3, None),
+    ]
