@@ -1,4 +1,4 @@
-"""Funding ledger exports (SPEC §4.2)."""
+"""Funding ledger exports (docs/validation.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandera.polars as pa
 
-from schemas.fields import Field, isin, optional, required
+from schemas.fields import Field, SourceSpec, isin, optional, required
 
 KINDS = ("下达", "支出", "退回")
 AMOUNT_IN_WAN = "金额(万元)"  # this header means every amount is in 万元
@@ -20,6 +20,9 @@ LEDGER_FIELDS = (
     Field("amount", "金额(元)", "money", aliases=("金额", AMOUNT_IN_WAN)),
     Field("summary", "摘要", "free_text", required_column=False),
 )
+
+
+LEDGER = SourceSpec("funding", LEDGER_FIELDS, wan_header=AMOUNT_IN_WAN)
 
 
 def ledger_schema(task_ids: list[str], year: int) -> pa.DataFrameSchema:

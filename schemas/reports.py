@@ -1,4 +1,4 @@
-"""Unit progress reports (SPEC §4.1): sheet 进度 and the optional sheet 荣誉."""
+"""Unit progress reports (docs/validation.md): sheet 进度 and the optional sheet 荣誉."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from schemas.fields import Field, isin, optional, required, row_check
+from schemas.fields import Field, SheetChoice, SourceSpec, isin, optional, required, row_check
 
 PROGRESS_SHEET = "进度"
 HONOR_SHEET = "荣誉"
@@ -29,6 +29,12 @@ HONOR_FIELDS = (
     Field("document_no", "文号", required_column=False),
     Field("awarded_on", "授予日期", "date"),
 )
+
+
+PROGRESS = SourceSpec(
+    "reports", PROGRESS_FIELDS, SheetChoice(PROGRESS_SHEET, others=(HONOR_SHEET,))
+)
+HONORS = SourceSpec("honors", HONOR_FIELDS, SheetChoice(HONOR_SHEET, or_first=False))
 
 
 def progress_schema(unit_ids: list[str], task_ids: list[str], year: int) -> pa.DataFrameSchema:

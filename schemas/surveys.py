@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandera.polars as pa
 
-from schemas.fields import Field, isin, required
+from schemas.fields import Field, SourceSpec, isin, required
 
 SURVEY_FIELDS = (
     Field("response_no", "序号", "id", required_column=False),
@@ -15,6 +15,9 @@ SURVEY_FIELDS = (
     Field("ip", "来自IP", required_column=False),
     Field("total", "总分", "text", required_column=False),
 )
+
+
+SURVEYS = SourceSpec("surveys", SURVEY_FIELDS, questions=True)
 
 # A question column is headed "N、question text" (or "N." / "N．").
 QUESTION_HEADER = r"^\s*(\d+)\s*[、.．]"

@@ -51,7 +51,7 @@ def surveys(
 ) -> tuple[Loaded, pl.DataFrame]:
     """(the loaded responses, their satisfaction answers in long form)."""
     rules = plan.rules["survey"]
-    got = intake("surveys", files, spec.SURVEY_FIELDS, plan.year, questions=True)
+    got = intake(spec.SURVEYS, files, plan.year, plan.units)
     if not rules["items"] and got.typed.height:
         raise PlanError("rules.toml 未设置 survey.items（有问卷时必须给出满意度题号）")
     items = [spec.question_column(n) for n in rules["items"]]

@@ -41,7 +41,12 @@ QUARANTINE_SCHEMA = {
 
 
 class Rejected(Exception):
-    """A whole file cannot be used; str() is the Chinese reason."""
+    """A whole file cannot be used; str() is the Chinese reason. `readable`: column → canonical
+    name of the columns that can still be read (to tell whose file it is)."""
+
+    def __init__(self, reason: str, readable: dict[str, str] | None = None) -> None:
+        super().__init__(reason)
+        self.readable = readable or {}
 
 
 def conform_headers(
@@ -61,14 +66,19 @@ def conform_headers(
     ]
     aliases = header_aliases(fields)
     named = Counter(aliases.get(normalise_header(header)) for _, header in kept)
+    once = [
+        (column, header)
+        for column, header in kept
+        if named[aliases.get(normalise_header(header))] == 1
+    ]
+    column_of = {header: column for column, header in once}
+    renames = {column_of[h]: name for h, name in match_headers(list(column_of), aliases).items()}
     twice = [f.label for f in fields if named[f.name] > 1]
     if twice:
-        raise Rejected("列名重复：" + "、".join(twice))
-    column_of = {header: column for column, header in kept}  # headers matched are now unique
-    renames = {column_of[h]: name for h, name in match_headers(list(column_of), aliases).items()}
+        raise Rejected("列名重复：" + "、".join(twice), renames)
     missing = [f.label for f in fields if f.required_column and f.name not in named]
     if missing:
-        raise Rejected("缺少必需的列：" + "、".join(missing))
+        raise Rejected("缺少必需的列：" + "、".join(missing), renames)
     return renames
 
 

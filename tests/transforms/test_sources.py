@@ -197,6 +197,36 @@ def test_personal_columns_named_twice_are_dropped_not_rejected(p):
     assert reports.progress_reports([("reports/u1.csv", data)], p).rows.height == 1
 
 
+def test_a_file_rejected_whole_names_its_unit_when_it_can_be_told(p):
+    twice = [*REPORT_HEADER[:-1], "完成进度"]
+
+    def rows(*units):
+        return csv(twice, [[u, "T3", "3", "40", "", "2021-04-03", "", "40"] for u in units])
+
+    got = reports.progress_reports(
+        [
+            ("reports/U3_县妇联_进度.xlsx", b"not a workbook"),  # its name: id and name of U3
+            ("reports/盐井街道月报.csv", b""),  # its name: U2
+            ("reports/月报.csv", rows("U2", " Ｕ２", "")),  # every row that names a unit: U2
+            ("reports/县民政局与盐井街道.csv", rows("U2")),  # two names: its rows tell
+            ("reports/汇总.csv", rows("U1", "U2")),  # two units
+            ("reports/其他.csv", rows("U9")),  # not a unit of the plan
+            ("reports/县民政局.csv", csv(["单位编码"], [["U2"]])),  # the name wins
+        ],
+        p,
+    )
+    assert got.quarantine.select("file", "unit_id").rows() == [
+        ("reports/U3_县妇联_进度.xlsx", "U3"),
+        ("reports/其他.csv", None),
+        ("reports/县民政局.csv", "U1"),
+        ("reports/县民政局与盐井街道.csv", "U2"),
+        ("reports/月报.csv", "U2"),
+        ("reports/汇总.csv", None),
+        ("reports/盐井街道月报.csv", "U2"),
+    ]
+    assert got.quarantine["row_number"].null_count() == 7
+
+
 LEDGER_HEADER = ["日期", "凭证号", "项目编号", "资金来源", "类型", "金额(元)", "摘要"]
 
 
