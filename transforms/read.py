@@ -145,23 +145,6 @@ def normalise_header(name: str) -> str:
     return folded.strip(EDGE_SPACE)
 
 
-def match_headers(columns: list[str], aliases: dict[str, str]) -> dict[str, str]:
-    """Header as written → canonical name, for headers whose normalised form is in `aliases`.
-
-    When two headers map to the same canonical name the first wins; the other keeps its own
-    name. `_row` is never renamed.
-    """
-    renames: dict[str, str] = {}
-    for column in columns:
-        canonical = aliases.get(normalise_header(column))
-        if column == ROW or canonical is None or canonical in renames.values():
-            continue
-        if canonical != column and canonical in columns:
-            continue  # another column already carries that name as written
-        renames[column] = canonical
-    return renames
-
-
 def _extension(filename: str) -> str:
     extension = PurePath(filename).suffix.lower()
     if extension not in EXTENSIONS:

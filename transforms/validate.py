@@ -1,8 +1,9 @@
 """From a raw text frame to typed, validated rows plus quarantine rows with actionable reasons.
 
 Every source goes through the same three steps: `conform_headers` (rename to canonical
-names, drop personal columns, reject a file lacking required columns), `parse` (text →
-typed values) and `check` (parse failures + the source's pandera schema → quarantine).
+names, drop personal columns, reject a file lacking required columns or naming one twice),
+`parse` (text → typed values) and `check` (parse failures + the source's pandera schema →
+quarantine rows). The checks and their reasons are listed in docs/validation.md.
 Raw frames carry `_file`, `_sheet` and `_row` (the spreadsheet row number) throughout.
 """
 
@@ -24,7 +25,7 @@ from schemas.fields import (
     header_aliases,
 )
 from transforms import normalise
-from transforms.read import match_headers, normalise_header
+from transforms.read import normalise_header
 
 PROVENANCE = ["_file", "_sheet", "_row"]
 
@@ -65,14 +66,9 @@ def conform_headers(
         if not re.search(PERSONAL_HEADER, normalise_header(header))
     ]
     aliases = header_aliases(fields)
-    named = Counter(aliases.get(normalise_header(header)) for _, header in kept)
-    once = [
-        (column, header)
-        for column, header in kept
-        if named[aliases.get(normalise_header(header))] == 1
-    ]
-    column_of = {header: column for column, header in once}
-    renames = {column_of[h]: name for h, name in match_headers(list(column_of), aliases).items()}
+    canonical = [(column, aliases.get(normalise_header(header))) for column, header in kept]
+    named = Counter(name for _, name in canonical if name is not None)
+    renames = {column: name for column, name in canonical if name and named[name] == 1}
     twice = [f.label for f in fields if named[f.name] > 1]
     if twice:
         raise Rejected("列名重复：" + "、".join(twice), renames)

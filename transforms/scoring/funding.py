@@ -59,16 +59,6 @@ def funding_execution(
             .alias("execution"),
         )
     )
-    planned = planned_expr(pl.lit(last_month, pl.Int32), pl.col("start_month"), pl.col("due_month"))
-    gap = planned - 100.0 * pl.col("execution")
-    started = pl.col("start_month") <= last_month
-    status = (
-        pl.when(started & (pl.col("spent") > pl.col("allocated")))
-        .then(pl.lit("red"))  # overspent: red whatever the gap, even with nothing allocated
-        .when(started & (pl.col("allocated") > 0))
-        .then(light_expr(gap, rules))
-        .otherwise(pl.lit(None, pl.String))
-    )
     return frame.select(
         pl.lit(year, pl.Int32).alias("year"),
         "task_id",
@@ -76,5 +66,21 @@ def funding_execution(
         "allocated",
         "spent",
         "execution",
-        status.alias("status"),
+        funding_status(last_month, rules).alias("status"),
     ).sort("task_id")
+
+
+def funding_status(last_month: int, rules: dict) -> pl.Expr:
+    """The status at M: null before start_month; once started, red when overspent (spent >
+    allocated, whatever the gap, even with nothing allocated), else 6.1's lights with 100 ×
+    execution in place of progress; null when nothing is allocated."""
+    planned = planned_expr(pl.lit(last_month, pl.Int32), pl.col("start_month"), pl.col("due_month"))
+    gap = planned - 100.0 * pl.col("execution")
+    started = pl.col("start_month") <= last_month
+    return (
+        pl.when(started & (pl.col("spent") > pl.col("allocated")))
+        .then(pl.lit("red"))
+        .when(started & (pl.col("allocated") > 0))
+        .then(light_expr(gap, rules))
+        .otherwise(pl.lit(None, pl.String))
+    )
