@@ -102,7 +102,7 @@ def _fast_parse(expr: pl.Expr, kind: str, wan: pl.Expr) -> pl.Expr | None:
     """The kind's fast path (normalise.fast_*): its common forms only, null for the rest; None
     when the kind has none."""
     match kind:
-        case "date" | "datetime" | "seconds" | "number" | "percent":
+        case "date" | "datetime" | "seconds" | "number" | "percent" | "free_text":
             return getattr(normalise, f"fast_{kind}")(expr)
         case "money":
             return normalise.fast_money(expr, wan)
