@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -103,17 +104,16 @@ def conform_sheet(spec: SourceSpec, file: str, opened: tuple[str, Sheet] | ReadE
         return FileSheet(file, spec.sheet.name or "", None, rejection=str(opened))
     name, found = opened
     columns = found.frame.columns
-    rejection = None
+    rejection, questions = None, {}
     try:
         renames = conform_headers(columns, spec.fields, found.headers or None)
+        if spec.questions:
+            questions = question_columns([c for c in columns if c not in renames])
     except Rejected as exc:
         # the columns still readable (单位编码 when 完成进度 is named twice) tell its unit
         renames, rejection = exc.readable, str(exc)
     in_wan = spec.wan_header is not None and any(
         normalise_header(c) == spec.wan_header for c in columns
-    )
-    questions = (
-        _question_columns([c for c in columns if c not in renames]) if spec.questions else {}
     )
     renames = renames | questions
     # other columns (personal ones too) only matter for telling blank rows; dropped when stacked
@@ -226,14 +226,15 @@ def _only(column: str) -> pl.Expr:
     return pl.when(pl.col(column).list.len() == 1).then(pl.col(column).list.first())
 
 
-def _question_columns(columns: list[str]) -> dict[str, str]:
-    """header → qN for every column headed like a question ("3、您对...")."""
-    out: dict[str, str] = {}
-    for column in columns:
-        match = re.match(QUESTION_HEADER, column)
-        if match and question_column(int(match.group(1))) not in out.values():
-            out[column] = question_column(int(match.group(1)))
-    return out
+def question_columns(columns: list[str]) -> dict[str, str]:
+    """header → qN for every column headed like a question ("3、您对..."). Rejected when two
+    columns carry the same question number: which one holds the answers cannot be known."""
+    numbers = {c: int(m.group(1)) for c in columns if (m := re.match(QUESTION_HEADER, c))}
+    count = Counter(numbers.values())
+    twice = sorted(n for n, times in count.items() if times > 1)
+    if twice:
+        raise Rejected("列名重复：" + "、".join(f"第{n}题" for n in twice))
+    return {c: question_column(n) for c, n in numbers.items()}
 
 
 @dataclass(frozen=True)

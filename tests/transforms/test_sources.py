@@ -492,3 +492,13 @@ def test_each_answer_cell_is_read_on_its_own(p):
         (8, 2, "非常满意"),
         (8, 3, None),
     ]
+
+
+def test_a_question_number_named_twice_rejects_the_survey_file(p):
+    header = [*SURVEY_HEADER, "3、环境满意吗？（补充）"]
+    row = [1, "2021-10-13 09:00:00", "95", "链接", "x", "182.140.1.2", "u9", "C1", "1", "3", "1"]
+    loaded, _ = surveys.surveys([("surveys/num.csv", csv(header, [row]))], p, b"k")
+    assert loaded.quarantine.select("file", "reason").rows() == [
+        ("surveys/num.csv", "文件被拒收：列名重复：第3题"),
+    ]
+    assert loaded.rows.height == 0
