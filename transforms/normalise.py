@@ -50,17 +50,20 @@ _FULL_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {
     "\uffe5": "¥",  # full-width yen/yuan sign
 }
 _NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+"
-# Personal numbers in free text: (boundary)(first 3)(masked)(last 4)(boundary), see free_text.
+# Personal numbers in free text (see free_text): the digits between the first 3 and the last 4
+# characters are masked; groups may be split by one space or hyphen ("139 1234 5678").
 _DIGIT = "[0-9\uff10-\uff19]"  # ASCII or full-width
-_NOT_DIGIT = "(^|[^0-9\uff10-\uff19])"
+_CHECK = "[0-9Xx\uff10-\uff19\uff38\uff58]"  # an ID's check character: a digit or X
+_SEP = "[ -]?"
 _ID_NUMBER = (
-    rf"{_NOT_DIGIT}({_DIGIT}{{3}}){_DIGIT}{{11}}({_DIGIT}{{3}}[0-9Xx\uff10-\uff19\uff38\uff58])"
-    r"($|[^0-9Xx\uff10-\uff19\uff38\uff58])",
-    "${1}${2}***********${3}${4}",
+    rf"(?P<before>^|[^0-9\uff10-\uff19])(?P<head>{_DIGIT}{{3}}){_DIGIT}{{3}}(?P<s1>{_SEP})"
+    rf"{_DIGIT}{{8}}(?P<s2>{_SEP})(?P<tail>{_DIGIT}{{3}}{_CHECK})(?P<after>$|[^0-9Xx\uff10-\uff19\uff38\uff58])",
+    "${before}${head}***${s1}********${s2}${tail}${after}",
 )
-_MOBILE_NUMBER = (
-    rf"{_NOT_DIGIT}([1\uff11]{_DIGIT}{{2}}){_DIGIT}{{4}}({_DIGIT}{{4}})($|[^0-9\uff10-\uff19])",
-    "${1}${2}****${3}${4}",
+_MOBILE_NUMBER = (  # may follow a country code written without a space: +8613912345678
+    rf"(?P<before>(?:^|[^0-9\uff10-\uff19])(?:0086|86)?)(?P<head>[1\uff11]{_DIGIT}{{2}})"
+    rf"(?P<s1>{_SEP}){_DIGIT}{{4}}(?P<s2>{_SEP})(?P<tail>{_DIGIT}{{4}})(?P<after>$|[^0-9\uff10-\uff19])",
+    "${before}${head}${s1}****${s2}${tail}${after}",
 )
 _SERIAL = r"^[0-9]+(?:\.[0-9]+)?$"
 _DATE = (  # a written date with an optional time, or (groups y8 m8 d8) compact "20210930"
@@ -83,13 +86,14 @@ def free_text(e: pl.Expr) -> pl.Expr:
     """text() with mobile and resident ID numbers masked (docs/validation.md): free text keeps
     what a unit wrote, except personal numbers.
 
-    A mobile number is 11 digits starting with 1, an ID number 17 digits and a check digit or
-    X; either keeps its first 3 and last 4 characters ("139****5678", "510***********1234").
-    Only a whole run of digits is one: the characters on either side must not be digits, so a
-    20-digit voucher number is left alone. Full-width digits count as digits. The regex engine
-    has no look-around, so each side's boundary character is matched and put back; a number
-    right after a masked one (one separator between them) lost that separator to the first
-    match, hence a second pass."""
+    A mobile number is 11 digits starting with 1 (after +86 or 0086 too), an ID number 17 digits
+    and a check digit or X; either keeps its first 3 and last 4 characters ("139****5678",
+    "510***********1234"), and its groups may be split by one space or hyphen as people write
+    them ("139-****-5678"). Only a whole run of digits is one: the characters on either side
+    must not be digits, so a 20-digit voucher number is left alone. Full-width digits count as
+    digits. The regex engine has no look-around, so each side's boundary character is matched
+    and put back; a number right after a masked one (one separator between them) lost that
+    separator to the first match, hence a second pass."""
     masked = text(e)
     for pattern, replacement in (_ID_NUMBER, _MOBILE_NUMBER):
         for _ in range(2):
@@ -307,10 +311,12 @@ def fast_money(e: pl.Expr, wan: pl.Expr) -> pl.Expr:
     return pl.when(e.str.contains(_FAST_MONEY)).then(_yuan(digits, wan))
 
 
-_ELEVEN_DIGITS = "[0-9\uff10-\uff19]{11}"  # the shortest personal number free_text masks
+# Every personal number free_text masks starts with 3 digits, then maybe a separator, then 3 more
+_SIX_DIGITS = f"{_DIGIT}{{3}}{_SEP}{_DIGIT}{{3}}"
 
 
 def fast_free_text(e: pl.Expr) -> pl.Expr:
-    """Free text without 11 digits in a row: nothing to mask, text() as it is. Most notes are
-    such, and one regex test is far cheaper than free_text's replacement passes."""
-    return pl.when(~e.str.contains(_ELEVEN_DIGITS)).then(text(e))
+    """Free text without six digits in a row (maybe split after the third): nothing to mask,
+    text() as it is. Most notes are such, and one regex test is far cheaper than free_text's
+    replacement passes."""
+    return pl.when(~e.str.contains(_SIX_DIGITS)).then(text(e))
