@@ -41,7 +41,7 @@ WRAPPED = (
     ("transforms.funding", "check"),
     ("transforms.surveys", "check"),
     ("transforms.plan", "check"),
-    ("transforms.validate", "_failure_reasons"),
+    ("transforms.validate", "schema_failures"),
     ("transforms.reports", "dedupe"),
     ("transforms.funding", "dedupe"),
     ("transforms.surveys", "dedupe"),

@@ -1,9 +1,10 @@
-"""Data-quality findings handed back to the units (SPEC §1): one workbook per unit to correct.
+"""Data-quality findings handed back to the units: one workbook per unit to correct.
 
-`<unit_id>_<unit_name>.xlsx` holds the unit's quarantined rows (隔离行) and its missing or late
-monthly reports (缺报迟报); rows that belong to no unit (surveys, rejected files, unknown unit
-ids) go to 未归属单位.xlsx for the office.
-"""
+`<unit_id>_<unit_name>.xlsx` holds the unit's quarantined rows (隔离行), files of the unit
+rejected whole included, and its missing or late monthly reports (缺报迟报); rows that belong to
+no unit (surveys, rejected files whose unit cannot be told, unknown unit ids) go to
+未归属单位.xlsx for the office. Which unit a row belongs to is told upstream (its unit_id; for
+a rejected file see docs/validation.md)."""
 
 from __future__ import annotations
 

@@ -33,6 +33,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from office.findings import file_name
 from office.sheets import NOT_ASCII, new_workbook, of_year, text_width
+from schemas.codes import QUANTITY
 from schemas.plan import TASK_FIELDS
 from schemas.reports import (
     HONOR_FIELDS,
@@ -133,7 +134,7 @@ def template_rows(tasks: pl.DataFrame, month: int) -> pl.DataFrame:
     """The rows of sheet 进度: tasks that have started by `month`, by unit and task id, with the
     month as the report writes it and what the unit must fill for the task's metric kind."""
     target = pl.col("target").round(4).cast(pl.String).str.replace(r"\.0$", "")
-    counted = pl.col("metric") == "数量"
+    counted = pl.col("metric") == QUANTITY
     return (
         tasks.filter(pl.col("start_month") <= month)
         .sort("unit_id", "task_id")

@@ -34,8 +34,8 @@ HONOR_LEVELS = {
 OPTIONS = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")  # default option order
 SATISFIED = ("非常满意", "满意", "基本满意")  # counted in the satisfaction rate
 ANSWER_SCORES = {"非常满意": 100, "满意": 80, "基本满意": 60, "不满意": 30, "非常不满意": 0}
-SKIPPED_TEXTS = ("(跳过)", "（跳过）", "跳过")  # a skipped question, answers by text
-SKIPPED_NUMBERS = ("-2", "-3")  # 跳过 / 未显示, answers by option number
+SKIPPED_TEXT = ("(跳过)", "（跳过）", "跳过")  # a skipped question, answers by text
+SKIPPED_NUMBERS = (-2, -3)  # 跳过 / 未显示, answers by option number
 
 # ---------------------------------------------------------------- monthly status (红黄绿)
 GREEN, YELLOW, RED = "green", "yellow", "red"

@@ -13,13 +13,27 @@ from typing import Literal
 import pandera.polars as pa
 import polars as pl
 
+# "free_text" is prose a unit writes (a report's 本月工作情况, a ledger's 摘要, an honor's name):
+# kept as written except mobile and resident ID numbers, masked before loading
+# (transforms/normalise.free_text, docs/validation.md). "text" is a short value (a name, a code).
 Kind = Literal[
-    "id", "text", "number", "integer", "percent", "money", "date", "datetime", "month", "seconds"
+    "id",
+    "text",
+    "free_text",
+    "number",
+    "integer",
+    "percent",
+    "money",
+    "date",
+    "datetime",
+    "month",
+    "seconds",
 ]
 
 DTYPES: dict[str, pl.DataType] = {
     "id": pl.String(),
     "text": pl.String(),
+    "free_text": pl.String(),
     "number": pl.Float64(),
     "integer": pl.Int32(),
     "percent": pl.Float64(),
@@ -41,8 +55,10 @@ PARSE_ERRORS: dict[str, str] = {
     "month": "不是本年度的有效月份",
     "seconds": "不是有效的用时",
 }
+# An amount in fractions of 分 ("12.345" 元, "0.001"): told apart from a cell that is no amount.
+MONEY_PLACES_ERROR = "金额最多两位小数"
 
-# Personal contact data is dropped on read, before anything else sees it (SPEC §4.1, §4.3).
+# Personal contact data is dropped on read, before anything else sees it (docs/validation.md).
 PERSONAL_HEADER = r"电话|手机|联系方式|姓名|微信昵称|用户ID|来源详情|身份证"
 
 
@@ -57,6 +73,33 @@ class Field:
     @property
     def dtype(self) -> pl.DataType:
         return DTYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class SheetChoice:
+    """Which sheet of a workbook holds a source (a CSV file is its only sheet)."""
+
+    name: str | None = None  # the sheet wanted; None: the first
+    or_first: bool = True  # without a sheet `name`: the first one that is not in `others`
+    others: tuple[str, ...] = ()  # sheets of another source in the same files (e.g. 荣誉)
+
+    def pick(self, names: list[str]) -> str | None:
+        """The sheet to read among `names`, or None: this file has nothing of the source."""
+        if self.name is not None and self.name in names:
+            return self.name
+        rest = [n for n in names if n not in self.others]
+        return rest[0] if self.or_first and rest else None
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """How a source's files are laid out: where its rows are and how its columns are headed."""
+
+    source: str  # the audit name: reports, honors, funding, surveys, units, ...
+    fields: tuple[Field, ...]
+    sheet: SheetChoice = SheetChoice()
+    wan_header: str | None = None  # a header saying the file's amounts are in 万元
+    questions: bool = False  # survey question columns ("N、text") are kept as text, named qN
 
 
 def header_aliases(fields: tuple[Field, ...]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Funding ledger exports (SPEC §4.2)."""
+"""Funding ledger exports (docs/validation.md)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import datetime as dt
 
 import pandera.polars as pa
 
-from schemas.fields import Field, isin, optional, required
+from schemas.codes import LEDGER_KINDS
+from schemas.fields import Field, SourceSpec, isin, optional, required
 
-KINDS = ("下达", "支出", "退回")
 AMOUNT_IN_WAN = "金额(万元)"  # this header means every amount is in 万元
 
 LEDGER_FIELDS = (
@@ -18,8 +18,11 @@ LEDGER_FIELDS = (
     Field("source", "资金来源"),
     Field("kind", "类型"),
     Field("amount", "金额(元)", "money", aliases=("金额", AMOUNT_IN_WAN)),
-    Field("summary", "摘要", required_column=False),
+    Field("summary", "摘要", "free_text", required_column=False),
 )
+
+
+LEDGER = SourceSpec("funding", LEDGER_FIELDS, wan_header=AMOUNT_IN_WAN)
 
 
 def ledger_schema(task_ids: list[str], year: int) -> pa.DataFrameSchema:
@@ -35,7 +38,7 @@ def ledger_schema(task_ids: list[str], year: int) -> pa.DataFrameSchema:
             "voucher_no": required(f["voucher_no"]),
             "task_id": required(f["task_id"], checks=isin(task_ids, "不是年度计划中的任务")),
             "source": required(f["source"]),
-            "kind": required(f["kind"], checks=isin(KINDS, "应为 下达、支出 或 退回")),
+            "kind": required(f["kind"], checks=isin(LEDGER_KINDS, "应为 下达、支出 或 退回")),
             "amount": required(f["amount"], checks=pa.Check.gt(0, error="金额必须大于0")),
             "summary": optional(f["summary"]),
         },

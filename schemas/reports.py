@@ -1,4 +1,4 @@
-"""Unit progress reports (SPEC §4.1): sheet 进度 and the optional sheet 荣誉."""
+"""Unit progress reports (docs/validation.md): sheet 进度 and the optional sheet 荣誉."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
-from schemas.fields import Field, isin, optional, required, row_check
+from schemas import codes
+from schemas.codes import HONOR_LEVELS
+from schemas.fields import Field, SheetChoice, SourceSpec, isin, optional, required, row_check
 
 PROGRESS_SHEET = "进度"
 HONOR_SHEET = "荣誉"
-HONOR_LEVELS = ("国家级", "省级", "市级")
 
 PROGRESS_FIELDS = (
     Field("unit_id", "单位编码", "id", aliases=("责任单位编码",)),
@@ -20,21 +21,33 @@ PROGRESS_FIELDS = (
     Field("progress", "完成进度", "percent", required_column=False),
     Field("actual", "实际完成值", "number", required_column=False),
     Field("submitted_on", "报送日期", "date"),
-    Field("note", "本月工作情况", "text", required_column=False),
+    Field("note", "本月工作情况", "free_text", required_column=False),
 )
 HONOR_FIELDS = (
     Field("unit_id", "单位编码", "id", aliases=("责任单位编码",)),
-    Field("honor", "荣誉名称"),
+    Field("honor", "荣誉名称", "free_text"),
     Field("level", "级别"),
     Field("document_no", "文号", required_column=False),
     Field("awarded_on", "授予日期", "date"),
 )
 
 
-def progress_schema(unit_ids: list[str], task_ids: list[str]) -> pa.DataFrameSchema:
-    """Expects the typed frame joined with the plan: `_task_unit` and `_metric` of its task."""
+PROGRESS = SourceSpec(
+    "reports", PROGRESS_FIELDS, SheetChoice(PROGRESS_SHEET, others=(HONOR_SHEET,))
+)
+HONORS = SourceSpec("honors", HONOR_FIELDS, SheetChoice(HONOR_SHEET, or_first=False))
+
+
+def progress_schema(unit_ids: list[str], task_ids: list[str], year: int) -> pa.DataFrameSchema:
+    """Expects the typed frame joined with the plan: `_task_unit` and `_metric` of its task.
+
+    A report submitted before the first day of its month is quarantined (docs/validation.md)."""
     f = {x.name: x for x in PROGRESS_FIELDS}
     known_task = pl.col("_task_unit").is_null()
+    submitted, month = pl.col("submitted_on"), pl.col("month")
+    not_before_month = (
+        submitted.is_null() | month.is_null() | (submitted >= pl.date(year, month, 1))
+    )
     return pa.DataFrameSchema(
         {
             "unit_id": required(f["unit_id"], checks=isin(unit_ids, "不是责任单位表中的单位")),
@@ -53,7 +66,8 @@ def progress_schema(unit_ids: list[str], task_ids: list[str]) -> pa.DataFrameSch
                 checks=[
                     pa.Check.in_range(0, 100, error="超出0-100范围"),
                     row_check(
-                        pl.col("progress").is_not_null() | (pl.col("_metric").ne_missing("进度")),
+                        pl.col("progress").is_not_null()
+                        | (pl.col("_metric").ne_missing(codes.PROGRESS)),
                         "未填写（进度类任务必填）",
                     ),
                 ],
@@ -63,12 +77,15 @@ def progress_schema(unit_ids: list[str], task_ids: list[str]) -> pa.DataFrameSch
                 checks=[
                     pa.Check.ge(0, error="不能为负数"),
                     row_check(
-                        pl.col("actual").is_not_null() | (pl.col("_metric").ne_missing("数量")),
+                        pl.col("actual").is_not_null()
+                        | (pl.col("_metric").ne_missing(codes.QUANTITY)),
                         "未填写（数量类任务必填）",
                     ),
                 ],
             ),
-            "submitted_on": required(f["submitted_on"]),
+            "submitted_on": required(
+                f["submitted_on"], checks=row_check(not_before_month, "报送日期早于报告月份")
+            ),
             "note": optional(f["note"]),
         },
         strict=False,
@@ -81,7 +98,9 @@ def honor_schema(unit_ids: list[str], year: int) -> pa.DataFrameSchema:
         {
             "unit_id": required(f["unit_id"], checks=isin(unit_ids, "不是责任单位表中的单位")),
             "honor": required(f["honor"]),
-            "level": required(f["level"], checks=isin(HONOR_LEVELS, "应为 国家级、省级 或 市级")),
+            "level": required(
+                f["level"], checks=isin(list(HONOR_LEVELS), "应为 国家级、省级 或 市级")
+            ),
             "document_no": optional(f["document_no"]),
             "awarded_on": required(
                 f["awarded_on"],

@@ -1,10 +1,14 @@
-"""Survey platform exports (SPEC §4.3), the 问卷星 layout: meta columns, then one column per question."""
+"""Survey platform exports, the 问卷星 layout: meta columns, then one column per question
+(docs/validation.md)."""
 
 from __future__ import annotations
 
 import pandera.polars as pa
 
-from schemas.fields import Field, isin, required
+from schemas.codes import SKIPPED_NUMBERS, SKIPPED_TEXT
+from schemas.fields import Field, SourceSpec, isin, required
+
+__all__ = ["SKIPPED_NUMBERS", "SKIPPED_TEXT"]  # the answer codes, defined in schemas/codes.py
 
 SURVEY_FIELDS = (
     Field("response_no", "序号", "id", required_column=False),
@@ -15,10 +19,11 @@ SURVEY_FIELDS = (
     Field("total", "总分", "text", required_column=False),
 )
 
+
+SURVEYS = SourceSpec("surveys", SURVEY_FIELDS, questions=True)
+
 # A question column is headed "N、question text" (or "N." / "N．").
 QUESTION_HEADER = r"^\s*(\d+)\s*[、.．]"
-SKIPPED_TEXT = "(跳过)"
-SKIPPED_NUMBERS = ("-2", "-3")  # 跳过 / 未显示
 
 
 def question_column(number: int) -> str:

@@ -213,7 +213,11 @@ FUNDING_EXECUTION = _t(
     Col("allocated", MONEY, "下达资金（元）"),
     Col("spent", MONEY, "支出资金（元）= 支出 - 退回"),
     Col("execution", F, "执行率 = 支出 / 下达；下达为0时为空"),
-    Col("status", S, "资金状态（评估月）：green、yellow、red；无下达或未开始为空"),
+    Col(
+        "status",
+        S,
+        "资金状态（评估月）：green、yellow、red；超支（支出大于下达）为 red；未开始或无下达且未超支为空",
+    ),
 )
 COMMUNITY_SATISFACTION = _t(
     "mart",

@@ -1,4 +1,4 @@
-"""Funding ledger exports → core.ledger_entries and core.voucher_conflicts (SPEC §4.2)."""
+"""Funding ledger exports → core.ledger_entries and core.voucher_conflicts (docs/validation.md)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ LEDGER_VALUES = ["entry_date", "voucher_no", "task_id", "source", "kind", "amoun
 
 def ledger(files: list[InputFile], plan: Plan) -> tuple[Loaded, pl.DataFrame]:
     """(the loaded ledger, its conflicting vouchers). Conflicting rows are all quarantined."""
-    got = intake(
-        "funding", files, spec.LEDGER_FIELDS, plan.year, scale_wan_header=spec.AMOUNT_IN_WAN
-    )
+    got = intake(spec.LEDGER, files, plan.year, plan.units)
     owner = plan.tasks.select("task_id", pl.col("unit_id").alias("_owner"))
     typed = got.typed.join(owner, on="task_id", how="left", maintain_order="left")
     schema = spec.ledger_schema(plan.tasks["task_id"].to_list(), plan.year)

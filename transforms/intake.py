@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
-from schemas.fields import Field
+from schemas.fields import SheetChoice, SourceSpec
 from schemas.surveys import QUESTION_HEADER, question_column
 from transforms import normalise
 from transforms.read import PART, ROW, Book, ReadError, Sheet, normalise_header, stack
@@ -26,7 +27,6 @@ from transforms.validate import (
     rejected_file,
 )
 
-PART_INFO = ("_file", "_sheet", "_wan")
 READERS = min(4, os.cpu_count() or 1)
 
 InputFile = tuple[str, bytes]  # (path relative to the year's inbox, content)
@@ -35,125 +35,206 @@ InputFile = tuple[str, bytes]  # (path relative to the year's inbox, content)
 @dataclass(frozen=True)
 class Intake:
     source: str
-    raw: pl.DataFrame  # canonical columns as text + provenance
+    raw: pl.DataFrame  # canonical columns as text + provenance + _wan (the file said 万元)
     typed: pl.DataFrame  # same rows, typed
     rejected: pl.DataFrame  # quarantine rows of files rejected whole
     read_counts: pl.DataFrame  # file, sheet, rows_read
 
 
-def pick_sheet(
-    names: list[str], wanted: str | None, first_if_missing: bool, others: tuple[str, ...] = ()
-) -> str | None:
-    """The sheet to read: `wanted` if present, else (when asked) the first sheet that is not one
-    of `others` (sheets of another source, e.g. 荣誉), else None: nothing to read here."""
-    if wanted is not None and wanted in names:
-        return wanted
-    rest = [n for n in names if n not in others]
-    return rest[0] if first_if_missing and rest else None
+@dataclass(frozen=True)
+class FileSheet:
+    """One file's sheet of the source, its columns renamed to canonical names (others `_otherN`).
+
+    `rejection` is set for a file rejected whole: its rows count as read and are not parsed;
+    `cells` is None when the file could not be read at all."""
+
+    file: str
+    sheet: str
+    cells: Sheet | None
+    in_wan: bool = False  # its header says 万元
+    questions: tuple[str, ...] = ()  # qN columns
+    rejection: str | None = None
 
 
 def intake(
-    source: str,
-    files: list[InputFile],
-    fields: tuple[Field, ...],
-    year: int,
-    sheet: str | None = None,
-    first_sheet_fallback: bool = True,
-    scale_wan_header: str | None = None,
-    questions: bool = False,
-    other_sheets: tuple[str, ...] = (),
+    spec: SourceSpec, files: list[InputFile], year: int, units: pl.DataFrame | None = None
 ) -> Intake:
-    """Read every file's sheet (`sheet`, else the first one when `first_sheet_fallback`).
+    """Read the source's sheet of every file, match headers per file, then stack, parse and
+    count the rows of the whole folder at once. A file rejected whole is quarantined, naming its
+    unit when `units` (unit_id, unit_name) can tell which (docs/validation.md)."""
+    opened = [conform_sheet(spec, name, got) for name, got in open_sheets(spec.sheet, files)]
+    questions = list(dict.fromkeys(q for f in opened if f.rejection is None for q in f.questions))
+    rows = stack_rows(opened, [f.name for f in spec.fields] + questions)
+    read_counts = _read_counts(opened, rows)
+    opened = [replace(f, cells=None) for f in opened]  # the cells as read: freed before parsing
+    rejected = rejections(spec.source, opened, rows, units)
+    raw = rows.filter(~pl.col("_rejected")).drop("_rejected")
+    del rows
+    typed = parse(raw, spec.fields, year).hstack(
+        raw.select(normalise.text(pl.col(q)).alias(q) for q in questions)
+    )
+    return Intake(spec.source, raw, typed, rejected, read_counts)
 
-    With `questions`, survey question columns ("N、text") are kept as text, named qN.
-    """
-    sheets: list[Sheet] = []
-    read: list[tuple[str, str, int | None, bool | None]] = []  # file, sheet, part, 万元
-    rejected, questions_seen = [], {}
 
-    def open_sheet(file: InputFile) -> tuple[str, Sheet] | ReadError | None:
+def open_sheets(
+    choice: SheetChoice, files: list[InputFile]
+) -> list[tuple[str, tuple[str, Sheet] | ReadError]]:
+    """(file, (sheet name, its cells) or why it cannot be read) for every file, in name order,
+    that has the source's sheet. The readers (calamine, polars) release the GIL: files are read
+    in parallel."""
+
+    def open_one(file: InputFile) -> tuple[str, Sheet] | ReadError | None:
         try:
             book = Book(file[1], file[0])
-            chosen = pick_sheet(book.sheet_names, sheet, first_sheet_fallback, other_sheets)
+            chosen = choice.pick(book.sheet_names)
             return None if chosen is None else (chosen, book.sheet(chosen or None))
         except ReadError as exc:
             return exc
 
-    # the readers (calamine, polars) release the GIL: files are read in parallel
+    ordered = sorted(files)
     with ThreadPoolExecutor(READERS) as pool:
-        opened = pool.map(open_sheet, sorted(files))
-    for (name, _), result in zip(sorted(files), opened, strict=True):
-        if result is None:
-            continue  # an optional sheet this file does not have
-        if isinstance(result, ReadError):
-            read.append((name, sheet or "", None, None))
-            rejected.append(rejected_file(source, name, sheet or "", str(result)))
-            continue
-        chosen, found = result
-        columns = found.frame.columns
-        try:
-            renames = conform_headers(columns, fields)
-        except Rejected as exc:
-            rejected.append(rejected_file(source, name, chosen, str(exc)))
-            renames, wan = {}, None  # its rows still count as read, and are not parsed
-        else:
-            wan = scale_wan_header is not None and any(
-                normalise_header(c) == scale_wan_header for c in columns
-            )
-        if questions and wan is not None:
-            extra = _question_columns([c for c in columns if c not in renames])
-            questions_seen.update(dict.fromkeys(extra.values()))
-            renames |= extra
-        # other columns (personal ones too) only matter for telling blank rows; dropped below
-        frame = found.frame.clone()
-        frame.columns = [renames.get(c, f"_other{i}") for i, c in enumerate(columns)]
-        read.append((name, chosen, len(sheets), wan))
-        sheets.append(Sheet(frame, found.first_row))
+        opened = list(pool.map(open_one, ordered))
+    return [(name, got) for (name, _), got in zip(ordered, opened, strict=True) if got is not None]
 
-    files_read = pl.DataFrame(
-        read,
-        schema={"_file": pl.String, "_sheet": pl.String, PART: pl.UInt32, "_wan": pl.Boolean},
-        orient="row",
+
+def conform_sheet(spec: SourceSpec, file: str, opened: tuple[str, Sheet] | ReadError) -> FileSheet:
+    """One opened sheet with its headers matched; a file that cannot be read or used is kept,
+    with the reason it is rejected whole."""
+    if isinstance(opened, ReadError):
+        return FileSheet(file, spec.sheet.name or "", None, rejection=str(opened))
+    name, found = opened
+    columns = found.frame.columns
+    rejection, questions = None, {}
+    try:
+        renames = conform_headers(columns, spec.fields, found.headers or None)
+        if spec.questions:
+            questions = question_columns([c for c in columns if c not in renames])
+    except Rejected as exc:
+        # the columns still readable (单位编码 when 完成进度 is named twice) tell its unit
+        renames, rejection = exc.readable, str(exc)
+    in_wan = spec.wan_header is not None and any(
+        normalise_header(c) == spec.wan_header for c in columns
     )
-    kept = [f.name for f in fields] + list(questions_seen)
-    rows = (
-        stack(sheets, kept)
-        if sheets
-        else pl.DataFrame(schema={**dict.fromkeys(kept, pl.String), ROW: pl.Int32, PART: pl.UInt32})
-    )
-    del sheets  # the cells as read: free them before parsing
-    counted = files_read.join(
-        rows.group_by(PART).agg(rows_read=pl.len()), on=PART, how="left", maintain_order="left"
-    ).select(
-        file="_file", sheet="_sheet", rows_read=pl.col("rows_read").fill_null(0).cast(pl.Int64)
-    )
-    # each row's file, sheet and 万元 flag: row `_part` of the files that were read
-    part = files_read.filter(pl.col(PART).is_not_null())
-    of_part = {c: pl.lit(part[c]).gather(pl.col(PART)).alias(c) for c in PART_INFO}
-    raw = rows.select(of_part["_file"], of_part["_sheet"], ROW, *kept, of_part["_wan"])
-    del rows
-    if raw["_wan"].null_count():
-        raw = raw.filter(pl.col("_wan").is_not_null())  # rows of files rejected whole
-    typed = parse(raw, fields, year).hstack(
-        raw.select(normalise.text(pl.col(q)).alias(q) for q in questions_seen)
-    )
-    return Intake(
-        source=source,
-        raw=raw.drop("_wan"),
-        typed=typed,
-        rejected=pl.concat(rejected) if rejected else pl.DataFrame(schema=QUARANTINE_SCHEMA),
-        read_counts=counted,
+    renames = renames | questions
+    # other columns (personal ones too) only matter for telling blank rows; dropped when stacked
+    frame = found.frame.clone()
+    frame.columns = [renames.get(c, f"_other{i}") for i, c in enumerate(columns)]
+    cells = Sheet(frame, found.first_row)
+    return FileSheet(file, name, cells, in_wan, tuple(questions.values()), rejection)
+
+
+def stack_rows(files: list[FileSheet], columns: list[str]) -> pl.DataFrame:
+    """The non-blank rows of every sheet read: `_file`, `_sheet`, `_row`, `columns` as text,
+    `_wan` (the file's header said 万元) and `_rejected` (the file is rejected whole)."""
+    read = [f for f in files if f.cells is not None]
+    info = {
+        "_file": pl.Series([f.file for f in read], dtype=pl.String),
+        "_sheet": pl.Series([f.sheet for f in read], dtype=pl.String),
+        "_wan": pl.Series([f.in_wan for f in read], dtype=pl.Boolean),
+        "_rejected": pl.Series([f.rejection is not None for f in read], dtype=pl.Boolean),
+    }
+    if read:
+        rows = stack([f.cells for f in read if f.cells is not None], columns)
+    else:
+        rows = pl.DataFrame(
+            schema={**dict.fromkeys(columns, pl.String), ROW: pl.Int32, PART: pl.UInt32}
+        )
+    of_part = {
+        name: pl.lit(values).gather(pl.col(PART)).alias(name) for name, values in info.items()
+    }
+    return rows.select(
+        of_part["_file"], of_part["_sheet"], ROW, *columns, of_part["_wan"], of_part["_rejected"]
     )
 
 
-def _question_columns(columns: list[str]) -> dict[str, str]:
-    """header → qN for every column headed like a question ("3、您对...")."""
-    out: dict[str, str] = {}
-    for column in columns:
-        match = re.match(QUESTION_HEADER, column)
-        if match and question_column(int(match.group(1))) not in out.values():
-            out[column] = question_column(int(match.group(1)))
-    return out
+def _read_counts(files: list[FileSheet], rows: pl.DataFrame) -> pl.DataFrame:
+    """file, sheet, rows_read: every file with the source's sheet, rejected ones included."""
+    listed = pl.DataFrame(
+        {"file": [f.file for f in files], "sheet": [f.sheet for f in files]},
+        schema={"file": pl.String, "sheet": pl.String},
+    )
+    per_file = rows.group_by("_file", "_sheet").agg(rows_read=pl.len().cast(pl.Int64))
+    return listed.join(
+        per_file.rename({"_file": "file", "_sheet": "sheet"}),
+        on=["file", "sheet"],
+        how="left",
+        maintain_order="left",
+    ).with_columns(pl.col("rows_read").fill_null(0))
+
+
+def rejections(
+    source: str, files: list[FileSheet], rows: pl.DataFrame, units: pl.DataFrame | None
+) -> pl.DataFrame:
+    """The quarantine rows of the files rejected whole, each naming its unit when one can be
+    told (unit_of_file)."""
+    rejected = [rejected_file(source, f.file, f.sheet, f.rejection) for f in files if f.rejection]
+    if not rejected:
+        return pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    frame = pl.concat(rejected)
+    if units is None or units.is_empty():
+        return frame
+    named = rows.filter(pl.col("_rejected")).select(
+        "_file",
+        "_sheet",
+        normalise.ident(pl.col("unit_id"))
+        if "unit_id" in rows.columns
+        else pl.lit(None, pl.String).alias("unit_id"),
+    )
+    owner = unit_of_file(frame.select("file", "sheet"), units, named)
+    return (
+        frame.drop("unit_id")
+        .join(owner, on=["file", "sheet"], how="left", maintain_order="left")
+        .select(QUARANTINE_SCHEMA.keys())
+    )
+
+
+def unit_of_file(files: pl.DataFrame, units: pl.DataFrame, named: pl.DataFrame) -> pl.DataFrame:
+    """(file, sheet, unit_id) for files (file, sheet): the one unit whose id or name the file's
+    name contains; else the one unit of the plan every row names (`named`: _file, _sheet,
+    unit_id of each row, null where its 单位编码 could not be read); else null."""
+    name = pl.col("file").str.split("/").list.last()
+    by_name = (
+        files.join(units.select("unit_id", "unit_name"), how="cross")
+        .filter(
+            name.str.contains(pl.col("unit_id"), literal=True)
+            | name.str.contains(pl.col("unit_name"), literal=True)
+        )
+        .group_by("file", "sheet")
+        .agg(pl.col("unit_id").unique().alias("by_name"))
+    )
+    by_rows = (
+        named.drop_nulls("unit_id")
+        .group_by(file="_file", sheet="_sheet")
+        .agg(pl.col("unit_id").unique().alias("by_rows"))
+    )
+    known = units["unit_id"].implode()
+    return (
+        files.join(by_name, on=["file", "sheet"], how="left", maintain_order="left")
+        .join(by_rows, on=["file", "sheet"], how="left", maintain_order="left")
+        .select(
+            "file",
+            "sheet",
+            pl.coalesce(
+                _only("by_name"), pl.when(_only("by_rows").is_in(known)).then(_only("by_rows"))
+            ).alias("unit_id"),
+        )
+    )
+
+
+def _only(column: str) -> pl.Expr:
+    """The one value of a list column, null when it has none or several."""
+    return pl.when(pl.col(column).list.len() == 1).then(pl.col(column).list.first())
+
+
+def question_columns(columns: list[str]) -> dict[str, str]:
+    """header → qN for every column headed like a question ("3、您对..."). Rejected when two
+    columns carry the same question number: which one holds the answers cannot be known."""
+    numbers = {c: int(m.group(1)) for c in columns if (m := re.match(QUESTION_HEADER, c))}
+    count = Counter(numbers.values())
+    twice = sorted(n for n, times in count.items() if times > 1)
+    if twice:
+        raise Rejected("列名重复：" + "、".join(f"第{n}题" for n in twice))
+    return {c: question_column(n) for c, n in numbers.items()}
 
 
 @dataclass(frozen=True)

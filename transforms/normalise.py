@@ -13,8 +13,11 @@ Forms accepted (after trimming; in everything but `text` full-width ASCII folds 
 - money    "1234.5", "1,234.50", "¥1,234.50", "￥1234", "-¥5", "1234元", "12.5万", "12.5万元".
            A unit written in the cell wins: 万/万元 multiplies by 10000, 元 does not; a cell
            without a unit is scaled by 10000 only when the column header is in 万元 (wan=True).
-           Exact decimal arithmetic throughout; more than 2 decimal places in yuan are rounded
-           half away from zero (Excel cells often carry float noise such as 0.30000000000000004).
+           Exact decimal arithmetic throughout. An amount is whole 分: more than 2 decimal places
+           in yuan, after the 万元 scaling ("12.345", "0.001", "1.2345678万"), is null, and
+           `money_too_precise` tells that apart from a cell that is no amount at all. Binary
+           float noise of a formula cell ("0.30000000000000004", "0.7999999999999999") is not a
+           decimal written by anyone: the value is taken to 6 places first (docs/validation.md).
 - date     "2021-09-30", "2021/9/30", "2021.9.30", "2021年9月30日", "20210930", a date with a
            time ("2021-09-30 14:03:22", as fastexcel renders a date cell), or an Excel serial
            "44469" / "44469.5" (1900 date system with its phantom 1900-02-29; 1..100000).
@@ -24,6 +27,7 @@ Forms accepted (after trimming; in everything but `text` full-width ASCII folds 
            month). Plain integers are months (1-12), never serials. A month of another year
            than `year` is null.
 - seconds  "95", "95秒", "95 秒", "1分35秒", "1分钟35秒", "1小时2分3秒".
+- free_text text as written (not folded), mobile and resident ID numbers masked.
 """
 
 from __future__ import annotations
@@ -46,6 +50,21 @@ _FULL_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {
     "\uffe5": "¥",  # full-width yen/yuan sign
 }
 _NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+"
+# Personal numbers in free text (see free_text): the digits between the first 3 and the last 4
+# characters are masked; groups may be split by one space or hyphen ("139 1234 5678").
+_DIGIT = "[0-9\uff10-\uff19]"  # ASCII or full-width
+_CHECK = "[0-9Xx\uff10-\uff19\uff38\uff58]"  # an ID's check character: a digit or X
+_SEP = "[ -]?"
+_ID_NUMBER = (
+    rf"(?P<before>^|[^0-9\uff10-\uff19])(?P<head>{_DIGIT}{{3}}){_DIGIT}{{3}}(?P<s1>{_SEP})"
+    rf"{_DIGIT}{{8}}(?P<s2>{_SEP})(?P<tail>{_DIGIT}{{3}}{_CHECK})(?P<after>$|[^0-9Xx\uff10-\uff19\uff38\uff58])",
+    "${before}${head}***${s1}********${s2}${tail}${after}",
+)
+_MOBILE_NUMBER = (  # may follow a country code written without a space: +8613912345678
+    rf"(?P<before>(?:^|[^0-9\uff10-\uff19])(?:0086|86)?)(?P<head>[1\uff11]{_DIGIT}{{2}})"
+    rf"(?P<s1>{_SEP}){_DIGIT}{{4}}(?P<s2>{_SEP})(?P<tail>{_DIGIT}{{4}})(?P<after>$|[^0-9\uff10-\uff19])",
+    "${before}${head}${s1}****${s2}${tail}${after}",
+)
 _SERIAL = r"^[0-9]+(?:\.[0-9]+)?$"
 _DATE = (  # a written date with an optional time, or (groups y8 m8 d8) compact "20210930"
     r"^(?:(?<y>[0-9]{4})\s*[-/.年]\s*(?<m>[0-9]{1,2})\s*[-/.月]\s*(?<d>[0-9]{1,2})\s*日?"
@@ -61,6 +80,25 @@ _EXCEL_EPOCH = _dt(1899, 12, 30)  # serial 61 = 1900-03-01; serials below 60 are
 def text(e: pl.Expr) -> pl.Expr:
     """Trimmed text (spaces of any width, tabs, NBSP, zero-width); empty → null."""
     return e.str.strip_chars(EDGE_SPACE).replace("", None)
+
+
+def free_text(e: pl.Expr) -> pl.Expr:
+    """text() with mobile and resident ID numbers masked (docs/validation.md): free text keeps
+    what a unit wrote, except personal numbers.
+
+    A mobile number is 11 digits starting with 1 (after +86 or 0086 too), an ID number 17 digits
+    and a check digit or X; either keeps its first 3 and last 4 characters ("139****5678",
+    "510***********1234"), and its groups may be split by one space or hyphen as people write
+    them ("139-****-5678"). Only a whole run of digits is one: the characters on either side
+    must not be digits, so a 20-digit voucher number is left alone. Full-width digits count as
+    digits. The regex engine has no look-around, so each side's boundary character is matched
+    and put back; a number right after a masked one (one separator between them) lost that
+    separator to the first match, hence a second pass."""
+    masked = text(e)
+    for pattern, replacement in (_ID_NUMBER, _MOBILE_NUMBER):
+        for _ in range(2):
+            masked = masked.str.replace_all(pattern, replacement)
+    return masked
 
 
 def fold(e: pl.Expr) -> pl.Expr:
@@ -95,7 +133,17 @@ def percent(e: pl.Expr) -> pl.Expr:
 
 
 def money(e: pl.Expr, wan: bool = False) -> pl.Expr:
-    """Exact yuan as Decimal(18, 2); `wan` = the column header says 万元."""
+    """Exact yuan as Decimal(18, 2), null unless whole 分; `wan` = the column header says 万元."""
+    return _whole_fen(_money_exact(e, wan))
+
+
+def money_too_precise(e: pl.Expr, wan: bool = False) -> pl.Expr:
+    """True where the cell is an amount with more than 2 decimal places in yuan ("12.345")."""
+    return _has_fractions_of_fen(_money_exact(e, wan)).fill_null(False)
+
+
+def _money_exact(e: pl.Expr, wan: bool) -> pl.Expr:
+    """The amount in yuan to 6 places (Decimal), or null when the cell is no amount."""
     folded = fold(e).str.replace(r"^([+-]?)\s*¥\s*", "$1")
     parts = folded.str.extract_groups(
         rf"^(?<amount>[+-]?(?:{_NUMBER}))\s*(?<unit>万元?|元)?$"
@@ -109,14 +157,30 @@ def money(e: pl.Expr, wan: bool = False) -> pl.Expr:
         .then(False)
         .otherwise(pl.lit(wan))
     )
-    return _yuan(digits, scale)
+    return _exact_yuan(digits, scale)
+
+
+def _exact_yuan(digits: pl.Expr, in_wan: pl.Expr) -> pl.Expr:
+    """Plain decimal text with at most 8 decimal places → yuan to 6 places (Decimal): float
+    noise beyond the 6th place is dropped, every decimal anyone writes is kept."""
+    value = digits.str.to_decimal(scale=8)  # truncated to 8 places: no double rounding
+    scaled = pl.when(in_wan).then(value * pl.lit(Decimal(10000))).otherwise(value)
+    return scaled.round(6, mode="half_away_from_zero")
+
+
+def _has_fractions_of_fen(yuan: pl.Expr) -> pl.Expr:
+    return yuan.round(2, mode="half_away_from_zero") != yuan
+
+
+def _whole_fen(yuan: pl.Expr) -> pl.Expr:
+    """Decimal(18, 2) where `yuan` is a whole number of 分 that fits, else null."""
+    return pl.when(~_has_fractions_of_fen(yuan)).then(yuan.cast(pl.Decimal(18, 2), strict=False))
 
 
 def _yuan(digits: pl.Expr, in_wan: pl.Expr) -> pl.Expr:
-    """Plain decimal text with at most 8 decimal places → Decimal(18, 2) yuan."""
-    value = digits.str.to_decimal(scale=8)  # truncated to 8 places: no double rounding
-    scaled = pl.when(in_wan).then(value * pl.lit(Decimal(10000))).otherwise(value)
-    return scaled.round(2, mode="half_away_from_zero").cast(pl.Decimal(18, 2), strict=False)
+    """Plain decimal text with at most 8 decimal places → Decimal(18, 2) yuan, null unless
+    whole 分."""
+    return _whole_fen(_exact_yuan(digits, in_wan))
 
 
 def _serial(folded: pl.Expr) -> pl.Expr:
@@ -245,3 +309,14 @@ def fast_money(e: pl.Expr, wan: pl.Expr) -> pl.Expr:
     """Yuan written "1234.5", "1,234.50", "¥1,234.50", "-5": no unit, so `wan` (per row) says."""
     digits = e.str.strip_prefix("¥").str.replace_all(",", "", literal=True)
     return pl.when(e.str.contains(_FAST_MONEY)).then(_yuan(digits, wan))
+
+
+# Every personal number free_text masks starts with 3 digits, then maybe a separator, then 3 more
+_SIX_DIGITS = f"{_DIGIT}{{3}}{_SEP}{_DIGIT}{{3}}"
+
+
+def fast_free_text(e: pl.Expr) -> pl.Expr:
+    """Free text without six digits in a row (maybe split after the third): nothing to mask,
+    text() as it is. Most notes are such, and one regex test is far cheaper than free_text's
+    replacement passes."""
+    return pl.when(~e.str.contains(_SIX_DIGITS)).then(text(e))

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from schemas import plan as spec
+from schemas.fields import SourceSpec
 from schemas.rules import Rules, RulesError, parse_rules
 from transforms import normalise
 from transforms.intake import InputFile, intake
@@ -73,7 +74,7 @@ def build_plan(year: int, files: list[InputFile]) -> Plan:
         if len(found) != 1:
             what = "缺少" if not found else "有多个"
             raise PlanError(f"计划无效：plan/ {what}{table} 文件（{spec.LABELS[table]}）")
-        got = intake(table, found, fields, year)
+        got = intake(SourceSpec(table, fields), found, year)
         if got.rejected.height:
             raise PlanError(f"计划无效：{_first_problem(got.rejected)}")
         if table == "tasks":

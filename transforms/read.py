@@ -12,7 +12,8 @@
   as a spreadsheet shows it (header row 1 → first data row 2), leading and inner blank rows
   included; blank rows themselves are dropped. For a CSV a row is a record, so a quoted cell
   spanning two lines still counts as one row, as Excel shows it.
-- Header names are kept exactly as written; a repeated header gets a suffix ("单位编码_2");
+- Header names are kept exactly as written; a repeated header gets a suffix ("单位编码_2"), and
+  `Sheet.headers` keeps every header as written (validate rejects a file naming a column twice);
   a blank header over a column with data becomes "未命名列C" (its column letter), a blank
   header over an empty column is dropped. CSV cells beyond the header's width are dropped.
 - A file that cannot be read raises ReadError, whose str() is a one-line Chinese reason.
@@ -60,6 +61,7 @@ class Sheet:
 
     frame: pl.DataFrame
     first_row: int  # the spreadsheet row number of frame row 0
+    headers: tuple[str, ...] = ()  # each column's header as written (before any "_2" suffix)
 
 
 class Book:
@@ -143,23 +145,6 @@ def normalise_header(name: str) -> str:
     return folded.strip(EDGE_SPACE)
 
 
-def match_headers(columns: list[str], aliases: dict[str, str]) -> dict[str, str]:
-    """Header as written → canonical name, for headers whose normalised form is in `aliases`.
-
-    When two headers map to the same canonical name the first wins; the other keeps its own
-    name. `_row` is never renamed.
-    """
-    renames: dict[str, str] = {}
-    for column in columns:
-        canonical = aliases.get(normalise_header(column))
-        if column == ROW or canonical is None or canonical in renames.values():
-            continue
-        if canonical != column and canonical in columns:
-            continue  # another column already carries that name as written
-        renames[column] = canonical
-    return renames
-
-
 def _extension(filename: str) -> str:
     extension = PurePath(filename).suffix.lower()
     if extension not in EXTENSIONS:
@@ -240,6 +225,7 @@ def _headed(grid: pl.DataFrame, first_row: int, letters: list[str], empty: str) 
         else {}
     )
     columns: list[pl.Series] = []
+    headers: list[str] = []
     taken = {ROW, PART}
     for cell, written, letter in zip(cells, header, letters, strict=False):
         if _blank(written):
@@ -250,8 +236,9 @@ def _headed(grid: pl.DataFrame, first_row: int, letters: list[str], empty: str) 
         while name in taken:
             name, n = f"{written}_{n}", n + 1
         taken.add(name)
+        headers.append(written)
         columns.append(body.to_series(cells.index(cell)).alias(name))
-    return Sheet(pl.DataFrame(columns, height=body.height), first_row + top + 1)
+    return Sheet(pl.DataFrame(columns, height=body.height), first_row + top + 1, tuple(headers))
 
 
 def _blank(cell: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""Unit progress reports and commendations → core.reports and core.honors (SPEC §4.1)."""
+"""Unit progress reports and commendations → core.reports and core.honors (docs/validation.md)."""
 
 from __future__ import annotations
 
@@ -15,19 +15,14 @@ HONOR_VALUES = ["unit_id", "honor", "level", "document_no", "awarded_on"]
 
 
 def progress_reports(files: list[InputFile], plan: Plan) -> Loaded:
-    got = intake(
-        "reports",
-        files,
-        spec.PROGRESS_FIELDS,
-        plan.year,
-        sheet=spec.PROGRESS_SHEET,
-        other_sheets=(spec.HONOR_SHEET,),
-    )
+    got = intake(spec.PROGRESS, files, plan.year, plan.units)
     task_info = plan.tasks.select(
         "task_id", pl.col("unit_id").alias("_task_unit"), pl.col("metric").alias("_metric")
     )
     typed = got.typed.join(task_info, on="task_id", how="left", maintain_order="left")
-    schema = spec.progress_schema(plan.units["unit_id"].to_list(), plan.tasks["task_id"].to_list())
+    schema = spec.progress_schema(
+        plan.units["unit_id"].to_list(), plan.tasks["task_id"].to_list(), plan.year
+    )
     valid, quarantine = check(
         got.raw, typed, schema, spec.PROGRESS_FIELDS, "reports", unit_of_row=pl.col("unit_id")
     )
@@ -38,14 +33,7 @@ def progress_reports(files: list[InputFile], plan: Plan) -> Loaded:
 
 
 def honors(files: list[InputFile], plan: Plan) -> Loaded:
-    got = intake(
-        "honors",
-        files,
-        spec.HONOR_FIELDS,
-        plan.year,
-        sheet=spec.HONOR_SHEET,
-        first_sheet_fallback=False,
-    )
+    got = intake(spec.HONORS, files, plan.year, plan.units)
     schema = spec.honor_schema(plan.units["unit_id"].to_list(), plan.year)
     valid, quarantine = check(
         got.raw, got.typed, schema, spec.HONOR_FIELDS, "honors", unit_of_row=pl.col("unit_id")

@@ -1,7 +1,8 @@
-"""Survey exports → core.survey_responses and core.survey_answers (SPEC §4.3).
+"""Survey exports → core.survey_responses and core.survey_answers (docs/validation.md).
 
-Answers come by text or by option number; a file is "by number" when every satisfaction
-answer in it is an integer. Invalid responses are loaded and marked, not quarantined.
+Each satisfaction answer cell is read on its own, as an option number or as an option text, so
+one stray cell quarantines its own response and nothing else. Invalid responses are loaded and
+marked, not quarantined.
 """
 
 from __future__ import annotations
@@ -13,34 +14,35 @@ import polars as pl
 from schemas import surveys as spec
 from schemas import tables
 from schemas.fields import Field
+from transforms import normalise
 from transforms.intake import InputFile, Loaded, dedupe, intake, with_provenance_names
 from transforms.pii import pseudonymise_ip
 from transforms.plan import Plan, PlanError
 from transforms.validate import check
 
-SKIPPED_TEXT = ("(跳过)", "（跳过）", "跳过")
-
 
 def _decode_answers(typed: pl.DataFrame, columns: list[str], options: list[str]) -> pl.DataFrame:
-    """Item answers → option text (null when skipped); anything unknown is kept for the schema
-    to reject."""
-    if not columns:
-        return typed
-    is_int = pl.all_horizontal(
-        pl.col(c).is_null() | pl.col(c).str.contains(r"^-?\d+$") for c in columns
+    """Item answers → option text, cell by cell (null when skipped); anything else is kept as
+    written for the schema to reject."""
+    return typed.with_columns(decode_answer(pl.col(c), options).alias(c) for c in columns)
+
+
+def decode_answer(cell: pl.Expr, options: list[str]) -> pl.Expr:
+    """One answer cell (trimmed text) → its option text, read on its own: an integer is an option
+    number (1 = the first option; -2 / -3 = skipped / not shown: null; any other integer is
+    kept, out of range), a skipped text such as "(跳过)" is null, any other text is kept (an
+    option's text, or not one)."""
+    folded = normalise.fold(cell)  # "３" is 3
+    number = pl.when(folded.str.contains(r"^[+-]?[0-9]+$")).then(
+        folded.cast(pl.Int64, strict=False)
     )
-    by_number = is_int.all().over("_file")
-    numbers = {str(i + 1): text for i, text in enumerate(options)}
-    return typed.with_columns(
-        pl.when(by_number)
-        .then(
-            pl.when(pl.col(c).is_in(spec.SKIPPED_NUMBERS))
-            .then(None)
-            .otherwise(pl.col(c).replace(numbers))
-        )
-        .otherwise(pl.when(pl.col(c).is_in(SKIPPED_TEXT)).then(None).otherwise(pl.col(c)))
-        .alias(c)
-        for c in columns
+    by_number = {i + 1: text for i, text in enumerate(options)}
+    return (
+        pl.when(number.is_in(spec.SKIPPED_NUMBERS) | cell.is_in(spec.SKIPPED_TEXT))
+        .then(pl.lit(None, pl.String))
+        .when(number.is_between(1, len(options)))
+        .then(number.replace_strict(by_number, default=None, return_dtype=pl.String))
+        .otherwise(cell)
     )
 
 
@@ -49,7 +51,7 @@ def surveys(
 ) -> tuple[Loaded, pl.DataFrame]:
     """(the loaded responses, their satisfaction answers in long form)."""
     rules = plan.rules.survey
-    got = intake("surveys", files, spec.SURVEY_FIELDS, plan.year, questions=True)
+    got = intake(spec.SURVEYS, files, plan.year, plan.units)
     if not rules.items and got.typed.height:
         raise PlanError("rules.toml 未设置 survey.items（有问卷时必须给出满意度题号）")
     items = [spec.question_column(n) for n in rules.items]
@@ -77,7 +79,7 @@ def surveys(
     del got, raw, typed  # text and typed copies of every response: gigabytes at province scale
     valid = pseudonymise_ip(valid, "ip", pii_key)
     valid = valid.with_columns(
-        pl.col(community_q).replace(list(SKIPPED_TEXT), None).alias("community_answer")
+        pl.col(community_q).replace(list(spec.SKIPPED_TEXT), None).alias("community_answer")
     )
     kept, duplicates = dedupe(
         valid,

@@ -1,22 +1,31 @@
 """From a raw text frame to typed, validated rows plus quarantine rows with actionable reasons.
 
 Every source goes through the same three steps: `conform_headers` (rename to canonical
-names, drop personal columns, reject a file lacking required columns), `parse` (text →
-typed values) and `check` (parse failures + the source's pandera schema → quarantine).
+names, drop personal columns, reject a file lacking required columns or naming one twice),
+`parse` (text → typed values) and `check` (parse failures + the source's pandera schema →
+quarantine rows). The checks and their reasons are listed in docs/validation.md.
 Raw frames carry `_file`, `_sheet` and `_row` (the spreadsheet row number) throughout.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 
 import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
 
-from schemas.fields import PARSE_ERRORS, PERSONAL_HEADER, Field, header_aliases
+from schemas.fields import (
+    MONEY_PLACES_ERROR,
+    PARSE_ERRORS,
+    PERSONAL_HEADER,
+    Field,
+    header_aliases,
+)
 from transforms import normalise
-from transforms.read import match_headers, normalise_header
+from transforms.read import normalise_header
 
 PROVENANCE = ["_file", "_sheet", "_row"]
 
@@ -33,18 +42,39 @@ QUARANTINE_SCHEMA = {
 
 
 class Rejected(Exception):
-    """A whole file cannot be used; str() is the Chinese reason."""
+    """A whole file cannot be used; str() is the Chinese reason. `readable`: column → canonical
+    name of the columns that can still be read (to tell whose file it is)."""
+
+    def __init__(self, reason: str, readable: dict[str, str] | None = None) -> None:
+        super().__init__(reason)
+        self.readable = readable or {}
 
 
-def conform_headers(columns: list[str], fields: tuple[Field, ...]) -> dict[str, str]:
-    """Header as written → canonical name for the columns kept (personal columns never are);
-    a file lacking a required column is Rejected."""
-    kept = [c for c in columns if not re.search(PERSONAL_HEADER, normalise_header(c))]
-    renames = match_headers(kept, header_aliases(fields))
-    found = set(renames.values())
-    missing = [f.label for f in fields if f.required_column and f.name not in found]
+def conform_headers(
+    columns: list[str], fields: tuple[Field, ...], written: Sequence[str] | None = None
+) -> dict[str, str]:
+    """Column → canonical name for the columns kept (personal columns never are). `written` is
+    each column's header as written (default: the column names).
+
+    Rejected: a file naming one field twice after header matching (完成进度 twice, or beside
+    完成进度 with a full-width space, or beside progress): which of the two is meant cannot be
+    known; a file lacking a required column (docs/validation.md)."""
+    written = list(columns if written is None else written)
+    kept = [
+        (column, header)
+        for column, header in zip(columns, written, strict=True)
+        if not re.search(PERSONAL_HEADER, normalise_header(header))
+    ]
+    aliases = header_aliases(fields)
+    canonical = [(column, aliases.get(normalise_header(header))) for column, header in kept]
+    named = Counter(name for _, name in canonical if name is not None)
+    renames = {column: name for column, name in canonical if name and named[name] == 1}
+    twice = [f.label for f in fields if named[f.name] > 1]
+    if twice:
+        raise Rejected("列名重复：" + "、".join(twice), renames)
+    missing = [f.label for f in fields if f.required_column and f.name not in named]
     if missing:
-        raise Rejected("缺少必需的列：" + "、".join(missing))
+        raise Rejected("缺少必需的列：" + "、".join(missing), renames)
     return renames
 
 
@@ -52,6 +82,8 @@ def _parse(expr: pl.Expr, kind: str, year: int, wan: pl.Expr) -> pl.Expr:
     match kind:
         case "text":
             return normalise.text(expr)
+        case "free_text":
+            return normalise.free_text(expr)
         case "id":
             return normalise.ident(expr)
         case "month":
@@ -70,7 +102,7 @@ def _fast_parse(expr: pl.Expr, kind: str, wan: pl.Expr) -> pl.Expr | None:
     """The kind's fast path (normalise.fast_*): its common forms only, null for the rest; None
     when the kind has none."""
     match kind:
-        case "date" | "datetime" | "seconds" | "number" | "percent":
+        case "date" | "datetime" | "seconds" | "number" | "percent" | "free_text":
             return getattr(normalise, f"fast_{kind}")(expr)
         case "money":
             return normalise.fast_money(expr, wan)
@@ -110,7 +142,73 @@ def parse(frame: pl.DataFrame, fields: tuple[Field, ...], year: int) -> pl.DataF
     return typed
 
 
-def _failure_reasons(typed: pl.DataFrame, schema: pa.DataFrameSchema) -> pl.DataFrame:
+FAILURE_SCHEMA = {"index": pl.Int64, "column": pl.String, "message": pl.String}
+_INDEX = "_idx"  # the row's position in the raw and typed frames (row-aligned)
+
+
+def check(
+    raw: pl.DataFrame,
+    typed: pl.DataFrame,
+    schema: pa.DataFrameSchema,
+    fields: tuple[Field, ...],
+    source: str,
+    unit_of_row: pl.Expr | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split typed rows into (valid rows, quarantine rows). raw and typed are row-aligned.
+
+    A value that does not parse is reported once, as a parse failure, not again by the schema.
+    """
+    typed = typed.with_row_index(_INDEX)
+    raw = raw.with_row_index(_INDEX)
+    parsing = parse_failures(raw, typed, fields)
+    checking = schema_failures(typed, schema).join(
+        parsing.select("index", "column"), on=["index", "column"], how="anti"
+    )
+    failures = pl.concat([parsing, checking]).unique(maintain_order=True)
+    quarantine = quarantine_rows(raw, typed, failures, fields, source, unit_of_row)
+    failed_rows = failures.select(pl.col("index").alias(_INDEX).cast(pl.UInt32)).unique()
+    valid = typed.join(failed_rows, on=_INDEX, how="anti").drop(_INDEX)
+    return valid, quarantine
+
+
+def parse_failures(
+    raw: pl.DataFrame, typed: pl.DataFrame, fields: tuple[Field, ...]
+) -> pl.DataFrame:
+    """(index, column, message) for every cell with a raw value that did not parse as its kind."""
+    parsed = [f for f in fields if f.kind in PARSE_ERRORS and f.name in raw.columns]
+    if not parsed:
+        return pl.DataFrame(schema=FAILURE_SCHEMA)
+    wan = pl.col("_wan").fill_null(False) if "_wan" in raw.columns else pl.lit(False)
+    return pl.concat(
+        [
+            raw.filter(
+                typed[f.name].is_null()
+                & raw.select(normalise.text(pl.col(f.name))).to_series().is_not_null()
+            ).select(
+                pl.col(_INDEX).cast(pl.Int64).alias("index"),
+                pl.lit(f.name).alias("column"),
+                _parse_failure_message(f, pl.col(f.name), wan).alias("message"),
+            )
+            for f in parsed
+        ],
+        how="vertical",
+    )
+
+
+def _parse_failure_message(f: Field, cell: pl.Expr, wan: pl.Expr) -> pl.Expr:
+    """Why the cell is not a value of its kind: an amount in fractions of 分 is told so."""
+    message = pl.lit(PARSE_ERRORS[f.kind])
+    if f.kind != "money":
+        return message
+    too_precise = (
+        pl.when(wan)
+        .then(normalise.money_too_precise(cell, wan=True))
+        .otherwise(normalise.money_too_precise(cell, wan=False))
+    )
+    return pl.when(too_precise).then(pl.lit(MONEY_PLACES_ERROR)).otherwise(message)
+
+
+def schema_failures(typed: pl.DataFrame, schema: pa.DataFrameSchema) -> pl.DataFrame:
     """(index, column, message) for every pandera failure, lazily collected over the whole frame."""
     try:
         schema.validate(typed, lazy=True)
@@ -126,61 +224,24 @@ def _failure_reasons(typed: pl.DataFrame, schema: pa.DataFrameSchema) -> pl.Data
             .otherwise(pl.col("check"))
             .alias("message"),
         )
-    return pl.DataFrame(schema={"index": pl.Int64, "column": pl.String, "message": pl.String})
+    return pl.DataFrame(schema=FAILURE_SCHEMA)
 
 
-def check(
+def quarantine_rows(
     raw: pl.DataFrame,
     typed: pl.DataFrame,
-    schema: pa.DataFrameSchema,
+    failures: pl.DataFrame,
     fields: tuple[Field, ...],
     source: str,
-    unit_of_row: pl.Expr | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split typed rows into (valid rows, quarantine rows). raw and typed are row-aligned.
-
-    A value that does not parse is reported once, as a parse failure, not again by the schema.
-    """
-    typed = typed.with_row_index("_idx")
-    raw = raw.with_row_index("_idx")
-    parsed = [f for f in fields if f.kind in PARSE_ERRORS and f.name in raw.columns]
-    parse_failures = (
-        pl.concat(
-            [
-                typed.filter(
-                    pl.col(f.name).is_null()
-                    & raw.select(normalise.text(pl.col(f.name)).is_not_null()).to_series()
-                ).select(
-                    pl.col("_idx").cast(pl.Int64).alias("index"),
-                    pl.lit(f.name).alias("column"),
-                    pl.lit(PARSE_ERRORS[f.kind]).alias("message"),
-                )
-                for f in parsed
-            ],
-            how="vertical",
-        )
-        if parsed
-        else pl.DataFrame(schema={"index": pl.Int64, "column": pl.String, "message": pl.String})
-    )
-    schema_failures = _failure_reasons(typed, schema).join(
-        parse_failures.select("index", "column"), on=["index", "column"], how="anti"
-    )
-    failures = pl.concat([parse_failures, schema_failures]).unique(maintain_order=True)
-
+    unit_of_row: pl.Expr | None,
+) -> pl.DataFrame:
+    """One quarantine row per failure: file, sheet, row, the column's label, its raw value, and
+    the reason `第N行 <表头> "<原值>" <message>`."""
     labels = {f.name: f.label for f in fields}
-    # only failing rows' raw cells: unpivoting every cell of millions of rows costs gigabytes
-    raw_values = (
-        raw.filter(pl.col("_idx").cast(pl.Int64).is_in(failures["index"].unique().implode()))
-        .select(
-            pl.col("_idx").cast(pl.Int64).alias("index"),
-            *(pl.col(c).cast(pl.String) for c in raw.columns if c in labels),
-        )
-        .unpivot(index="index", variable_name="column", value_name="value")
-    )
     unit = (unit_of_row if unit_of_row is not None else pl.lit(None, pl.String)).alias("unit_id")
-    row_info = typed.select(pl.col("_idx").cast(pl.Int64).alias("index"), *PROVENANCE, unit)
-    quarantine = (
-        failures.join(raw_values, on=["index", "column"], how="left")
+    row_info = typed.select(pl.col(_INDEX).cast(pl.Int64).alias("index"), *PROVENANCE, unit)
+    return (
+        failures.join(_raw_cells(raw, failures, fields), on=["index", "column"], how="left")
         .join(row_info, on="index", how="left")
         .with_columns(label=pl.col("column").replace_strict(labels, default=pl.col("column")))
         .select(
@@ -190,24 +251,41 @@ def check(
             pl.col("_row").cast(pl.Int32).alias("row_number"),
             pl.col("label").alias("column"),
             pl.col("value"),
-            pl.format("第{}行 {} ", pl.col("_row"), pl.col("label"))
-            .add(
-                pl.when(pl.col("value").is_not_null())
-                .then(pl.format('"{}" ', pl.col("value")))
-                .otherwise(pl.lit(""))
-            )
-            .add(pl.col("message"))
-            .alias("reason"),
+            _reason().alias("reason"),
             pl.col("unit_id"),
         )
         .sort("file", "sheet", "row_number", "column")
     )
-    valid = typed.join(
-        failures.select(pl.col("index").alias("_idx").cast(pl.UInt32)).unique(),
-        on="_idx",
-        how="anti",
-    ).drop("_idx")
-    return valid, quarantine
+
+
+def _raw_cells(
+    raw: pl.DataFrame, failures: pl.DataFrame, fields: tuple[Field, ...]
+) -> pl.DataFrame:
+    """(index, column, value): the raw cells of the failing rows only (unpivoting every cell of
+    millions of rows costs gigabytes); free text shows with its personal numbers masked."""
+    cells = [_shown(f) for f in fields if f.name in raw.columns]
+    return (
+        raw.filter(pl.col(_INDEX).cast(pl.Int64).is_in(failures["index"].unique().implode()))
+        .select(pl.col(_INDEX).cast(pl.Int64).alias("index"), *cells)
+        .unpivot(index="index", variable_name="column", value_name="value")
+    )
+
+
+def _shown(f: Field) -> pl.Expr:
+    cell = pl.col(f.name).cast(pl.String)
+    return normalise.free_text(cell).alias(f.name) if f.kind == "free_text" else cell
+
+
+def _reason() -> pl.Expr:
+    """第N行 <label> "<value>" <message>; without the quoted value when the cell is empty."""
+    quoted = (
+        pl.when(pl.col("value").is_not_null())
+        .then(pl.format('"{}" ', pl.col("value")))
+        .otherwise(pl.lit(""))
+    )
+    return (
+        pl.format("第{}行 {} ", pl.col("_row"), pl.col("label")).add(quoted).add(pl.col("message"))
+    )
 
 
 def rejected_file(source: str, file: str, sheet: str, reason: str) -> pl.DataFrame:

@@ -18,6 +18,9 @@ from tests.office.office_frames import (
     units,
     values,
 )
+from tests.plan_fixture import csv, plan
+from transforms import reports
+from transforms.reconcile import quarantine_rows
 
 QUARANTINE_HEADER = ("文件", "工作表", "行号", "列", "原值", "原因")
 PROBLEMS_HEADER = ("任务编号", "任务内容", "月份", "问题")
@@ -142,3 +145,23 @@ def test_same_frames_same_bytes(written, tmp_path):
         tasks=tasks(),
     )
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in written]
+
+
+def test_a_file_rejected_whole_reaches_its_units_workbook(tmp_path):
+    p = plan()
+    header = ["单位编码", "任务编号", "报告月份", "完成进度", "报送日期", "完成进度"]
+    data = csv(header, [["U2", "T3", "3", "40", "2021-04-03", "45"]])
+    got = reports.progress_reports([("reports/三月.csv", data)], p)
+    written = write_unit_findings(
+        tmp_path,
+        year=p.year,
+        units=p.units,
+        quarantine=quarantine_rows("r1", p.year, [got.quarantine]),
+        task_month_status=frame(TASK_MONTH_STATUS, []),
+        tasks=p.tasks,
+    )
+    assert [w.name for w in written] == ["U2_盐井街道.xlsx"]
+    assert values(load(written[0])["隔离行"], 2) == [
+        QUARANTINE_HEADER,
+        ("reports/三月.csv", "", None, None, None, "文件被拒收：列名重复：完成进度"),
+    ]

@@ -1,4 +1,4 @@
-"""SPEC 6.4: funding execution, exact money, its status at M."""
+"""Funding execution (docs/scoring.md, 6.4): exact money, its status at M, overspent is red."""
 
 from decimal import Decimal
 
@@ -14,6 +14,8 @@ TASKS = [
     task("F4", "U1", start=1, due=10),
     task("F5", "U1", start=8, due=10),  # not started at M
     task("F6", "U1", start=1, due=10),
+    task("F7", "U1", start=1, due=10),
+    task("F8", "U1", start=8, due=10),
 ]
 LEDGER = [
     entry("F1", "下达", "10000.00"),
@@ -27,6 +29,10 @@ LEDGER = [
     entry("F5", "下达", "1000.00"),
     entry("F6", "下达", "10000.00"),
     entry("F6", "支出", "2000.00"),
+    entry("F7", "下达", "100.00"),
+    entry("F7", "支出", "12400.00"),  # 124 times its allocation
+    entry("F8", "下达", "100.00"),
+    entry("F8", "支出", "200.00"),
     entry("ZZ", "下达", "99.00"),  # not a task of the plan
 ]
 
@@ -47,9 +53,11 @@ def test_funding_execution_mart():
         ("F1", Decimal("10000.00"), Decimal("6000.00"), pytest.approx(0.6), "green"),  # gap 0
         ("F2", Decimal("10000.00"), Decimal("3000.00"), pytest.approx(0.3), "yellow"),  # gap 30
         ("F3", Decimal("0.00"), Decimal("0.00"), None, None),
-        ("F4", Decimal("0.00"), Decimal("500.00"), None, None),
+        ("F4", Decimal("0.00"), Decimal("500.00"), None, "red"),  # spent, nothing allocated
         ("F5", Decimal("1000.00"), Decimal("0.00"), 0.0, None),  # M < start_month
         ("F6", Decimal("10000.00"), Decimal("2000.00"), pytest.approx(0.2), "red"),  # gap 40
+        ("F7", Decimal("100.00"), Decimal("12400.00"), 124.0, "red"),  # overspent, gap -12340
+        ("F8", Decimal("100.00"), Decimal("200.00"), 2.0, None),  # overspent, M < start_month
     ]
 
 

@@ -157,16 +157,20 @@ MONEY = pl.Decimal(18, 2)
             ("¥-5", Decimal("-5.00")),
             ("0", Decimal("0.00")),
             ("0.1", Decimal("0.10")),
-            # more than 2 decimals: rounded half away from zero, exactly (no binary float)
+            # binary float noise of a formula cell is no decimal anyone wrote
             ("0.30000000000000004", Decimal("0.30")),
-            ("2.675", Decimal("2.68")),
-            ("1.005", Decimal("1.01")),
-            ("-1.005", Decimal("-1.01")),
-            ("0.0049999999999", Decimal("0.00")),
+            ("0.7999999999999999", Decimal("0.80")),
+            # more than 2 decimals in yuan (after the 万 scaling): not whole 分, null
+            ("2.675", None),
+            ("1.005", None),
+            ("-1.005", None),
+            ("0.001", None),
+            ("0.0049999999999", None),
             ("1.23456万", Decimal("12345.60")),
             ("1.234565万", Decimal("12345.65")),  # 12345.65 exactly
-            ("1.2345650001万", Decimal("12345.65")),
-            ("1.2345651万", Decimal("12345.65")),
+            ("1.234567万", Decimal("12345.67")),
+            ("1.2345650001万", Decimal("12345.65")),  # 8 places in 万 are read: float noise
+            ("1.2345651万", None),
             ("1.234566万", Decimal("12345.66")),
             ("9999999999999999.99", Decimal("9999999999999999.99")),
             ("99999999999999999", None),  # does not fit Decimal(18, 2)
@@ -195,7 +199,7 @@ def test_money(raw, expected):
             ("12.5万元", Decimal("125000.00")),
             ("1234元", Decimal("1234.00")),  # written unit wins
             ("0.123456", Decimal("1234.56")),
-            ("0.1234565", Decimal("1234.57")),
+            ("0.1234565", None),  # 1234.565 元
             ("1,000", Decimal("10000000.00")),
             ("", None),
         ]
@@ -203,6 +207,27 @@ def test_money(raw, expected):
 )
 def test_money_under_a_wan_header(raw, expected):
     assert parse(lambda e: normalise.money(e, wan=True), raw, MONEY) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "wan", "expected"),
+    [
+        ("12.345", False, True),
+        ("0.001", False, True),
+        ("-0.001", False, True),
+        ("1.2345678万", False, True),
+        ("0.1234565", True, True),
+        ("1.234567", True, False),  # 12345.67 元
+        ("12.34", False, False),
+        ("0.30000000000000004", False, False),
+        ("99999999999999999", False, False),  # too large, not too precise
+        ("五百元", False, False),
+        (None, False, False),
+    ],
+)
+def test_money_too_precise_tells_fractions_of_fen_from_no_amount(raw, wan, expected):
+    frame = pl.DataFrame({"raw": [raw]}, schema={"raw": pl.String})
+    assert frame.select(normalise.money_too_precise(pl.col("raw"), wan=wan)).item() is expected
 
 
 def test_money_sums_exactly():
@@ -361,3 +386,39 @@ def test_expressions_work_on_a_whole_column():
         None,
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("联系人手机13912345678，请回电", "联系人手机139****5678，请回电"),
+        ("13912345678", "139****5678"),
+        (
+            "电话：13912345678,13987654321、13811112222",
+            "电话：139****5678,139****4321、138****2222",
+        ),
+        ("身份证510902199001011234", "身份证510***********1234"),
+        ("身份证51090219900101123X。", "身份证510***********123X。"),
+        ("身份证51090219900101123x", "身份证510***********123x"),
+        (
+            "手机１３９１２３４５６７８",
+            "手机１３９****５６７８",
+        ),  # full-width digits, kept as written
+        ("凭证12345678901234567890号", "凭证12345678901234567890号"),  # a longer run: no number
+        ("编号139123456789", "编号139123456789"),  # 12 digits
+        ("电话23912345678", "电话23912345678"),  # does not start with 1
+        ("共1391234567元", "共1391234567元"),  # 10 digits
+        ("+8613912345678", "+86139****5678"),  # a country code written without a space
+        ("008613912345678", "0086139****5678"),
+        ("电话：139 1234 5678。", "电话：139 **** 5678。"),  # grouped as people write them
+        ("139-1234-5678", "139-****-5678"),
+        ("510902 19900101 1234", "510*** ******** 1234"),
+        ("2021-1234-5678", "2021-1234-5678"),  # four digits first: no mobile number
+        ("  完成3个社区  ", "完成3个社区"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_free_text_masks_mobile_and_id_numbers(raw, expected):
+    frame = pl.DataFrame({"raw": [raw]}, schema={"raw": pl.String})
+    assert frame.select(normalise.free_text(pl.col("raw"))).item() == expected

@@ -13,7 +13,6 @@ import xlwt
 from transforms.read import (
     ReadError,
     decode_csv,
-    match_headers,
     normalise_header,
     read_table,
     sheet_names,
@@ -404,23 +403,3 @@ def test_xls_first_sheet_by_default(report_xls):
 )
 def test_normalise_header(written, normalised):
     assert normalise_header(written) == normalised
-
-
-def test_match_headers():
-    columns = [" 单位编码", "task_id", "金额（元）", "单位编码\u3000", "备注", "_row"]
-    aliases = {
-        "单位编码": "unit_id",
-        "unit_id": "unit_id",
-        "任务编号": "task_id",
-        "task_id": "task_id",
-        "金额(元)": "amount",
-    }
-    assert match_headers(columns, aliases) == {
-        " 单位编码": "unit_id",
-        "task_id": "task_id",
-        "金额（元）": "amount",
-    }
-
-
-def test_match_headers_does_not_clash_with_an_unmatched_column_of_that_name():
-    assert match_headers(["任务编号", "task_id"], {"任务编号": "task_id"}) == {}

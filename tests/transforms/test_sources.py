@@ -102,6 +102,22 @@ def test_effective_tie_goes_to_later_file_then_later_row(p):
     assert row(got, is_effective=True)["progress"] == 30.0
 
 
+def test_submitted_before_its_month_is_quarantined(p):
+    data = csv(
+        REPORT_HEADER[:-1],
+        [
+            ["U1", "T1", "3", "40", "", "2021-02-28", ""],  # before March
+            ["U1", "T1", "3", "40", "", "2021-03-01", ""],  # the first day: fine
+            ["U1", "T1", "4", "50", "", "2021-04-30", ""],
+        ],
+    )
+    got = reports.progress_reports([("reports/u1.csv", data)], p)
+    assert got.quarantine.select("row_number", "column", "value", "reason").rows() == [
+        (2, "报送日期", "2021-02-28", '第2行 报送日期 "2021-02-28" 报送日期早于报告月份'),
+    ]
+    assert got.rows["row_number"].to_list() == [3, 4]
+
+
 def _xlsx(sheets: dict[str, list[list]]) -> bytes:
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf)
@@ -154,6 +170,63 @@ def test_unreadable_or_incomplete_file_is_rejected_whole(p):
     ]
 
 
+@pytest.mark.parametrize(
+    "second",
+    ["完成进度", "\u3000完成进度 ", "progress", "ｐｒｏｇｒｅｓｓ"],
+)
+def test_a_header_naming_a_column_twice_rejects_the_file(p, second):
+    header = [*REPORT_HEADER[:-1], second]
+    data = csv(header, [["U1", "T1", "3", "40", "", "2021-04-03", "", "90"]])
+    book = _xlsx({"进度": [header, ["U1", "T1", "3", "40", "", "2021-04-03", "", "90"]]})
+    got = reports.progress_reports([("reports/u1.csv", data), ("reports/u1.xlsx", book)], p)
+    assert got.rows.height == 0
+    assert got.quarantine.select("file", "row_number", "reason").rows() == [
+        ("reports/u1.csv", None, "文件被拒收：列名重复：完成进度"),
+        ("reports/u1.xlsx", None, "文件被拒收：列名重复：完成进度"),
+    ]
+    counts = file_counts(got).sort("file")
+    assert counts.select("rows_read", "rows_quarantined", "status").rows() == [
+        (1, 1, "rejected"),
+        (1, 1, "rejected"),
+    ]
+
+
+def test_personal_columns_named_twice_are_dropped_not_rejected(p):
+    header = [*REPORT_HEADER, "联系电话"]
+    data = csv(header, [["U1", "T1", "3", "40", "", "2021-04-03", "", "138", "139"]])
+    assert reports.progress_reports([("reports/u1.csv", data)], p).rows.height == 1
+
+
+def test_a_file_rejected_whole_names_its_unit_when_it_can_be_told(p):
+    twice = [*REPORT_HEADER[:-1], "完成进度"]
+
+    def rows(*units):
+        return csv(twice, [[u, "T3", "3", "40", "", "2021-04-03", "", "40"] for u in units])
+
+    got = reports.progress_reports(
+        [
+            ("reports/U3_县妇联_进度.xlsx", b"not a workbook"),  # its name: id and name of U3
+            ("reports/盐井街道月报.csv", b""),  # its name: U2
+            ("reports/月报.csv", rows("U2", " Ｕ２", "")),  # every row that names a unit: U2
+            ("reports/县民政局与盐井街道.csv", rows("U2")),  # two names: its rows tell
+            ("reports/汇总.csv", rows("U1", "U2")),  # two units
+            ("reports/其他.csv", rows("U9")),  # not a unit of the plan
+            ("reports/县民政局.csv", csv(["单位编码"], [["U2"]])),  # the name wins
+        ],
+        p,
+    )
+    assert got.quarantine.select("file", "unit_id").rows() == [
+        ("reports/U3_县妇联_进度.xlsx", "U3"),
+        ("reports/其他.csv", None),
+        ("reports/县民政局.csv", "U1"),
+        ("reports/县民政局与盐井街道.csv", "U2"),
+        ("reports/月报.csv", "U2"),
+        ("reports/汇总.csv", None),
+        ("reports/盐井街道月报.csv", "U2"),
+    ]
+    assert got.quarantine["row_number"].null_count() == 7
+
+
 LEDGER_HEADER = ["日期", "凭证号", "项目编号", "资金来源", "类型", "金额(元)", "摘要"]
 
 
@@ -202,6 +275,62 @@ def test_ledger_duplicates_conflicts_and_wan(p):
     assert counts.select(
         "rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined"
     ).rows() == [(1, 1, 0, 0), (6, 1, 1, 4), (2, 2, 0, 0)]
+
+
+def test_amounts_are_whole_fen_else_quarantined(p):
+    yuan = csv(
+        LEDGER_HEADER,
+        [
+            ["2021-03-01", "V1", "T1", "民政局", "下达", "12.345", "x"],
+            ["2021-03-02", "V2", "T1", "民政局", "下达", "0.001", "x"],
+            ["2021-03-03", "V3", "T1", "民政局", "下达", "1.234567万", "x"],
+            ["2021-03-04", "V4", "T1", "民政局", "下达", "12.34", "x"],
+        ],
+    )
+    wan = _xlsx(
+        {
+            "台账": [
+                ["日期", "凭证号", "项目编号", "资金来源", "类型", "金额(万元)", "摘要"],
+                ["2021-05-01", "W1", "T3", "财政局", "下达", "1.234567", "x"],
+                ["2021-05-02", "W2", "T3", "财政局", "下达", "0.1234565", "x"],
+            ]
+        }
+    )
+    loaded, _ = funding.ledger([("funding/y.csv", yuan), ("funding/w.xlsx", wan)], p)
+    assert [(v, str(x)) for v, x in loaded.rows.select("voucher_no", "amount").rows()] == [
+        ("W1", "12345.67"),
+        ("V3", "12345.67"),
+        ("V4", "12.34"),
+    ]
+    assert loaded.quarantine.select("file", "reason").rows() == [
+        ("funding/w.xlsx", '第3行 金额(元) "0.1234565" 金额最多两位小数'),
+        ("funding/y.csv", '第2行 金额(元) "12.345" 金额最多两位小数'),
+        ("funding/y.csv", '第3行 金额(元) "0.001" 金额最多两位小数'),
+    ]
+
+
+def test_personal_numbers_in_free_text_are_masked_before_loading(p):
+    note = "联系13912345678，身份证510902199001011234"
+    masked = "联系139****5678，身份证510***********1234"
+    reports_file = _xlsx(
+        {
+            "进度": [REPORT_HEADER[:-1], ["U2", "T3", "3", "40", "", "2021-04-02", note]],
+            "荣誉": [
+                ["单位编码", "荣誉名称", "级别", "文号", "授予日期"],
+                ["U2", "王芳13912345678先进个人", "省级", "川民发〔2021〕35号", "2021-06-01"],
+            ],
+        }
+    )
+    ledger_file = csv(
+        LEDGER_HEADER,
+        [["2021-03-01", "V1", "T1", "民政局", "下达", "100", "凭证12345678901234567890 " + note]],
+    )
+    progress = reports.progress_reports([("reports/u2.xlsx", reports_file)], p)
+    honors = reports.honors([("reports/u2.xlsx", reports_file)], p)
+    ledger, _ = funding.ledger([("funding/a.csv", ledger_file)], p)
+    assert progress.rows["note"].to_list() == [masked]
+    assert honors.rows["honor"].to_list() == ["王芳139****5678先进个人"]
+    assert ledger.rows["summary"].to_list() == ["凭证12345678901234567890 " + masked]
 
 
 SURVEY_HEADER = [
@@ -325,3 +454,51 @@ def test_empty_sources_give_empty_frames(p):
     assert funding.ledger([], p)[0].rows.height == 0
     assert surveys.surveys([], p, None)[0].rows.height == 0
     assert file_counts(reports.honors([], p)).height == 0
+
+
+def test_each_answer_cell_is_read_on_its_own(p):
+    """One stray cell quarantines its own response, not the file; numbers and texts mix."""
+    answers = [
+        ["C1", "1", "3"],
+        ["C1", "2", "-2"],
+        ["C1", "还行", "1"],  # a text that is no option, in a file of numbers
+        ["水晶城社区", "满意", "５"],  # option text beside an option number (full-width)
+        ["C1", "(跳过)", "-3"],
+        ["C1", "6", "1"],  # out of range
+        ["C1", "非常满意", "跳过"],
+    ]
+    data = csv(
+        SURVEY_HEADER,
+        [
+            [i, "2021-10-13 09:00:00", "95", "链接", "x", "182.140.1.2", "u9", *a]
+            for i, a in enumerate(answers, start=1)
+        ],
+    )
+    loaded, answered = surveys.surveys([("surveys/num.csv", data)], p, b"k")
+    assert loaded.quarantine.select("row_number", "column", "value").rows() == [
+        (4, "第2题", "还行"),
+        (7, "第2题", "6"),
+    ]
+    got = answered.sort("row_number", "question").select("row_number", "question", "answer")
+    assert got.rows() == [
+        (2, 2, "非常满意"),
+        (2, 3, "基本满意"),
+        (3, 2, "满意"),
+        (3, 3, None),
+        (5, 2, "满意"),
+        (5, 3, "非常不满意"),
+        (6, 2, None),
+        (6, 3, None),
+        (8, 2, "非常满意"),
+        (8, 3, None),
+    ]
+
+
+def test_a_question_number_named_twice_rejects_the_survey_file(p):
+    header = [*SURVEY_HEADER, "3、环境满意吗？（补充）"]
+    row = [1, "2021-10-13 09:00:00", "95", "链接", "x", "182.140.1.2", "u9", "C1", "1", "3", "1"]
+    loaded, _ = surveys.surveys([("surveys/num.csv", csv(header, [row]))], p, b"k")
+    assert loaded.quarantine.select("file", "reason").rows() == [
+        ("surveys/num.csv", "文件被拒收：列名重复：第3题"),
+    ]
+    assert loaded.rows.height == 0

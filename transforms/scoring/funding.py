@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from schemas.codes import ALLOCATION, EXPENDITURE, REFUND
+from schemas.codes import ALLOCATION, EXPENDITURE, RED, REFUND
 from schemas.tables import MONEY
 from transforms.assessment import Assessment
 
@@ -51,15 +51,6 @@ def funding_execution(
             .alias("execution"),
         )
     )
-    planned = planned_expr(
-        pl.lit(ctx.last_month, pl.Int32), pl.col("start_month"), pl.col("due_month")
-    )
-    gap = planned - 100.0 * pl.col("execution")
-    status = (
-        pl.when((pl.col("allocated") > 0) & (pl.col("start_month") <= ctx.last_month))
-        .then(light_expr(gap, ctx.rules.light))
-        .otherwise(pl.lit(None, pl.String))
-    )
     return frame.select(
         pl.lit(ctx.year, pl.Int32).alias("year"),
         "task_id",
@@ -67,5 +58,23 @@ def funding_execution(
         "allocated",
         "spent",
         "execution",
-        status.alias("status"),
+        funding_status(ctx).alias("status"),
     ).sort("task_id")
+
+
+def funding_status(ctx: Assessment) -> pl.Expr:
+    """The status at M: null before start_month; once started, red when overspent (spent >
+    allocated, whatever the gap, even with nothing allocated), else 6.1's lights with 100 ×
+    execution in place of progress; null when nothing is allocated."""
+    month = pl.lit(ctx.last_month, pl.Int32)
+    gap = planned_expr(month, pl.col("start_month"), pl.col("due_month")) - 100.0 * pl.col(
+        "execution"
+    )
+    started = pl.col("start_month") <= ctx.last_month
+    return (
+        pl.when(started & (pl.col("spent") > pl.col("allocated")))
+        .then(pl.lit(RED))
+        .when(started & (pl.col("allocated") > 0))
+        .then(light_expr(gap, ctx.rules.light))
+        .otherwise(pl.lit(None, pl.String))
+    )
