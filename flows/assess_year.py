@@ -159,7 +159,10 @@ def assess_year(
                 conf.lock_wait_seconds,
             )
         with watch.stage("office"):
-            result.out_dir = office_files_task(conf.out / str(year), year, marts, core, quarantine)
+            # after publication: 看板.html is read from the published warehouse
+            result.out_dir = office_files_task(
+                conf.out / str(year), year, marts, core, quarantine, conf.warehouse, conf.county
+            )
         result.status, result.marts, result.stages = "published", marts, watch.stages
     except EXPECTED_FAILURES as exc:
         result.message = str(exc)

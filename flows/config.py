@@ -1,7 +1,8 @@
 """Where things are: command-line options, then environment, then assess.toml, then defaults.
 
 Environment: ASSESS_INBOX, ASSESS_WAREHOUSE, ASSESS_ARCHIVE, ASSESS_OUT, ASSESS_CONFIG (path of the
-config file, default ./assess.toml), ASSESS_LOCK_WAIT (seconds), ASSESS_NIGHTLY_CRON.
+config file, default ./assess.toml), ASSESS_LOCK_WAIT (seconds), ASSESS_NIGHTLY_CRON,
+ASSESS_COUNTY (the county's name in the title of 看板.html, e.g. 大英县; default none).
 The PII key is never read from a file: ASSESS_PII_KEY or the Prefect Secret block
 `assess-pii-key`.
 """
@@ -24,6 +25,7 @@ class Settings:
     out: Path  # office files: out/<year>/考核结果.xlsx, 预警清单.xlsx, 单位反馈/
     lock_wait_seconds: float
     nightly_cron: str
+    county: str = ""  # shown in the title of 看板.html
 
 
 def _file_settings() -> dict:
@@ -51,6 +53,7 @@ def settings(inbox: Path | None = None, warehouse: Path | None = None) -> Settin
         out=out,
         lock_wait_seconds=float(pick(None, "ASSESS_LOCK_WAIT", "lock_wait_seconds", 600)),
         nightly_cron=str(pick(None, "ASSESS_NIGHTLY_CRON", "nightly_cron", "0 2 * * *")),
+        county=str(pick(None, "ASSESS_COUNTY", "county", "")),
     )
 
 
