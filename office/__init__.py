@@ -3,7 +3,9 @@
 - office.workbook.write_results_workbook → 考核结果.xlsx (the office's results workbook)
 - office.findings.write_unit_findings → <unit_id>_<unit_name>.xlsx per unit, 未归属单位.xlsx
 - office.warnings_file.write_warning_list → 预警清单.xlsx
+- office.dashboard.write_dashboard → 看板.html, read from the published warehouse (docs/dashboard.md)
+- office.files.write_office_files → all of the above into out/<year>/, written aside and swapped in
 - office.dictionary.data_dictionary → docs/data-dictionary.md from the warehouse's COMMENTs
 
-Nothing here scores or touches the warehouse except the dictionary, which only reads it.
+Nothing here scores or writes the warehouse; the dictionary and the dashboard only read it.
 """

@@ -185,7 +185,7 @@ def legend() -> str:
         ("", "空白：任务未开始或该月尚未到评估期"),
     ]
     spans = "".join(
-        f'<span><i class="st {cls}">{STATUS_MARK.get(cls, "")}</i>{text(t)}</span>'
+        f'<span><i class="st {cls}">{STATUS_MARK.get(cls, "　")}</i>{text(t)}</span>'
         for cls, t in items
     )
     return f'<p class="legend">{spans}</p>'
