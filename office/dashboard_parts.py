@@ -58,13 +58,13 @@ def ranking(scores: pl.DataFrame) -> str:
     cols = [
         Col("排名", num(C("rank"), 0), "num", "rank"),
         Col("单位", unit_link(C("unit_id"), C("unit_name")), "name", "unit_name"),
+        Col("总分", num(C("total")), "num total", "total"),
+        Col("", bar(pl.lit(0.0), C("total").cast(pl.Float64), "total"), "bar"),
+        Col("等次", grade_badge(C("grade")), "mark", "grade"),
         Col("工作实绩", num(C("work")), "num", "work"),
         Col("群众满意度", num(C("satisfaction")), "num", "satisfaction"),
         Col("加分", num(C("bonus")), "num", "bonus"),
         Col("扣分", num(C("penalty")), "num", "penalty"),
-        Col("总分", num(C("total")), "num total", "total"),
-        Col("", bar(pl.lit(0.0), C("total").cast(pl.Float64), "total"), "bar"),
-        Col("等次", grade_badge(C("grade")), "mark", "grade"),
         Col("红灯月数", num(C("red_months"), 0), "num", "red_months"),
         Col("黄灯月数", num(C("yellow_months"), 0), "num", "yellow_months"),
     ]
@@ -80,8 +80,8 @@ def overview(scores: pl.DataFrame, warnings: pl.DataFrame) -> str:
     figures = [
         ("参评单位", scores.height, ""),
         *((grade, by_grade.get(grade, 0), cls) for grade, cls in GRADE_CLASS.items()),
-        ("红灯任务-月", int(scores["red_months"].sum()), "red"),
-        ("当前红灯任务", int((warnings["status"] == "red").sum()), "red"),
+        ("红灯月数", int(scores["red_months"].sum()), "red"),
+        ("当前红灯", int((warnings["status"] == "red").sum()), "red"),
         ("新增红灯", int(change.is_in(NEW_RED).sum()), "red"),
         ("已恢复", int(change.is_in(RECOVERED).sum()), "green"),
     ]
