@@ -166,6 +166,16 @@ def test_the_selector_shows_each_units_waterfall(desktop, unit_score, demo):
 
 
 @needs_chromium
+def test_a_units_name_in_the_ranking_opens_its_waterfall(desktop, unit_score):
+    last = max(unit_score.values(), key=lambda r: r["rank"])
+    desktop.locator(f'table.ranking tr[data-unit="{last["unit_id"]}"] a').click()
+    shown = desktop.locator(".unit-wf:visible")
+    assert shown.get_attribute("data-unit") == last["unit_id"]
+    assert desktop.input_value("#unit-pick") == last["unit_id"]
+    assert shown.is_visible() and desktop.errors == []
+
+
+@needs_chromium
 def test_screenshots_and_the_printed_bulletin(browser, page_file, unit_score, tmp_path):
     page = open_page(browser, page_file.as_uri())
     page.screenshot(path=tmp_path / "desktop.png", full_page=True)
