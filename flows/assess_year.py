@@ -115,8 +115,11 @@ def assess_year(
     warehouse: str | None = None,
     as_of: dt.date | None = None,
     trigger: str = "manual",
+    county: str | None = None,
 ) -> RunResult:
-    """Assess one year from its inbox and publish the result atomically."""
+    """Assess one year from its inbox and publish the result atomically. `county` names the
+    county in 看板.html (default: the ASSESS_COUNTY setting; the province flow gives each
+    county's folder name)."""
     conf = config.settings(Path(inbox) if inbox else None, Path(warehouse) if warehouse else None)
     as_of = as_of or dt.date.today()
     run_id = new_run_id(year)
@@ -161,7 +164,13 @@ def assess_year(
         with watch.stage("office"):
             # after publication: 看板.html is read from the published warehouse
             result.out_dir = office_files_task(
-                conf.out / str(year), year, marts, core, quarantine, conf.warehouse, conf.county
+                conf.out / str(year),
+                year,
+                marts,
+                core,
+                quarantine,
+                conf.warehouse,
+                county if county is not None else conf.county,
             )
         result.status, result.marts, result.stages = "published", marts, watch.stages
     except EXPECTED_FAILURES as exc:
