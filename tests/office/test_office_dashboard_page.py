@@ -154,3 +154,15 @@ def test_escaping_helpers():
         None,
     ]
     assert css_string('大英县"</style>') == '"大英县\\000022\\00003c/style\\00003e"'
+
+
+def test_a_run_with_no_month_assessed_yet():
+    data = published(previous=None)
+    for name in ("task_month_status", "warning_list", "funding_execution"):
+        data.marts[name] = data.marts[name].clear()
+    data.marts["community_satisfaction"] = data.marts["community_satisfaction"].clear()
+    page = render(PublishedYear({**RUN, "last_month": 0}, None, data.marts, data.core))
+    assert "尚无到期月份" in page
+    matrix = section(page, "matrix")
+    assert matrix.count('<td class="st') == 0 and matrix.count("<td></td>") == 4 * 12
+    assert '<td class="none" colspan="8">无</td>' in section(page, "satisfaction")
