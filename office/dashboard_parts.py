@@ -129,7 +129,8 @@ def changes(warnings: pl.DataFrame, units: pl.DataFrame, previous: dict | None) 
     )
 
 
-def _cell_title(status: pl.DataFrame) -> pl.Expr:
+def _cell_title() -> pl.Expr:
+    """The hover text of a matrix cell: month, reason, progress against plan, late."""
     progress = pl.concat_str(
         pl.lit("，进度 "), num(C("progress"), 1), pl.lit("%（计划 "), num(C("planned"), 1)
     )
@@ -151,7 +152,7 @@ def matrix(status: pl.DataFrame, tasks: pl.DataFrame, order: pl.DataFrame) -> st
             pl.lit('<td class="st '),
             esc(C("status")),
             pl.lit('" title="'),
-            _cell_title(status),
+            _cell_title(),
             pl.lit('">'),
             label(C("status"), STATUS_MARK),
             pl.lit("</td>"),
@@ -259,9 +260,10 @@ def line_items(lines: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _waterfall_cols(scale: float) -> list[Col]:
-    left = pl.min_horizontal("before", "after") / scale * 100
-    width = C("points").abs() / scale * 100
+def _waterfall_cols(low: float, span: float) -> list[Col]:
+    """The waterfall's columns; its bars place [low, low + span] points across the cell."""
+    left = (pl.min_horizontal("before", "after") - low) / span * 100
+    width = C("points").abs() / span * 100
     sign = pl.when(C("points") >= 0).then(pl.lit("+")).otherwise(pl.lit(""))
     kind = pl.when(C("points") >= 0).then(pl.lit("up")).otherwise(pl.lit("down"))
     return [
@@ -276,7 +278,7 @@ def _waterfall_cols(scale: float) -> list[Col]:
     ]
 
 
-def _unit_block(scale: float, wf_head: str) -> pl.Expr:
+def _unit_block(low: float, span: float, wf_head: str) -> pl.Expr:
     """One unit's <article>: heading, the sum in words, its waterfall table, the total row."""
     total = C("total").cast(pl.Float64)
     total_row = pl.concat_str(
@@ -285,7 +287,7 @@ def _unit_block(scale: float, wf_head: str) -> pl.Expr:
         pl.lit('</td><td class="num">'),
         num(total),
         pl.lit('</td><td class="bar wf">'),
-        bar(pl.lit(0.0), total / scale * 100, "total"),
+        bar(pl.lit(-low / span * 100), total / span * 100, "total"),
         pl.lit('</td><td colspan="4"></td></tr>'),
     )
     sums = [("工作实绩 ", "work"), (" ＋ 群众满意度 ", "satisfaction"), (" ＋ 加分 ", "bonus")]
@@ -319,9 +321,13 @@ def waterfalls(scores: pl.DataFrame, lines: pl.DataFrame, tasks: pl.DataFrame) -
     """六、单位得分构成: every unit's line items as a waterfall from 0 to its total (units in
     rank order; the page shows the selected one, print shows all or the selected one)."""
     items = line_items(lines, tasks)
-    reach = items.select(pl.max_horizontal(C("before").max(), C("after").max())).item()
-    scale = max(100.0, float(reach or 0))
-    cols = _waterfall_cols(scale)
+    # the axis: from 0 (or below, if a running total ever dips under 0) to 100 (or above)
+    low, high = items.select(
+        pl.min_horizontal(C("before").min(), C("after").min(), 0.0).alias("low"),
+        pl.max_horizontal(C("before").max(), C("after").max(), 100.0).alias("high"),
+    ).row(0)
+    span = float(high) - float(low)
+    cols = _waterfall_cols(float(low), span)
     row = pl.concat_str(pl.lit("<tr>"), *(td(c) for c in cols), pl.lit("</tr>"))
     per_unit = (
         items.with_columns(row.alias("row"))
@@ -329,7 +335,7 @@ def waterfalls(scores: pl.DataFrame, lines: pl.DataFrame, tasks: pl.DataFrame) -
         .agg(C("row").str.join("").alias("rows"))
     )
     blocks = scores.join(per_unit, on="unit_id", how="left", maintain_order="left").select(
-        _unit_block(scale, head(cols)).alias("block")
+        _unit_block(float(low), span, head(cols)).alias("block")
     )
     return _unit_controls(scores) + blocks["block"].str.join("").item()
 

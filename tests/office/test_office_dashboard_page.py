@@ -166,3 +166,22 @@ def test_a_run_with_no_month_assessed_yet():
     matrix = section(page, "matrix")
     assert matrix.count('<td class="st') == 0 and matrix.count("<td></td>") == 4 * 12
     assert '<td class="none" colspan="8">无</td>' in section(page, "satisfaction")
+
+
+def test_waterfall_bars_stay_inside_their_cells_when_a_total_dips_below_zero():
+    data = published()
+    dip = pl.DataFrame(
+        {
+            "component": ["penalty", "penalty"],
+            "rule_id": ["red_month", "floor_zero"],
+            "points": [-3.0, 3.0],
+        }
+    ).with_columns(year=pl.lit(YEAR, pl.Int32), unit_id=pl.lit("U03"))
+    lines = data.marts["score_line_item"]
+    data.marts["score_line_item"] = pl.concat([lines, dip], how="diagonal_relaxed")
+    units_part = section(render(data), "units")
+    bars = [
+        (float(left), float(width))
+        for left, width in re.findall(r"left:(-?[\d.]+)%;width:(-?[\d.]+)%", units_part)
+    ]
+    assert bars and all(left >= 0 and left + width <= 100.01 for left, width in bars)
