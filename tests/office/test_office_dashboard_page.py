@@ -185,3 +185,6 @@ def test_waterfall_bars_stay_inside_their_cells_when_a_total_dips_below_zero():
         for left, width in re.findall(r"left:(-?[\d.]+)%;width:(-?[\d.]+)%", units_part)
     ]
     assert bars and all(left >= 0 and left + width <= 100.01 for left, width in bars)
+    u03 = units_part.split('id="unit-U03"', 1)[1].split("</article>", 1)[0]
+    zero = re.findall(r'<tr class="sum">.*?left:([\d.]+)%', u03)
+    assert zero == ["2.91"]  # 0 sits 3 points (of 103) from the left: the dip is drawn
