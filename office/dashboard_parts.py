@@ -21,6 +21,7 @@ MONTHS = range(1, 13)
 GRADE_CLASS = {"优秀": "g-a", "良好": "g-b", "合格": "g-c", "不合格": "g-d"}
 NEW_RED = ("newly_red", "yellow_to_red")
 RECOVERED = ("recovered",)
+ADJUSTMENTS = ("bonus_cap", "penalty_cap", "floor_zero")  # last in their component
 C = pl.col
 
 
@@ -250,11 +251,13 @@ def satisfaction(communities: pl.DataFrame, names: pl.DataFrame, lines: pl.DataF
 
 
 def line_items(lines: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
-    """Every line item in waterfall order with the running total before and after it."""
+    """Every line item in waterfall order (work, satisfaction, bonus, penalty; a cap or floor
+    adjustment last in its component) with the running total before and after it."""
     order = C("component").replace_strict(COMPONENT_ORDER, default=9, return_dtype=pl.Int8)
+    adjustment = C("rule_id").is_in(ADJUSTMENTS)
     return (
         lines.join(tasks.select("task_id", "task_name"), on="task_id", how="left")
-        .sort("unit_id", order, "rule_id", "task_id", "month", "ref", nulls_last=True)
+        .sort("unit_id", order, adjustment, "rule_id", "task_id", "month", "ref", nulls_last=True)
         .with_columns(after=C("points").cum_sum().over("unit_id"))
         .with_columns(before=C("after") - C("points"))
     )

@@ -173,11 +173,11 @@ def test_waterfall_bars_stay_inside_their_cells_when_a_total_dips_below_zero():
     dip = pl.DataFrame(
         {
             "component": ["penalty", "penalty"],
-            "rule_id": ["red_month", "floor_zero"],
-            "points": [-3.0, 3.0],
+            "rule_id": ["floor_zero", "red_month"],  # floor_zero is drawn last all the same
+            "points": [3.0, -3.0],
         }
     ).with_columns(year=pl.lit(YEAR, pl.Int32), unit_id=pl.lit("U03"))
-    lines = data.marts["score_line_item"]
+    lines = data.marts["score_line_item"].filter(pl.col("unit_id") != "U03")
     data.marts["score_line_item"] = pl.concat([lines, dip], how="diagonal_relaxed")
     units_part = section(render(data), "units")
     bars = [
