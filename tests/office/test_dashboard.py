@@ -176,6 +176,16 @@ def test_a_units_name_in_the_ranking_opens_its_waterfall(desktop, unit_score):
 
 
 @needs_chromium
+def test_without_scripts_every_units_waterfall_is_shown(browser, page_file, unit_score):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    assert page.locator(".unit-wf:visible").count() == len(unit_score)
+    assert not page.locator("#unit-pick").is_visible()
+    context.close()
+
+
+@needs_chromium
 def test_screenshots_and_the_printed_bulletin(browser, page_file, unit_score, tmp_path):
     page = open_page(browser, page_file.as_uri())
     page.screenshot(path=tmp_path / "desktop.png", full_page=True)
