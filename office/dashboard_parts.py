@@ -96,12 +96,12 @@ def overview(scores: pl.DataFrame, warnings: pl.DataFrame) -> str:
 def _changes_table(frame: pl.DataFrame) -> str:
     cols = [
         Col("单位", unit_link(C("unit_id"), C("unit_name")), "name"),
-        Col("任务", task_text(C("task_id"), C("task_name"))),
+        Col("任务", task_text(C("task_id"), C("task_name")), "task"),
         Col("评估月份", pl.concat_str(num(C("month"), 0), pl.lit("月")), "num"),
-        Col("本次", status_badge(C("status"))),
-        Col("原因", label(C("reason"), REASON_TEXT)),
-        Col("上次", dash(status_badge(C("previous_status")))),
-        Col("变化", label(C("change"), CHANGE_TEXT)),
+        Col("本次", status_badge(C("status")), "name"),
+        Col("原因", label(C("reason"), REASON_TEXT), "name"),
+        Col("上次", dash(status_badge(C("previous_status"))), "name"),
+        Col("变化", label(C("change"), CHANGE_TEXT), "name"),
     ]
     return table(frame, cols, "changes")
 
