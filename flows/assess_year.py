@@ -22,6 +22,7 @@ from flows import config, progress
 from flows.failures import InboxMissing, SaysLess, one_line
 from flows.runs import new_run_id, run_row
 from flows.tasks import (
+    Raised,
     Sources,
     TakenIn,
     audit_input_files,
@@ -57,6 +58,7 @@ class RunResult:
     out_dir: Path | None = None  # the office files of this run
     rules_sha256: str | None = None
     quarantine: pl.DataFrame | None = None  # audit.quarantine rows
+    warning: str | None = None  # published, but the office files could not be written
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
@@ -155,15 +157,19 @@ def assess_year(
     trigger: str = "manual",
     replace: bool = False,
     run_id: str | None = None,
+    county: str | None = None,
 ) -> RunResult:
-    """Assess one year from its inbox and publish the result atomically, or end in one line."""
+    """Assess one year from its inbox and publish the result atomically, or end in one line.
+
+    `county` names the county in 看板.html (default: the ASSESS_COUNTY setting; the province
+    flow gives each county's folder name)."""
     result = RunResult(run_id or new_run_id(year), year, as_of or dt.date.today(), "failed")
     watch = Stopwatch(progress.stage)
     conf: config.Settings | None = None
     try:
         conf = config.settings(inbox=inbox, warehouse=warehouse)
         check_target(conf.warehouse)  # before any work: nothing is read or written otherwise
-        _run(conf, result, watch, trigger, replace)
+        _run(conf, result, watch, trigger, replace, conf.county if county is None else county)
     except Exception as exc:  # every way a run can fail ends here, in one line
         result.message = one_line(exc, conf.warehouse if conf else None, result.run_id)
         if conf is not None:
@@ -172,7 +178,12 @@ def assess_year(
 
 
 def _run(
-    conf: config.Settings, result: RunResult, watch: Stopwatch, trigger: str, replace: bool
+    conf: config.Settings,
+    result: RunResult,
+    watch: Stopwatch,
+    trigger: str,
+    replace: bool,
+    county: str,
 ) -> None:
     year = result.year
     files: list[TakenIn] = []
@@ -195,12 +206,22 @@ def _run(
         )
         result.rules_sha256 = next((f.sha256 for f in files if f.file == "plan/rules.toml"), None)
     _publish(conf, result, got, watch, trigger, replace)
-    with watch.stage("office"):
-        out = conf.out / str(year)
-        result.out_dir = unwrap(
-            office_files_task(out, year, got.marts, got.core, result.quarantine, got.ctx.last_month)
-        )
     result.status, result.marts, result.stages = "published", got.marts, watch.stages
+    with watch.stage("office"):
+        files = office_files_task(
+            conf.out / str(year),
+            year,
+            got.marts,
+            got.core,
+            result.quarantine,
+            got.ctx.last_month,
+            conf.warehouse,
+            county,
+        )
+    if isinstance(files, Raised):  # the year is published; only the office files are missing
+        result.warning = one_line(files.error, conf.warehouse, result.run_id)
+    else:
+        result.out_dir = files
 
 
 def _publish(

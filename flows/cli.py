@@ -134,6 +134,8 @@ def run(
         print_files(result.files)
     if not result.published:
         fail(f"{year} 年未发布：{result.message}")
+    if result.warning:
+        err.print(f"assess: {year} 年已发布，但未能生成办公文件：{result.warning}", soft_wrap=True)
     scores = result.marts["unit_score"]
     quarantined = int(result.files["rows_quarantined"].sum())
     console.print(

@@ -2,7 +2,8 @@
 the built-in default (docs/operations.md, "Settings").
 
 Environment: ASSESS_INBOX, ASSESS_WAREHOUSE, ASSESS_ARCHIVE, ASSESS_OUT, ASSESS_LOCK_WAIT
-(seconds), ASSESS_NIGHTLY_CRON, and ASSESS_CONFIG (the config file, default ./assess.toml,
+(seconds), ASSESS_NIGHTLY_CRON, ASSESS_COUNTY (the county's name in the title of 看板.html,
+e.g. 大英县; default none), and ASSESS_CONFIG (the config file, default ./assess.toml,
 keys in its [assess] table). An empty environment variable counts as not set; a zero is a zero.
 The PII key is never read from a file: ASSESS_PII_KEY or the Prefect Secret block
 `assess-pii-key`.
@@ -43,6 +44,7 @@ class Settings(BaseSettings):
         Field(ge=0, validation_alias=AliasChoices("lock_wait_seconds", "ASSESS_LOCK_WAIT")),
     ] = 600
     nightly_cron: str = "0 2 * * *"
+    county: str = ""  # shown in the title of 看板.html
 
     @model_validator(mode="after")
     def _beside_the_warehouse(self) -> Self:

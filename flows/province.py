@@ -97,7 +97,12 @@ def assess_county(
     root = Path(county_root)
     warehouse = root / COUNTY_WAREHOUSE
     result = assess_year(
-        year, inbox=str(root / "inbox"), warehouse=str(warehouse), as_of=as_of, trigger=trigger
+        year,
+        inbox=str(root / "inbox"),
+        warehouse=str(warehouse),
+        as_of=as_of,
+        trigger=trigger,
+        county=county,
     )
     return CountyResult(
         county=county,

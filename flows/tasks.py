@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -17,10 +16,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 
-from office.findings import write_unit_findings
-from office.templates import TEMPLATES_DIR, template_month, write_templates
-from office.warnings_file import WARNINGS_FILE, write_warning_list
-from office.workbook import RESULTS_FILE, write_results_workbook
+from office.files import write_office_files
 from schemas import tables
 from transforms import funding, reports, surveys
 from transforms.assessment import Assessment
@@ -41,7 +37,6 @@ from warehouse.read import published_frame
 P = ParamSpec("P")
 R = TypeVar("R")
 FOLDERS = ("plan", "reports", "funding", "surveys")
-FINDINGS_DIR = "单位反馈"
 READ_THREADS = 4  # files read (and hashed) at once by take_in
 RETRY_DELAYS = (2, 10, 30)  # seconds before each new attempt at a file take_in could not read
 
@@ -270,47 +265,8 @@ def office_files_task(
     core: dict[str, pl.DataFrame],
     quarantine: pl.DataFrame,
     last_month: int,
+    warehouse: Path | None = None,
+    county: str = "",
 ) -> Path:
-    """The office workbook, the warning list, one findings workbook per unit and the fill-in
-    templates for the next report (the month after `last_month`, see docs/templates.md).
-
-    Written aside and renamed into place, so the folder always holds one run's files.
-    """
-    aside = out_dir.with_name(f".{out_dir.name}.building")
-    shutil.rmtree(aside, ignore_errors=True)
-    aside.mkdir(parents=True)
-    write_results_workbook(
-        aside / RESULTS_FILE,
-        year=year,
-        unit_score=marts["unit_score"],
-        score_line_item=marts["score_line_item"],
-        task_month_status=marts["task_month_status"],
-        funding_execution=marts["funding_execution"],
-        community_satisfaction=marts["community_satisfaction"],
-        units=core["units"],
-        tasks=core["tasks"],
-        communities=core["communities"],
-    )
-    write_warning_list(aside / WARNINGS_FILE, marts["warning_list"], core["units"])
-    write_unit_findings(
-        aside / FINDINGS_DIR,
-        year=year,
-        units=core["units"],
-        quarantine=quarantine,
-        task_month_status=marts["task_month_status"],
-        tasks=core["tasks"],
-    )
-    write_templates(
-        aside / TEMPLATES_DIR,
-        year=year,
-        month=template_month(last_month),
-        units=core["units"],
-        tasks=core["tasks"],
-    )
-    old = out_dir.with_name(f".{out_dir.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(old)
-    aside.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    return out_dir
+    """The office files of the published run in out_dir (office.files.write_office_files)."""
+    return write_office_files(out_dir, year, marts, core, quarantine, last_month, warehouse, county)

@@ -5,7 +5,9 @@
 - office.warnings_file.write_warning_list → 预警清单.xlsx
 - office.templates.write_templates → 填报模板/<unit_id>_<unit_name>_<year>年<month>月进度填报.xlsx
   (the units' fill-in workbooks for the next report, docs/templates.md)
+- office.dashboard.write_dashboard → 看板.html, read from the published warehouse (docs/dashboard.md)
+- office.files.write_office_files → all of the above into out/<year>/, written aside and swapped in
 - office.dictionary.data_dictionary → docs/data-dictionary.md from the warehouse's COMMENTs
 
-Nothing here scores or touches the warehouse except the dictionary, which only reads it.
+Nothing here scores or writes the warehouse; the dictionary and the dashboard only read it.
 """

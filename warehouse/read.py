@@ -132,3 +132,56 @@ def published_plan(warehouse: Path, year: int) -> PublishedPlan:
         con.close()
     run_id, as_of, last_month = run[0]
     return PublishedPlan(run_id, as_of, last_month, units, tasks)
+
+
+@dataclass(frozen=True)
+class PublishedYear:
+    """What the year's published run left for people to read (docs/data-dictionary.md): its
+    audit.run row, the row of the run published before it (None for the year's first), its
+    marts (history.* by run_id, plus mart.warning_list) and the names in core."""
+
+    run: dict
+    previous: dict | None
+    marts: dict[str, pl.DataFrame]
+    core: dict[str, pl.DataFrame]
+
+
+NAME_TABLES = ("units", "tasks", "communities")
+
+
+def published_year(warehouse: Path, year: int) -> PublishedYear:
+    """The year's currently published run, read in one read-only session (one consistent
+    file even if a run swaps a new one in meanwhile)."""
+    if not warehouse.exists():
+        raise RunNotFound(f"数据仓库不存在：{warehouse}")
+    con = connect(warehouse, read_only=True)
+    try:
+        found = con.execute(
+            "SELECT run_id FROM audit.publication WHERE year = ?", [year]
+        ).fetchall()
+        if not found:
+            raise RunNotFound(f"{year} 年尚无已发布的运行")
+        run_id = found[0][0]
+        runs = con.sql(
+            "SELECT * FROM audit.run WHERE year = ? AND status = 'published' "
+            "AND finished_at <= (SELECT finished_at FROM audit.run WHERE run_id = ?) "
+            "ORDER BY finished_at DESC LIMIT 2",
+            params=[year, run_id],
+        ).pl()
+        marts = {
+            t.name: con.sql(
+                f"SELECT * FROM history.{t.name} WHERE run_id = ?", params=[run_id]
+            ).pl()
+            for t in MART_TABLES
+        }
+        marts["warning_list"] = con.sql(
+            "SELECT * FROM mart.warning_list WHERE year = ? AND run_id = ?", params=[year, run_id]
+        ).pl()
+        core = {
+            name: con.sql(f"SELECT * FROM core.{name} WHERE year = ?", params=[year]).pl()
+            for name in NAME_TABLES
+        }
+    finally:
+        con.close()
+    rows = runs.to_dicts()
+    return PublishedYear(rows[0], rows[1] if len(rows) > 1 else None, marts, core)

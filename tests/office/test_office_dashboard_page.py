@@ -1,0 +1,190 @@
+"""看板.html as text, without a browser: numbers, escaping, the changes since the previous run,
+every unit's waterfall, nothing loaded from elsewhere (the browser test: test_dashboard.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import polars as pl
+import pytest
+
+from office.dashboard import SECTIONS, render
+from office.html import css_string, esc, num, pct
+from schemas.tables import WARNING_LIST
+from tests.office.office_frames import (
+    YEAR,
+    communities,
+    community_satisfaction,
+    frame,
+    funding_execution,
+    score_line_item,
+    task_month_status,
+    tasks,
+    unit_score,
+    units,
+)
+from warehouse.read import PublishedYear
+
+RUN = {
+    "run_id": "r1",
+    "year": YEAR,
+    "as_of": dt.date(2021, 4, 20),
+    "last_month": 3,
+    "is_final": False,
+    "finished_at": dt.datetime(2021, 4, 21, 2, 5, tzinfo=dt.UTC),
+}
+PREVIOUS = {**RUN, "run_id": "r0", "as_of": dt.date(2021, 3, 20), "last_month": 2}
+WARNINGS = [  # task, unit, month, status, reason, previous, change
+    ("T01", "U01", 3, "red", "missing", "yellow", "yellow_to_red"),
+    ("T03", "U02", 3, "yellow", "behind", "green", "newly_yellow"),
+    ("T02", "U01", 3, "green", "completed", "red", "recovered"),
+]
+
+
+def warning_list() -> pl.DataFrame:
+    names = dict(zip(tasks()["task_id"], tasks()["task_name"], strict=True))
+    keys = ("task_id", "unit_id", "month", "status", "reason", "previous_status", "change")
+    rows = [{"year": YEAR, **dict(zip(keys, w, strict=True)), "run_id": "r1"} for w in WARNINGS]
+    return frame(WARNING_LIST, [{**r, "task_name": names[r["task_id"]]} for r in rows])
+
+
+def published(previous: dict | None = PREVIOUS) -> PublishedYear:
+    marts = {
+        "unit_score": unit_score(),
+        "score_line_item": score_line_item(),
+        "task_month_status": task_month_status(),
+        "funding_execution": funding_execution(),
+        "community_satisfaction": community_satisfaction(),
+        "warning_list": warning_list(),
+    }
+    core = {"units": units(), "tasks": tasks(), "communities": communities()}
+    return PublishedYear(RUN, previous, marts, core)
+
+
+@pytest.fixture
+def page() -> str:
+    return render(published(), county="大英县")
+
+
+def section(page: str, key: str) -> str:
+    return page.split(f'<section id="{key}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_one_page_with_every_section_and_nothing_from_elsewhere(page):
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<title>大英县2021年度城乡社区治理试点目标考核通报</title>" in page
+    assert [key for key, _ in SECTIONS] == re.findall(r'<section id="(\w+)"', page)
+    assert not re.search(r"(src|href)=\S*https?:|<link|\ssrc=|@import|url\(", page)
+    assert "评估至3月（临时结果）" in page and "r1" in page and "2021-04-20" in page
+
+
+def test_ranking_rows_carry_the_unit_scores(page):
+    ranking = section(page, "ranking")
+    rows = re.findall(r'<tr data-unit="(\w+)">(.*?)</tr>', ranking)
+    assert [u for u, _ in rows] == ["U02", "U01", "U03"]
+    assert re.findall(r'data-col="total">([^<]*)<', rows[0][1]) == ["87.80"]
+    assert '<td class="num" data-col="work">70.00</td>' in rows[0][1]
+    assert '<td class="num" data-col="penalty">0.50</td>' in rows[0][1]
+
+
+def test_text_from_the_data_is_escaped_never_markup(page):
+    hostile = published()
+    hostile.core["tasks"] = hostile.core["tasks"].with_columns(
+        task_name=pl.lit('</td><script>alert("x")</script>')
+    )
+    hostile.marts["unit_score"] = hostile.marts["unit_score"].with_columns(
+        unit_name=pl.lit("<b>单位</b>")
+    )
+    text = render(hostile, county='</style>"')
+    assert "<script>alert" not in text and "<b>单位</b>" not in text
+    assert "&lt;/td&gt;&lt;script&gt;alert(&quot;x&quot;)" in text
+    assert "&lt;b&gt;单位&lt;/b&gt;" in text
+    assert text.count("</style>") == 1  # the county name cannot close the style element
+
+
+def test_changes_since_the_previous_run(page):
+    changes = section(page, "changes")
+    assert "r0" in changes and "2021-03-20" in changes
+    new_red, recovered = changes.split("<h3>")[1:3]
+    assert "T01" in new_red and "黄转红" in new_red and "T03" not in new_red
+    assert "T02" in recovered and "已恢复" in recovered
+    assert "新增黄灯 1 项" in changes
+
+
+def test_first_publication_of_the_year_lists_current_reds():
+    changes = section(render(published(previous=None)), "changes")
+    assert "本年度首次发布" in changes
+    assert "T01" in changes and "T02" not in changes
+
+
+def test_every_unit_has_a_waterfall_of_its_line_items(page):
+    units_part = section(page, "units")
+    assert re.findall(r'<article class="unit-wf" id="unit-(\w+)"', units_part) == [
+        "U02",
+        "U01",
+        "U03",
+    ]
+    u01 = units_part.split('id="unit-U01"', 1)[1].split("</article>", 1)[0]
+    points = re.findall(r'data-col="points">([^<]*)<', u01)
+    assert points == ["+40.00", "+17.30", "-0.20", "-0.50", "-0.50"]  # work, satisfaction, penalty
+    assert "迟报" in u01 and "T01" in u01 and "2月" in u01 and "C01" in u01
+    assert "总分 56.10" in u01
+
+
+def test_matrix_has_twelve_months_per_task(page):
+    matrix = section(page, "matrix")
+    body = matrix.split("<tbody>", 1)[1]
+    assert body.count("<tr>") == 4
+    assert all(row.count("<td") == 2 + 12 for row in body.split("</tr>")[:-1])
+    assert 'class="st red" title="3月：未报送' in matrix
+
+
+def test_numbers_rounded_half_away_from_zero():
+    values = pl.DataFrame({"x": [0.125, -0.125, 1.0, None, 87.5]})
+    shown = values.select(num(pl.col("x")), pct(pl.col("x")).alias("p"))
+    assert shown["x"].to_list() == ["0.13", "-0.13", "1.00", None, "87.50"]
+    assert shown["p"].to_list()[:3] == ["12.5%", "-12.5%", "100.0%"]
+
+
+def test_escaping_helpers():
+    raw = pl.DataFrame({"s": ["<a href='x'>&</a>", None]})
+    assert raw.select(esc(pl.col("s")))["s"].to_list() == [
+        "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;",
+        None,
+    ]
+    assert css_string('大英县"</style>') == '"大英县\\000022\\00003c/style\\00003e"'
+
+
+def test_a_run_with_no_month_assessed_yet():
+    data = published(previous=None)
+    for name in ("task_month_status", "warning_list", "funding_execution"):
+        data.marts[name] = data.marts[name].clear()
+    data.marts["community_satisfaction"] = data.marts["community_satisfaction"].clear()
+    page = render(PublishedYear({**RUN, "last_month": 0}, None, data.marts, data.core))
+    assert "尚无到期月份" in page
+    matrix = section(page, "matrix")
+    assert matrix.count('<td class="st') == 0 and matrix.count("<td></td>") == 4 * 12
+    assert '<td class="none" colspan="8">无</td>' in section(page, "satisfaction")
+
+
+def test_waterfall_bars_stay_inside_their_cells_when_a_total_dips_below_zero():
+    data = published()
+    dip = pl.DataFrame(
+        {
+            "component": ["penalty", "penalty"],
+            "rule_id": ["floor_zero", "red_month"],  # floor_zero is drawn last all the same
+            "points": [3.0, -3.0],
+        }
+    ).with_columns(year=pl.lit(YEAR, pl.Int32), unit_id=pl.lit("U03"))
+    lines = data.marts["score_line_item"].filter(pl.col("unit_id") != "U03")
+    data.marts["score_line_item"] = pl.concat([lines, dip], how="diagonal_relaxed")
+    units_part = section(render(data), "units")
+    bars = [
+        (float(left), float(width))
+        for left, width in re.findall(r"left:(-?[\d.]+)%;width:(-?[\d.]+)%", units_part)
+    ]
+    assert bars and all(left >= 0 and left + width <= 100.01 for left, width in bars)
+    u03 = units_part.split('id="unit-U03"', 1)[1].split("</article>", 1)[0]
+    zero = re.findall(r'<tr class="sum">.*?left:([\d.]+)%', u03)
+    assert zero == ["2.91"]  # 0 sits 3 points (of 103) from the left: the dip is drawn
