@@ -1,6 +1,6 @@
 """Province scale-out: every county's year as a task on a task runner, then one province file.
 
-Each county keeps its own inbox and warehouse (SPEC §2, §8), under its own root:
+Each county keeps its own inbox and warehouse (docs/inputs.md, docs/data-dictionary.md), under its own root:
 
     <county root>/inbox/<year>/{plan,reports,funding,surveys}/...
     <county root>/assess.duckdb          (its archive: <county root>/archive)
@@ -19,7 +19,7 @@ county run each county's rows come from). The province file is written like a co
 under the writer lock, on a copy aside, in one transaction, then swapped in by a rename, so
 an analyst never sees half a province and a failed consolidation changes nothing.
 
-A county whose run fails keeps its previously published result (SPEC §7), and that result is
+A county whose run fails keeps its previously published result (docs/reliability.md), and that result is
 what the province shows; the county's failure is reported in the flow's result and in
 audit.county_publication. See docs/province.md for the multi-machine deployment.
 """

@@ -1,4 +1,4 @@
-"""The warehouse contract (SPEC §8): every core and mart table, its columns, dtypes and COMMENTs.
+"""The warehouse contract (docs/data-dictionary.md): every core and mart table, its columns, dtypes and COMMENTs.
 
 One definition serves three purposes: the frames the transforms hand over, the DDL the
 warehouse creates, and the data dictionary analysts read. Comments are "中文名：含义".

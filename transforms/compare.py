@@ -1,4 +1,4 @@
-"""Row-by-row comparison of a rerun's marts with the published ones (SPEC §7)."""
+"""Row-by-row comparison of a rerun's marts with the published ones (docs/reliability.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Personal data (SPEC §4.3): a survey IP becomes a keyed hash; its region in brackets may stay."""
+"""Personal data (docs/inputs.md, surveys): a survey IP becomes a keyed hash; its region in brackets may stay."""
 
 from __future__ import annotations
 

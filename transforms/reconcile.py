@@ -1,4 +1,4 @@
-"""Per-file row accounting (rows read = loaded + duplicates + quarantined, SPEC §5) and the
+"""Per-file row accounting (rows read = loaded + duplicates + quarantined, docs/inputs.md) and the
 audit rows a run stores: audit.input_file and audit.quarantine."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Content-addressed archive of every input file and rules.toml (SPEC §7).
+"""Content-addressed archive of every input file and rules.toml (docs/reliability.md).
 
 A file is read once into memory, hashed, and stored under archive/sha256/<ab>/<hash> before
 anything parses it: the bytes the pipeline reads are exactly the bytes archived.

@@ -1,4 +1,4 @@
-"""Atomic publication: build the next warehouse file aside, check it, swap it in (SPEC §7).
+"""Atomic publication: build the next warehouse file aside, check it, swap it in (docs/reliability.md).
 
 Analysts hold read-only connections to the published file. DuckDB lets a read-only session
 in another process block a writer on the same file, so a run never writes to the published

@@ -21,7 +21,7 @@ from schemas.province import CONSOLIDATED
 from tests.flows.conftest import AS_OF, PII_KEY
 
 AS_OF_DATE = dt.date.fromisoformat(AS_OF)
-# two small counties, different data (seeds), the layout of SPEC §2 under each county root
+# two small counties, different data (seeds), the inbox layout of docs/inputs.md under each county root
 COUNTIES = {
     "大英县": Scale("county-a", units=4, tasks=8, responses=200, ledger=80, seed=11),
     "射洪市": Scale("county-b", units=5, tasks=10, responses=240, ledger=100, seed=22),

@@ -1,4 +1,4 @@
-"""SPEC 6.5: every bonus rule and the bonus cap."""
+"""docs/scoring.md 6.5: every bonus rule and the bonus cap."""
 
 import pytest
 from scoring_builders import D, honor, lines_of, points_of, report, run, score_row, task, unit

@@ -1,4 +1,4 @@
-"""SPEC 6.6: every penalty rule, the penalty cap and the floor at zero."""
+"""docs/scoring.md 6.6: every penalty rule, the penalty cap and the floor at zero."""
 
 import pytest
 from scoring_builders import (

@@ -1,4 +1,4 @@
-"""SPEC 6.3: community satisfaction, per-unit lines, the min_responses and empty fallbacks."""
+"""docs/scoring.md 6.3: community satisfaction, per-unit lines, the min_responses and empty fallbacks."""
 
 import datetime as dt
 

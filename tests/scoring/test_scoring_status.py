@@ -1,4 +1,4 @@
-"""SPEC 6.1: every status reason, derived progress of 数量 tasks, late flags, as-of filtering."""
+"""docs/scoring.md 6.1: every status reason, derived progress of 数量 tasks, late flags, as-of filtering."""
 
 import polars as pl
 from scoring_builders import D, report, run, task, unit

@@ -1,4 +1,4 @@
-"""SPEC 6.7: totals, rank tie-breaks, the excellent quota and its veto."""
+"""docs/scoring.md 6.7: totals, rank tie-breaks, the excellent quota and its veto."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""SPEC 6.2: work results, one task_completion line per task."""
+"""docs/scoring.md 6.2: work results, one task_completion line per task."""
 
 import pytest
 from scoring_builders import D, lines_of, report, run, score_row, task, unit

@@ -1,4 +1,4 @@
-"""Score line items (SPEC §6.7): the common shape of every line and small text helpers."""
+"""Score line items (docs/scoring.md, 6.7): the common shape of every line and small text helpers."""
 
 from __future__ import annotations
 
