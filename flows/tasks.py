@@ -256,17 +256,5 @@ def warnings_task(
     return warning_list(marts["task_month_status"], previous, core["tasks"], run_id)
 
 
-@task(cache_policy=NO_CACHE)
-@errors_as_values
-def office_files_task(
-    out_dir: Path,
-    year: int,
-    marts: dict[str, pl.DataFrame],
-    core: dict[str, pl.DataFrame],
-    quarantine: pl.DataFrame,
-    last_month: int,
-    warehouse: Path | None = None,
-    county: str = "",
-) -> Path:
-    """The office files of the published run in out_dir (office.files.write_office_files)."""
-    return write_office_files(out_dir, year, marts, core, quarantine, last_month, warehouse, county)
+# The office files of the published run in out_dir: office.files.write_office_files as a task.
+office_files_task = task(errors_as_values(write_office_files), cache_policy=NO_CACHE)

@@ -1,8 +1,12 @@
-"""Reading the published warehouse (read-only): previous results and the runs to replay."""
+"""Reading the published warehouse (read-only): previous results, the runs to replay, and what
+the office's pages and templates are made from. One read-only session per call, so each call
+sees one consistent file even if a run swaps a new one in meanwhile."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,9 +16,27 @@ import polars as pl
 from schemas.tables import MART_TABLES
 from warehouse.publish import connect
 
+NAME_TABLES = ("units", "tasks", "communities")
+
 
 class RunNotFound(LookupError):
     pass
+
+
+@contextmanager
+def reading(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only session on the warehouse file; RunNotFound when there is no such file."""
+    if warehouse.is_dir():
+        raise RunNotFound(f"数据仓库应为 DuckDB 文件，这是一个文件夹：{warehouse}")
+    if not warehouse.is_file():
+        raise RunNotFound(f"数据仓库不存在：{warehouse}")
+    con = connect(warehouse, read_only=True)
+    try:
+        yield con
+    except duckdb.CatalogException:  # a warehouse that never published anything
+        raise RunNotFound("数据仓库中尚无已发布的运行") from None
+    finally:
+        con.close()
 
 
 def current_publication(con: duckdb.DuckDBPyConnection, year: int) -> dict | None:
@@ -32,27 +54,27 @@ def current_publication(con: duckdb.DuckDBPyConnection, year: int) -> dict | Non
     return dict(zip(("run_id", "as_of", "last_month", "is_final"), rows[0], strict=True))
 
 
+def _published(con: duckdb.DuckDBPyConnection, year: int) -> dict:
+    found = current_publication(con, year)
+    if found is None:
+        raise RunNotFound(f"{year} 年尚无已发布的运行")
+    return found
+
+
+def _history(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, pl.DataFrame]:
+    """The marts of a published run, from history.*."""
+    return {
+        t.name: con.sql(f"SELECT * FROM history.{t.name} WHERE run_id = ?", params=[run_id]).pl()
+        for t in MART_TABLES
+    }
+
+
 def published_run_of(warehouse: Path, year: int) -> dict | None:
     """current_publication, read from the warehouse file (None when there is no file)."""
     if not warehouse.exists():
         return None
-    con = connect(warehouse, read_only=True)
-    try:
+    with reading(warehouse) as con:
         return current_publication(con, year)
-    finally:
-        con.close()
-
-
-@dataclass(frozen=True)
-class PublishedPlan:
-    """The plan of a year's published run: its units and tasks (core.units, core.tasks) and
-    its last assessed month."""
-
-    run_id: str
-    as_of: dt.date
-    last_month: int
-    units: pl.DataFrame
-    tasks: pl.DataFrame
 
 
 def published_frame(warehouse: Path, table: str, year: int) -> pl.DataFrame | None:
@@ -73,17 +95,8 @@ def published_run(
 ) -> tuple[dict, pl.DataFrame, dict[str, pl.DataFrame]]:
     """A published run (the year's current one by default): its audit.run row, its input files
     (source, file, sha256) and its marts from history.*."""
-    if not warehouse.exists():
-        raise RunNotFound(f"数据仓库不存在：{warehouse}")
-    con = connect(warehouse, read_only=True)
-    try:
-        if run_id is None:
-            found = con.execute(
-                "SELECT run_id FROM audit.publication WHERE year = ?", [year]
-            ).fetchall()
-            if not found:
-                raise RunNotFound(f"{year} 年尚无已发布的运行")
-            run_id = found[0][0]
+    with reading(warehouse) as con:
+        run_id = run_id or _published(con, year)["run_id"]
         run = con.sql(
             "SELECT * FROM audit.run WHERE run_id = ? AND year = ? AND status = 'published'",
             params=[run_id, year],
@@ -95,43 +108,31 @@ def published_run(
             "ORDER BY file",
             params=[run_id],
         ).pl()
-        marts = {
-            t.name: con.sql(
-                f"SELECT * FROM history.{t.name} WHERE run_id = ?", params=[run_id]
-            ).pl()
-            for t in MART_TABLES
-        }
-    finally:
-        con.close()
-    return run.row(0, named=True), files, marts
+        return run.row(0, named=True), files, _history(con, run_id)
+
+
+@dataclass(frozen=True)
+class PublishedPlan:
+    """The plan of a year's published run: its units and tasks (core.units, core.tasks) and
+    its last assessed month."""
+
+    run_id: str
+    as_of: dt.date
+    last_month: int
+    units: pl.DataFrame
+    tasks: pl.DataFrame
 
 
 def published_plan(warehouse: Path, year: int) -> PublishedPlan:
     """The units and tasks of the year's published run, read-only (what the fill-in templates
     are made from, see docs/templates.md); RunNotFound when the year has none."""
-    if warehouse.is_dir():
-        raise RunNotFound(f"数据仓库应为 DuckDB 文件，这是一个文件夹：{warehouse}")
-    if not warehouse.is_file():
-        raise RunNotFound(f"数据仓库不存在：{warehouse}")
-    con = connect(warehouse, read_only=True)
-    try:
-        run = con.execute(
-            "SELECT r.run_id, r.as_of, coalesce(r.last_month, 0) FROM audit.publication p "
-            "JOIN audit.run r USING (run_id) WHERE p.year = ?",
-            [year],
-        ).fetchall()
-        if not run:
-            raise RunNotFound(f"{year} 年尚无已发布的运行")
+    with reading(warehouse) as con:
+        run = _published(con, year)
         units, tasks = (
             con.sql(f"SELECT * FROM core.{name} WHERE year = ? ORDER BY {key}", params=[year]).pl()
             for name, key in (("units", "unit_id"), ("tasks", "task_id"))
         )
-    except duckdb.CatalogException:
-        raise RunNotFound(f"{year} 年尚无已发布的运行") from None
-    finally:
-        con.close()
-    run_id, as_of, last_month = run[0]
-    return PublishedPlan(run_id, as_of, last_month, units, tasks)
+    return PublishedPlan(run["run_id"], run["as_of"], run["last_month"] or 0, units, tasks)
 
 
 @dataclass(frozen=True)
@@ -146,34 +147,21 @@ class PublishedYear:
     core: dict[str, pl.DataFrame]
 
 
-NAME_TABLES = ("units", "tasks", "communities")
-
-
 def published_year(warehouse: Path, year: int) -> PublishedYear:
-    """The year's currently published run, read in one read-only session (one consistent
-    file even if a run swaps a new one in meanwhile)."""
-    if not warehouse.exists():
-        raise RunNotFound(f"数据仓库不存在：{warehouse}")
-    con = connect(warehouse, read_only=True)
-    try:
-        found = con.execute(
-            "SELECT run_id FROM audit.publication WHERE year = ?", [year]
-        ).fetchall()
-        if not found:
-            raise RunNotFound(f"{year} 年尚无已发布的运行")
-        run_id = found[0][0]
-        runs = con.sql(
-            "SELECT * FROM audit.run WHERE year = ? AND status = 'published' "
-            "AND finished_at <= (SELECT finished_at FROM audit.run WHERE run_id = ?) "
-            "ORDER BY finished_at DESC LIMIT 2",
-            params=[year, run_id],
-        ).pl()
-        marts = {
-            t.name: con.sql(
-                f"SELECT * FROM history.{t.name} WHERE run_id = ?", params=[run_id]
-            ).pl()
-            for t in MART_TABLES
-        }
+    """The year's currently published run with the run published before it (看板.html)."""
+    with reading(warehouse) as con:
+        run_id = _published(con, year)["run_id"]
+        runs = (
+            con.sql(
+                "SELECT * FROM audit.run WHERE year = ? AND status = 'published' "
+                "AND finished_at <= (SELECT finished_at FROM audit.run WHERE run_id = ?) "
+                "ORDER BY finished_at DESC LIMIT 2",
+                params=[year, run_id],
+            )
+            .pl()
+            .to_dicts()
+        )
+        marts = _history(con, run_id)
         marts["warning_list"] = con.sql(
             "SELECT * FROM mart.warning_list WHERE year = ? AND run_id = ?", params=[year, run_id]
         ).pl()
@@ -181,7 +169,4 @@ def published_year(warehouse: Path, year: int) -> PublishedYear:
             name: con.sql(f"SELECT * FROM core.{name} WHERE year = ?", params=[year]).pl()
             for name in NAME_TABLES
         }
-    finally:
-        con.close()
-    rows = runs.to_dicts()
-    return PublishedYear(rows[0], rows[1] if len(rows) > 1 else None, marts, core)
+    return PublishedYear(runs[0], runs[1] if len(runs) > 1 else None, marts, core)

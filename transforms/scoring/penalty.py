@@ -16,16 +16,17 @@ from .lines import concat_lines, make_lines, param_text, pct_text
 MONTH_TEXT = pl.format("任务{} {}月", pl.col("task_id"), pl.col("month"))
 
 
-def _task_month_lines(
-    ctx: Assessment, rows: pl.DataFrame, rule_id: str, detail: pl.Expr
+def _lines(
+    ctx: Assessment, rows: pl.DataFrame, rule_id: str, detail: pl.Expr, by_month: bool = True
 ) -> pl.DataFrame:
+    """One penalty line per row: its task (and month), the rule's points, negative."""
     return make_lines(
         rows,
         component=PENALTY,
         rule_id=rule_id,
         points=-ctx.rules.points(rule_id),
         task_id=pl.col("task_id"),
-        month=pl.col("month"),
+        month=pl.col("month") if by_month else None,
         detail=detail,
     )
 
@@ -33,7 +34,7 @@ def _task_month_lines(
 def red_month(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """Each red task-month."""
     reason = pl.col("reason").replace_strict(REASON_TEXT, default=pl.col("reason"))
-    return _task_month_lines(
+    return _lines(
         ctx,
         facts.months.filter(pl.col("status") == RED),
         "red_month",
@@ -43,7 +44,7 @@ def red_month(ctx: Assessment, facts: Facts) -> pl.DataFrame:
 
 def missing_report(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """Each assessed month without a report (on top of its red_month)."""
-    return _task_month_lines(
+    return _lines(
         ctx,
         facts.months.filter(pl.col("reason") == MISSING),
         "missing_report",
@@ -53,7 +54,7 @@ def missing_report(ctx: Assessment, facts: Facts) -> pl.DataFrame:
 
 def late_report(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """Each report first submitted after its due day."""
-    return _task_month_lines(
+    return _lines(
         ctx,
         facts.months.filter(pl.col("late")),
         "late_report",
@@ -68,38 +69,28 @@ def late_report(ctx: Assessment, facts: Facts) -> pl.DataFrame:
 
 def overspent(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """A task whose spent > allocated (allocated may be 0)."""
-    return make_lines(
-        facts.funding.filter(pl.col("spent") > pl.col("allocated")),
-        component=PENALTY,
-        rule_id="overspent",
-        points=-ctx.rules.penalty.overspent,
-        task_id=pl.col("task_id"),
-        detail=pl.format(
-            "任务{} 支出 {} 元，超过下达 {} 元",
-            pl.col("task_id"),
-            pl.col("spent").cast(pl.String),
-            pl.col("allocated").cast(pl.String),
-        ),
+    detail = pl.format(
+        "任务{} 支出 {} 元，超过下达 {} 元",
+        pl.col("task_id"),
+        pl.col("spent").cast(pl.String),
+        pl.col("allocated").cast(pl.String),
     )
+    rows = facts.funding.filter(pl.col("spent") > pl.col("allocated"))
+    return _lines(ctx, rows, "overspent", detail, by_month=False)
 
 
 def low_execution(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """Final runs only: a task with allocated > 0 and execution < min_execution."""
     minimum = ctx.rules.penalty.min_execution
-    low = (pl.col("allocated") > 0) & (pl.col("execution") < minimum)
-    return make_lines(
-        facts.funding.filter(low & ctx.is_final),
-        component=PENALTY,
-        rule_id="low_execution",
-        points=-ctx.rules.penalty.low_execution,
-        task_id=pl.col("task_id"),
-        detail=pl.format(
-            "任务{} 资金执行率 {}，低于 {}%",
-            pl.col("task_id"),
-            pct_text(pl.col("execution")),
-            pl.lit(param_text(minimum * 100)),
-        ),
+    detail = pl.format(
+        "任务{} 资金执行率 {}，低于 {}%",
+        pl.col("task_id"),
+        pct_text(pl.col("execution")),
+        pl.lit(param_text(minimum * 100)),
     )
+    low = (pl.col("allocated") > 0) & (pl.col("execution") < minimum)
+    rows = facts.funding.filter(low & ctx.is_final)
+    return _lines(ctx, rows, "low_execution", detail, by_month=False)
 
 
 def voucher_conflict(ctx: Assessment, facts: Facts) -> pl.DataFrame:
