@@ -14,8 +14,9 @@ import polars as pl
 from schemas import surveys as spec
 from schemas import tables
 from schemas.fields import Field
+from schemas.rules import Survey
 from transforms import normalise
-from transforms.intake import InputFile, Loaded, dedupe, intake, with_provenance_names
+from transforms.intake import InputFile, Intake, Loaded, dedupe, intake, with_provenance_names
 from transforms.pii import pseudonymise_ip
 from transforms.plan import Plan, PlanError
 from transforms.validate import check
@@ -52,10 +53,6 @@ def surveys(
     """(the loaded responses, their satisfaction answers in long form)."""
     rules = plan.rules.survey
     got = intake(spec.SURVEYS, files, plan.year, plan.units)
-    if not rules.items and got.typed.height:
-        raise PlanError("rules.toml 未设置 survey.items（有问卷时必须给出满意度题号）")
-    items = [spec.question_column(n) for n in rules.items]
-    community_q = spec.question_column(rules.community_question)
     if not got.typed.height:
         return Loaded(
             pl.DataFrame(schema=tables.SURVEY_RESPONSES.polars_schema),
@@ -63,43 +60,60 @@ def surveys(
             got.rejected,
             got.read_counts,
         ), pl.DataFrame(schema=tables.SURVEY_ANSWERS.polars_schema)
-    missing = [q for q in (community_q, *items) if q not in got.typed.columns]
-    typed, raw = got.typed, got.raw
+    items = _item_columns(got.typed.columns, rules)
+    valid, quarantine = _validated(got, items, rules)
+    rejected, read_counts = got.rejected, got.read_counts
+    del got  # text and typed copies of every response: gigabytes at province scale
+    kept, duplicates = _deduplicated(pseudonymise_ip(valid, "ip", pii_key), items, rules)
+    quarantined = pl.concat([rejected, quarantine])
+    loaded = Loaded(_score(kept, plan, items), duplicates, quarantined, read_counts)
+    return loaded, _answers(kept, plan.year, rules)
+
+
+def _item_columns(columns: list[str], rules: Survey) -> list[str]:
+    """The satisfaction items' columns (qN); the run fails when rules.toml names none or names
+    questions the exports do not have."""
+    if not rules.items:
+        raise PlanError("rules.toml 未设置 survey.items（有问卷时必须给出满意度题号）")
+    items = [spec.question_column(n) for n in rules.items]
+    missing = [
+        q for q in (spec.question_column(rules.community_question), *items) if q not in columns
+    ]
     if missing:
         raise PlanError(
             f"问卷缺少题目列：第{'、'.join(m[1:] for m in missing)}题（见 rules.toml [survey]）"
         )
-    typed = _decode_answers(typed, items, rules.options)
+    return items
+
+
+def _validated(got: Intake, items: list[str], rules: Survey) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(valid rows with answers decoded to option texts, quarantine rows)."""
+    typed = _decode_answers(got.typed, items, rules.options)
     schema = spec.survey_schema(rules.items, rules.options)
     fields = spec.SURVEY_FIELDS + tuple(
         Field(q, f"第{q[1:]}题", "text", required_column=False) for q in items
     )
-    valid, quarantine = check(raw, typed, schema, fields, "surveys")
-    rejected, read_counts = got.rejected, got.read_counts
-    del got, raw, typed  # text and typed copies of every response: gigabytes at province scale
-    valid = pseudonymise_ip(valid, "ip", pii_key)
+    return check(got.raw, typed, schema, fields, "surveys")
+
+
+def _deduplicated(
+    valid: pl.DataFrame, items: list[str], rules: Survey
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(kept responses with their community answer, provenance of identical duplicates)."""
+    community = pl.col(spec.question_column(rules.community_question))
     valid = valid.with_columns(
-        pl.col(community_q).replace(list(spec.SKIPPED_TEXT), None).alias("community_answer")
+        community.replace(list(spec.SKIPPED_TEXT), None).alias("community_answer")
     )
-    kept, duplicates = dedupe(
-        valid,
-        [
-            "response_no",
-            "submitted_at",
-            "seconds",
-            "channel",
-            "ip_hash",
-            "ip_region",
-            "community_answer",
-            *items,
-        ],
-    )
-    responses = _score(kept, plan, items)
-    # one row per response and item, built response by response: already in key order
+    same = ["response_no", "submitted_at", "seconds", "channel", "ip_hash", "ip_region"]
+    return dedupe(valid, [*same, "community_answer", *items])
+
+
+def _answers(kept: pl.DataFrame, year: int, rules: Survey) -> pl.DataFrame:
+    """One row per response and item, built response by response: already in key order."""
     numbers = sorted(rules.items)
-    answers = (
+    return (
         kept.select(
-            pl.lit(plan.year).alias("year"),
+            pl.lit(year).alias("year"),
             pl.col("_file").alias("file"),
             pl.col("_row").alias("row_number"),
             pl.lit(numbers, dtype=pl.List(pl.Int32)).alias("question"),
@@ -112,7 +126,6 @@ def surveys(
             .alias("answer_score")
         )
     )
-    return Loaded(responses, duplicates, pl.concat([rejected, quarantine]), read_counts), answers
 
 
 def _score(kept: pl.DataFrame, plan: Plan, items: list[str]) -> pl.DataFrame:
