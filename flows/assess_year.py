@@ -16,7 +16,6 @@ from prefect.utilities.annotations import quote
 from flows import config, progress
 from flows.runs import new_run_id, run_row
 from flows.tasks import (
-    TakenIn,
     audit_input_files,
     audit_quarantine,
     core_frames,
@@ -33,6 +32,7 @@ from transforms.pii import PiiKeyMissing
 from transforms.plan import Plan, PlanError
 from transforms.scoring.months import last_assessed_month
 from warehouse.faults import pause_point
+from warehouse.inbox import InboxUnreadable, Taken, TakenIn, Unreadable
 from warehouse.lock import WarehouseBusy
 from warehouse.publish import Publication, PublicationCheckFailed, publish
 
@@ -44,6 +44,8 @@ EXPECTED_FAILURES = (
     WarehouseBusy,
     PublicationCheckFailed,
     FileNotFoundError,
+    InboxUnreadable,
+    Unreadable,
 )
 
 
@@ -81,7 +83,7 @@ class Stopwatch:
             self.stages[name] = time.perf_counter() - start
 
 
-def take_in_year(year_dir: Path, archive_root: Path) -> list[TakenIn]:
+def take_in_year(year_dir: Path, archive_root: Path) -> Taken:
     if not year_dir.is_dir():
         raise FileNotFoundError(f"收件箱中没有该年度的文件夹：{year_dir}")
     return take_in(year_dir, archive_root)
@@ -123,16 +125,17 @@ def assess_year(
     started = dt.datetime.now(dt.UTC)
     watch = Stopwatch(progress.stage)
     result = RunResult(run_id, year, as_of, "failed")
-    files: list[TakenIn] = []
+    taken = Taken(files=[], not_read=[])
     plan = src = None
     try:
         with watch.stage("take_in"):
-            files = take_in_year(conf.inbox / str(year), conf.archive)
+            taken = take_in_year(conf.inbox / str(year), conf.archive)
             pause_point("take_in")
+        files = taken.files
         plan, src, core, marts = compute(year, files, as_of, run_id, watch, config.pii_key)
         pause_point("score")
         result.last_month = last_assessed_month(year, as_of, plan.rules["reports"]["due_day"])
-        result.files = audit_input_files(run_id, year, files, plan, src)
+        result.files = audit_input_files(run_id, year, files, plan, src, taken.not_read)
         rules_sha = next((f.sha256 for f in files if f.file == "plan/rules.toml"), None)
         marts["warning_list"] = warnings_task(conf.warehouse, year, marts, core, run_id)
         quarantine = audit_quarantine(run_id, year, src)
@@ -163,7 +166,7 @@ def assess_year(
         result.status, result.marts, result.stages = "published", marts, watch.stages
     except EXPECTED_FAILURES as exc:
         result.message = str(exc)
-        result.files = audit_input_files(run_id, year, files, plan, src)
+        result.files = audit_input_files(run_id, year, taken.files, plan, src, taken.not_read)
         _record_failure(conf, result, trigger, started, watch)
     return result
 

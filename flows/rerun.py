@@ -13,10 +13,10 @@ from prefect import flow
 from flows import config, progress
 from flows.assess_year import EXPECTED_FAILURES, Stopwatch, compute
 from flows.runs import new_run_id, run_row
-from flows.tasks import TakenIn
 from schemas.tables import MART_TABLES, RERUN_DIFF
 from transforms.compare import altered_inputs, diff_table
 from warehouse import archive
+from warehouse.inbox import TakenIn
 from warehouse.publish import Publication, publish
 from warehouse.read import RunNotFound, published_run
 
