@@ -534,7 +534,13 @@ CASES: tuple[Case, ...] = (
         PUBLISHED,
         both(listed_as("reports/DY01_链接.xlsx", "rejected", inbox.LINK), unchanged),
     ),
-    Case("rules_toml_is_a_link", rules_toml_is_a_link, REFUSED, refused_naming("rules.toml")),
+    Case(
+        "rules_toml_is_a_link",
+        rules_toml_is_a_link,
+        REFUSED,
+        refused_naming("rules.toml"),
+        LEAD_FAILURE,
+    ),
     # what is read
     Case("files_in_subfolders", subfolder_files, PUBLISHED, check_subfolder),
     Case("lock_and_temporary_files", lock_files, PUBLISHED, check_lock_files),
@@ -570,7 +576,7 @@ CASES: tuple[Case, ...] = (
     Case("rules_toml_gb18030", rules_in("gb18030"), PUBLISHED, unchanged, LEAD_RULES),
     Case("rules_toml_utf8_bom", rules_in("utf-8-sig"), PUBLISHED, unchanged),
     Case("rules_toml_utf16", rules_in("utf-16"), REFUSED, refused_naming("rules.toml"), LEAD_RULES),
-    Case("rules_toml_missing", missing_rules, REFUSED, refused_naming("rules.toml")),
+    Case("rules_toml_missing", missing_rules, REFUSED, refused_naming("rules.toml"), LEAD_FAILURE),
     # the warehouse path
     Case(
         "warehouse_is_a_text_file",
@@ -610,7 +616,7 @@ CASES: tuple[Case, ...] = (
         refused_naming("--replace"),
         LEAD_REFUSAL,
     ),
-    Case("missing_year_folder", missing_year, REFUSED, refused_naming("2022")),
+    Case("missing_year_folder", missing_year, REFUSED, refused_naming("2022"), LEAD_FAILURE),
     Case("missing_units_file", missing_units, REFUSED, refused_naming("units")),
     # rows and cells
     Case(
@@ -653,12 +659,18 @@ CASES: tuple[Case, ...] = (
     Case("task_spending_far_over_allocation", overspent, PUBLISHED, check_overspent_red, ROWS),
     Case("formula_text_stays_text", formula_text, PUBLISHED, check_formula_text),
     Case("huge_and_non_finite_cells", huge_cells, PUBLISHED, check_huge_cells),
-    Case("huge_and_non_finite_survey_cells", huge_survey_cells, PUBLISHED, check_huge_survey_cells),
+    Case(
+        "huge_and_non_finite_survey_cells",
+        huge_survey_cells,
+        PUBLISHED,
+        check_huge_survey_cells,
+        ROWS,
+    ),
     Case("very_long_note", very_long_note, PUBLISHED),
     # whole files
     Case("report_csv_gb18030", reencode_report("gb18030"), PUBLISHED, unchanged),
     Case("report_csv_utf8_without_bom", reencode_report("utf-8"), PUBLISHED, unchanged),
-    Case("report_csv_utf16", utf16_report, PUBLISHED, rejected_as(PERCENT_CSV, "UTF-16")),
+    Case("report_csv_utf16", utf16_report, PUBLISHED, rejected_as(PERCENT_CSV, "编码")),
     Case(
         "truncated_xlsx",
         lambda s: m.truncate(s.year / REPORT_XLSX),
@@ -675,7 +687,7 @@ CASES: tuple[Case, ...] = (
         "password_protected_xlsx",
         lambda s: m.encrypt_workbook(s.year / HONORS_XLSX),
         PUBLISHED,
-        rejected_as(HONORS_XLSX, "密码"),
+        rejected_as(HONORS_XLSX, "加密"),
     ),
     Case(
         "compound_file_header_only",
