@@ -45,3 +45,19 @@ def test_paths_not_read_are_not_archived(tmp_path, folder):
     stored = [p.read_bytes() for p in (root / "sha256").rglob("*") if p.is_file()]
     assert len(stored) == 6 and b"secret outside the inbox" not in stored and b"lock" not in stored
     assert inbox.LINK == "符号链接，不读取"
+
+
+def test_paths_not_read_reach_audit_input_file_with_zero_counts(tmp_path, folder):
+    (folder[0].parent / "旧").mkdir()
+    (folder[0].parent / "旧" / "r9.csv").write_bytes(b"x")
+    (folder[0].parent / ".~lock.r0.csv#").write_bytes(b"lock")
+    taken = tasks.take_in.fn(tmp_path / "inbox", tmp_path / "archive")
+    rows = tasks.audit_input_files("run", 2021, taken.files, None, None, taken.not_read)
+    not_read = rows.filter(rows["status"] != "loaded").select(
+        "source", "file", "sha256", "size_bytes", "status", "reason", "rows_read"
+    )
+    assert not_read.rows() == [
+        ("reports", "reports/.~lock.r0.csv#", None, None, "skipped", inbox.TEMPORARY, 0),
+        ("reports", "reports/旧/r9.csv", None, None, "rejected", inbox.IN_SUBFOLDER, 0),
+    ]
+    assert rows.height == 7 + 2 and set(rows["run_id"]) == {"run"}
