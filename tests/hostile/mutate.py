@@ -143,16 +143,22 @@ def zip_without_workbook(path: Path) -> None:
 # ------------------------------------------------------------------------------ while running
 
 
-def keep_appending(path: Path, seconds: float, every: float = 0.02) -> Callable[[], None]:
-    """A writer still copying a file in: blank lines (not data) appended for a while, so the
-    file grows while the run reads it."""
+def keep_appending(path: Path, after_read: float = 3.0, most: float = 90.0) -> Callable[[], None]:
+    """A writer still copying a file in: blank lines (not data) appended every 20 ms until the
+    run has read the file (its access time moves) and `after_read` seconds more, so the file
+    keeps changing around the read. Whether one read sees it change is timing; that a read
+    that does is retried is tests/warehouse/test_inbox.py's."""
 
     def run() -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
+        start, seen, read_at = time.monotonic(), path.stat().st_atime_ns, None
+        while time.monotonic() - start < most:
             with path.open("ab") as fh:
                 fh.write(b"\r\n")
-            time.sleep(every)
+            if read_at is None and path.stat().st_atime_ns != seen:
+                read_at = time.monotonic()
+            if read_at is not None and time.monotonic() - read_at > after_read:
+                return
+            time.sleep(0.02)
 
     return run
 

@@ -26,7 +26,7 @@ from tests.hostile.outcome import (
     results,
 )
 
-RUN = ("run", "--year", "2021", "--as-of", AS_OF, "--quiet")
+RUN = ("run", "--year", "2021", "--as-of", AS_OF)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def baseline(tmp_path_factory) -> Path:
     """The demo inbox published once, with files outside the inbox that hold the sentinel."""
     root = tmp_path_factory.mktemp("published")
     shutil.copytree(DEMO_INBOX, root / "inbox")
-    done = assess(root, *RUN)
+    done = assess(root, *RUN, "--quiet")
     assert done.returncode == 0, done.stderr
     mutate.make_outside(root / "inbox" / "2021", root / "outside")
     return root
