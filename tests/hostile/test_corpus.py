@@ -4,6 +4,10 @@ The demo is published once; each case runs on its own copy of that published wor
 case asserts its exit status, that no traceback reaches the console (and that a refusal is one
 `assess: ` line on stderr), that every file of every run reconciles, that nothing from outside
 the inbox is read or archived, and that a refused run leaves the published year as it was.
+
+Each case is one `assess` subprocess. With a Prefect server already running
+(`uv run prefect server start --port 4299` and `PREFECT_API_URL=http://127.0.0.1:4299/api`)
+every subprocess uses it instead of starting its own; one case: `-k link_to_passwd`.
 """
 
 from __future__ import annotations
