@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ class Space:
     inbox: Path  # the inbox root (<inbox>/2021/...); a case that moves it passes --inbox
     warehouse: Path  # the warehouse the run is told to use
     args: list[str] = field(default_factory=lambda: ["--quiet"])  # options of `assess run`
-    during: Callable[[], None] | None = None  # runs in a thread while the command runs
+    during: Callable[[threading.Event], None] | None = None  # in a thread until the run ends
 
     @property
     def year(self) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -143,22 +144,21 @@ def zip_without_workbook(path: Path) -> None:
 # ------------------------------------------------------------------------------ while running
 
 
-def keep_appending(path: Path, after_read: float = 3.0, most: float = 90.0) -> Callable[[], None]:
+def keep_appending(path: Path, after_read: float = 3.0) -> Callable[[threading.Event], None]:
     """A writer still copying a file in: blank lines (not data) appended every 20 ms until the
-    run has read the file (its access time moves) and `after_read` seconds more, so the file
-    keeps changing around the read. Whether one read sees it change is timing; that a read
-    that does is retried is tests/warehouse/test_inbox.py's."""
+    run has read the file (its access time moves) and `after_read` seconds more, or the run
+    ends, so the file keeps changing around the read. Whether one read sees it change is
+    timing; that a read that does is retried is tests/warehouse/test_inbox.py's."""
 
-    def run() -> None:
-        start, seen, read_at = time.monotonic(), path.stat().st_atime_ns, None
-        while time.monotonic() - start < most:
+    def run(stop: threading.Event) -> None:
+        seen, read_at = path.stat().st_atime_ns, None
+        while not stop.wait(0.02):
             with path.open("ab") as fh:
                 fh.write(b"\r\n")
             if read_at is None and path.stat().st_atime_ns != seen:
                 read_at = time.monotonic()
             if read_at is not None and time.monotonic() - read_at > after_read:
                 return
-            time.sleep(0.02)
 
     return run
 

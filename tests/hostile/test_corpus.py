@@ -51,12 +51,16 @@ def _copy(baseline: Path, root: Path) -> Space:
 
 def _run(space: Space) -> Outcome:
     before = results(space.root / "assess.duckdb")
-    thread = threading.Thread(target=space.during, daemon=True) if space.during else None
+    stop = threading.Event()
+    thread = threading.Thread(target=space.during, args=(stop,)) if space.during else None
     if thread:
         thread.start()
-    done = assess(space.root, *RUN, *space.args)
-    if thread:
-        thread.join()
+    try:
+        done = assess(space.root, *RUN, *space.args)
+    finally:
+        stop.set()
+        if thread:
+            thread.join()
     return Outcome(space.root, space.warehouse, done, before)
 
 
