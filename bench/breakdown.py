@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
 
     import flows  # noqa: F401
     from flows import tasks
-    from warehouse import publish
+    from warehouse import inbox, publish
 
     timer = Timer()
     for module, attr in WRAPPED:
@@ -131,8 +131,8 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     with timer.step("1 read bytes (take_in without archive)"):
         files = [
-            tasks.TakenIn(folder, path.relative_to(year_dir).as_posix(), "", 0, path.read_bytes())
-            for folder, path in tasks.inbox_files(year_dir)
+            inbox.TakenIn(file.split("/", 1)[0], file, "", 0, (year_dir / file).read_bytes())
+            for file in inbox.list_inbox(year_dir).files
         ]
     with timer.step("2 plan"):
         plan = tasks.build_plan(YEAR, tasks.by_folder(files, "plan"))

@@ -24,7 +24,6 @@ from flows.runs import new_run_id, run_row
 from flows.tasks import (
     Raised,
     Sources,
-    TakenIn,
     audit_input_files,
     audit_quarantine,
     core_frames,
@@ -39,6 +38,7 @@ from flows.tasks import (
 from transforms.assessment import Assessment
 from transforms.plan import Plan
 from warehouse.faults import pause_point
+from warehouse.inbox import Taken, TakenIn
 from warehouse.publish import Publication, publish
 from warehouse.read import current_publication, published_run_of
 from warehouse.target import check_target
@@ -86,7 +86,7 @@ class Stopwatch:
             self.stages[name] = time.perf_counter() - start
 
 
-def take_in_year(year_dir: Path, archive_root: Path) -> list[TakenIn]:
+def take_in_year(year_dir: Path, archive_root: Path) -> Taken:
     if not year_dir.is_dir():
         raise InboxMissing(f"收件箱中没有该年度的文件夹：{year_dir}")
     return unwrap(take_in(year_dir, archive_root))
@@ -186,11 +186,11 @@ def _run(
     county: str,
 ) -> None:
     year = result.year
-    files: list[TakenIn] = []
+    taken = Taken(files=[], not_read=[])
     got: Computed | None = None
     try:
         with watch.stage("take_in"):
-            files = take_in_year(conf.inbox / str(year), conf.archive)
+            taken = take_in_year(conf.inbox / str(year), conf.archive)
             pause_point("take_in")
         published = published_run_of(conf.warehouse, year)
 
@@ -198,17 +198,24 @@ def _run(
             result.ctx = ctx
             refuse_if_says_less(published, ctx, replace)
 
-        got = compute(year, result.as_of, files, result.run_id, watch, config.pii_key, admit)
+        got = compute(year, result.as_of, taken.files, result.run_id, watch, config.pii_key, admit)
         pause_point("score")
     finally:  # what the run got through, for audit.input_file, whether it fails or not
         result.files = audit_input_files(
-            result.run_id, year, files, got.plan if got else None, got.src if got else None
+            result.run_id,
+            year,
+            taken.files,
+            got.plan if got else None,
+            got.src if got else None,
+            taken.not_read,
         )
-        result.rules_sha256 = next((f.sha256 for f in files if f.file == "plan/rules.toml"), None)
+        result.rules_sha256 = next(
+            (f.sha256 for f in taken.files if f.file == "plan/rules.toml"), None
+        )
     _publish(conf, result, got, watch, trigger, replace)
     result.status, result.marts, result.stages = "published", got.marts, watch.stages
     with watch.stage("office"):
-        files = office_files_task(
+        written = office_files_task(
             conf.out / str(year),
             year,
             got.marts,
@@ -218,10 +225,10 @@ def _run(
             conf.warehouse,
             county,
         )
-    if isinstance(files, Raised):  # the year is published; only the office files are missing
-        result.warning = one_line(files.error, conf.warehouse, result.run_id)
+    if isinstance(written, Raised):  # the year is published; only the office files are missing
+        result.warning = one_line(written.error, conf.warehouse, result.run_id)
     else:
-        result.out_dir = files
+        result.out_dir = written
 
 
 def _publish(

@@ -78,12 +78,15 @@ def _progress(quiet: bool) -> None:
     progress.enable(None if quiet else lambda label: console.print(f"[dim]… {label}[/dim]"))
 
 
+STATUS_LABELS = {"rejected": "拒收：", "skipped": "跳过："}
+
+
 def print_files(files) -> None:
     table = Table(title="输入文件核对（读取 = 入库 + 重复 + 隔离）", title_justify="left")
     for name in ("文件", "工作表", "读取", "入库", "重复", "隔离", "状态"):
         table.add_column(name, justify="right" if name in "读取入库重复隔离" else "left")
     for r in files.iter_rows(named=True):
-        status = "拒收：" + r["reason"] if r["status"] == "rejected" else ""
+        status = STATUS_LABELS.get(r["status"], "") + (r["reason"] or "")
         table.add_row(
             r["file"],
             r["sheet"],

@@ -13,6 +13,7 @@ from flows.config import SettingsError
 from schemas.rules import RulesError
 from transforms.pii import PiiKeyMissing
 from transforms.plan import PlanError
+from warehouse.inbox import InboxUnreadable, Unreadable
 from warehouse.lock import WarehouseBusy
 from warehouse.publish import PublicationCheckFailed
 from warehouse.read import RunNotFound
@@ -40,6 +41,8 @@ EXPECTED = (
     SaysLess,
     SettingsError,
     RunNotFound,
+    InboxUnreadable,
+    Unreadable,
 )
 
 

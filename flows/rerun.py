@@ -13,10 +13,10 @@ from flows import config, progress
 from flows.assess_year import Stopwatch, compute
 from flows.failures import one_line
 from flows.runs import new_run_id, run_row
-from flows.tasks import TakenIn
 from schemas.tables import MART_TABLES, RERUN_DIFF
 from transforms.compare import altered_inputs, diff_table
 from warehouse import archive
+from warehouse.inbox import TakenIn
 from warehouse.publish import Publication, publish
 from warehouse.read import published_run
 from warehouse.target import check_target

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,14 +30,12 @@ from transforms.reconcile import (
 )
 from transforms.scoring import score_year
 from transforms.warnings import warning_list
-from warehouse import archive
+from warehouse import archive, inbox
+from warehouse.inbox import NotRead, Taken, TakenIn
 from warehouse.read import published_frame
 
 P = ParamSpec("P")
 R = TypeVar("R")
-FOLDERS = ("plan", "reports", "funding", "surveys")
-READ_THREADS = 4  # files read (and hashed) at once by take_in
-RETRY_DELAYS = (2, 10, 30)  # seconds before each new attempt at a file take_in could not read
 
 
 class Raised(NamedTuple):
@@ -66,64 +63,6 @@ def unwrap(value: R | Raised) -> R:
     return value
 
 
-@dataclass(frozen=True)
-class TakenIn:
-    folder: str
-    file: str  # path relative to the year's inbox, e.g. "reports/盐井街道.xlsx"
-    sha256: str
-    size_bytes: int
-    data: bytes
-
-
-def inbox_files(year_dir: Path) -> list[tuple[str, Path]]:
-    """(folder, path) of every input file, in name order; hidden and Excel lock files skipped."""
-    found = []
-    for folder in FOLDERS:
-        for path in sorted((year_dir / folder).glob("*")):
-            if path.is_file() and not path.name.startswith((".", "~$")):
-                found.append((folder, path))
-    return found
-
-
-def read_all(
-    paths: Sequence[Path],
-    retry_delays: Sequence[float] = RETRY_DELAYS,
-    sleep: Callable[[float], None] = time.sleep,
-) -> list[tuple[str, bytes]]:
-    """(SHA-256, bytes) of every file, read whole by a few threads. A file that cannot be read
-    or changes while it is read (locked, still being copied in at 02:00) is read again after
-    each of `retry_delays` seconds, alone; if it still fails, its error is raised."""
-    done: dict[int, tuple[str, bytes]] = {}
-    pending = list(range(len(paths)))
-    with ThreadPoolExecutor(READ_THREADS) as pool:
-        for delay in (*retry_delays, None):
-            reads = {i: pool.submit(_read, paths[i]) for i in pending}
-            failed: dict[int, OSError] = {}
-            for i, future in reads.items():
-                try:
-                    done[i] = future.result()
-                except OSError as exc:
-                    failed[i] = exc
-            if not failed:
-                break
-            if delay is None:
-                raise next(iter(failed.values()))
-            _logger().warning(
-                "%d 个文件暂时无法读取，%s 秒后重试：%s",
-                len(failed),
-                delay,
-                "；".join(str(exc) for exc in list(failed.values())[:3]),
-            )
-            sleep(delay)
-            pending = list(failed)
-    return [done[i] for i in range(len(paths))]
-
-
-def _read(path: Path) -> tuple[str, bytes]:
-    data = archive.read_stable(path)
-    return archive.sha256_of(data), data
-
-
 def _logger() -> logging.Logger | logging.LoggerAdapter:
     try:
         return get_run_logger()
@@ -133,19 +72,15 @@ def _logger() -> logging.Logger | logging.LoggerAdapter:
 
 @task(cache_policy=NO_CACHE)
 @errors_as_values
-def take_in(year_dir: Path, archive_root: Path) -> list[TakenIn]:
-    """Read every input file of the year whole (each retried on its own while locked or still
-    being copied in) and archive the new ones in one durable batch: when this returns, every
-    file is in the archive and on disk. One task for all files, and only two paths as its
-    parameters: Prefect does per-task and per-parameter bookkeeping that would cost more than
-    reading and archiving the files."""
-    found = inbox_files(year_dir)
-    read = read_all([path for _, path in found])
-    archive.store_all(archive_root, dict(read))
-    return [
-        TakenIn(folder, path.relative_to(year_dir).as_posix(), digest, len(data), data)
-        for (folder, path), (digest, data) in zip(found, read, strict=True)
-    ]
+def take_in(year_dir: Path, archive_root: Path) -> Taken:
+    """Read every input file of the year whole and archive the new ones in one durable batch:
+    when this returns, every file read is in the archive and on disk. Which paths are read,
+    and the retries, are warehouse/inbox.py's (docs/reliability.md). One task for all files,
+    and only two paths as its parameters: Prefect does per-task and per-parameter bookkeeping
+    that would cost more than reading and archiving the files."""
+    taken = inbox.read_inbox(year_dir, warn=_logger().warning)
+    archive.store_all(archive_root, {f.sha256: f.data for f in taken.files})
+    return taken
 
 
 def by_folder(files: list[TakenIn], folder: str) -> list[InputFile]:
@@ -223,11 +158,18 @@ def score_task(
 
 
 def audit_input_files(
-    run_id: str, year: int, files: list[TakenIn], plan: Plan | None, src: Sources | None
+    run_id: str,
+    year: int,
+    files: list[TakenIn],
+    plan: Plan | None,
+    src: Sources | None,
+    not_read: Sequence[NotRead] = (),
 ) -> pl.DataFrame:
-    """audit.input_file rows for whatever the run got through before it ended."""
+    """audit.input_file rows for whatever the run got through before it ended; the paths listed
+    but not read (links, subfolders, lock files) with their reason and zero counts."""
     manifest = pl.DataFrame(
-        [(f.folder, f.file, f.sha256, f.size_bytes) for f in files],
+        [(f.folder, f.file, f.sha256, f.size_bytes, None, None) for f in files]
+        + [(n.folder, n.file, None, None, n.status, n.reason) for n in not_read],
         schema=MANIFEST_SCHEMA,
         orient="row",
     )

@@ -40,7 +40,7 @@ AS_OF = ("2022-01-31", "2021-07-20")  # final, and the README's provisional look
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    files = unwrap(take_in.fn(ROOT / "demo/inbox/2021", tmp_path_factory.mktemp("archive")))
+    files = unwrap(take_in.fn(ROOT / "demo/inbox/2021", tmp_path_factory.mktemp("archive"))).files
     plan = unwrap(plan_task.fn(2021, files))
     src = unwrap(sources_task.fn(plan, files, b"golden-key"))
     return plan, src, core_frames(plan, src)

@@ -45,6 +45,8 @@ MANIFEST_SCHEMA = {
     "file": pl.String,
     "sha256": pl.String,
     "size_bytes": pl.Int64,
+    "status": pl.String,  # set for a path listed but not read (docs/reliability.md)
+    "reason": pl.String,
 }
 COUNT_SCHEMA = {
     "source": pl.String,
@@ -70,17 +72,19 @@ def input_file_rows(
     run_id: str, year: int, manifest: pl.DataFrame, counts: list[pl.DataFrame]
 ) -> pl.DataFrame:
     """audit.input_file: every archived file, once per sheet read, with its row accounting.
-    A file no reader reached (rules.toml, or a run that stopped early) has zero counts."""
+    A file no reader reached (rules.toml, a path listed but not read, or a run that stopped
+    early) has zero counts."""
     per_sheet = pl.concat([pl.DataFrame(schema=COUNT_SCHEMA), *counts], how="diagonal_relaxed")
     return (
-        manifest.join(per_sheet.cast(COUNT_SCHEMA), on="file", how="left")
+        manifest.join(per_sheet.cast(COUNT_SCHEMA), on="file", how="left", suffix="_read")
         .with_columns(
             pl.col("rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined").fill_null(0),
             run_id=pl.lit(run_id),
             year=pl.lit(year),
             source=pl.coalesce("source", "folder"),
             sheet=pl.col("sheet").fill_null(""),
-            status=pl.col("status").fill_null("loaded"),
+            status=pl.coalesce("status_read", "status", pl.lit("loaded")),
+            reason=pl.coalesce("reason_read", "reason"),
         )
         .select([c.name for c in tables.INPUT_FILE.columns])
         .cast(tables.INPUT_FILE.polars_schema)

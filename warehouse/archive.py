@@ -24,10 +24,6 @@ from warehouse.disk import fsync
 SYNC_THREADS = 4  # fsyncs in flight at once: the filesystem commits them together
 
 
-class FileUnstable(OSError):
-    """The file changed while being read (still being copied in): read it again later."""
-
-
 def archive_path(root: Path, sha256: str) -> Path:
     return root / "sha256" / sha256[:2] / sha256
 
@@ -83,18 +79,6 @@ def _write(root: Path, digest: str, data: bytes) -> str:
         Path(name).unlink(missing_ok=True)
         raise
     return name
-
-
-def read_stable(path: Path) -> bytes:
-    """Read a whole file, refusing one whose size or mtime changes during the read."""
-    before = path.stat()
-    data = path.read_bytes()
-    after = path.stat()
-    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(
-        data
-    ) != after.st_size:
-        raise FileUnstable(f"{path} 正在被写入，稍后重试")
-    return data
 
 
 def fetch(root: Path, sha256: str) -> tuple[bytes, str]:

@@ -105,7 +105,7 @@ def published_run(
             raise RunNotFound(f"找不到 {year} 年已发布的运行 {run_id}")
         files = con.sql(
             "SELECT DISTINCT source, file, sha256 FROM audit.input_file WHERE run_id = ? "
-            "ORDER BY file",
+            "AND sha256 IS NOT NULL ORDER BY file",  # paths listed but not read have no hash
             params=[run_id],
         ).pl()
         return run.row(0, named=True), files, _history(con, run_id)

@@ -48,6 +48,8 @@ def cli_env(workspace: Path, **extra: str) -> dict[str, str]:
         ASSESS_WAREHOUSE=str(workspace / "assess.duckdb"),
         ASSESS_PII_KEY=PII_KEY,
     )
+    if os.environ.get("PREFECT_API_URL"):  # a server already running: every run uses it
+        env["PREFECT_API_URL"] = os.environ["PREFECT_API_URL"]
     env.update(extra)
     return env
 
