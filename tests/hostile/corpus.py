@@ -6,7 +6,7 @@ warehouse path, the command's options) and the outcome expected of `assess run`:
 (exit 0) or refused (exit 1), with assertions of its own. What every case must also hold (no
 traceback, one stderr line on failure, every file reconciles, nothing from outside the inbox is
 read or archived, a refused run leaves the published year as it was) is checked by
-tests/hostile/test_corpus.py. A case waiting for another branch's fix names it in `needs`.
+tests/hostile/test_corpus.py.
 """
 
 from __future__ import annotations
@@ -24,11 +24,6 @@ from tests.hostile.outcome import Outcome, warehouse_contains
 from warehouse import inbox
 
 PUBLISHED, REFUSED = "published", "refused"
-LEAD_RULES = "needs the lead's typed rules model (non-finite, out of range, GB18030)"
-LEAD_FAILURE = "needs the lead's one failure path (one stderr line, failed audit.run row)"
-LEAD_WAREHOUSE = "needs the lead's warehouse path check before any work"
-LEAD_REFUSAL = "needs the lead's refusal of a run that says less without --replace"
-ROWS = "needs wt/rows (row- and cell-level hardening)"
 
 REPORT_XLSX = "reports/DY01_县民政局_2021年进度月报.xlsx"
 HONORS_XLSX = "reports/DY05_县妇联_荣誉.xlsx"
@@ -69,7 +64,6 @@ class Case:
     mutate: Callable[[Space], None]
     expect: str  # PUBLISHED or REFUSED
     check: Callable[[Outcome], None] | None = None
-    needs: str | None = None  # another branch's fix it waits for: a strict xfail until merged
 
 
 def listed(o: Outcome, file: str, status: str, reason: str) -> None:
@@ -559,7 +553,6 @@ CASES: tuple[Case, ...] = (
         rules_toml_is_a_link,
         REFUSED,
         refused_naming("rules.toml"),
-        LEAD_FAILURE,
     ),
     # what is read
     Case("files_in_subfolders", subfolder_files, PUBLISHED, check_subfolder),
@@ -577,66 +570,58 @@ CASES: tuple[Case, ...] = (
         rules("work = 80", "work = nan"),
         REFUSED,
         refused_naming("work"),
-        LEAD_RULES,
     ),
     Case(
         "rules_work_inf",
         rules("work = 80", "work = inf"),
         REFUSED,
         refused_naming("work"),
-        LEAD_RULES,
     ),
     Case(
         "rules_work_huge",
         rules("work = 80", "work = 10000000"),
         REFUSED,
         refused_naming("work"),
-        LEAD_RULES,
     ),
-    Case("rules_toml_gb18030", rules_in("gb18030"), PUBLISHED, unchanged, LEAD_RULES),
+    Case("rules_toml_gb18030", rules_in("gb18030"), PUBLISHED, unchanged),
     Case("rules_toml_utf8_bom", rules_in("utf-8-sig"), PUBLISHED, unchanged),
-    Case("rules_toml_utf16", rules_in("utf-16"), REFUSED, refused_naming("rules.toml"), LEAD_RULES),
-    Case("rules_toml_missing", missing_rules, REFUSED, refused_naming("rules.toml"), LEAD_FAILURE),
+    Case("rules_toml_utf16", rules_in("utf-16"), REFUSED, refused_naming("rules.toml")),
+    Case("rules_toml_missing", missing_rules, REFUSED, refused_naming("rules.toml")),
     # the warehouse path
     Case(
         "warehouse_is_a_text_file",
         warehouse_is_text_file,
         REFUSED,
         check_text_file_untouched,
-        LEAD_WAREHOUSE,
     ),
     Case(
         "warehouse_is_a_folder",
         warehouse_is_folder,
         REFUSED,
         check_folder_untouched,
-        LEAD_WAREHOUSE,
     ),
-    Case("warehouse_cannot_be_written", warehouse_cannot_be_written, REFUSED, None, LEAD_WAREHOUSE),
-    Case("warehouse_under_a_file", warehouse_under_a_file, REFUSED, None, LEAD_WAREHOUSE),
+    Case("warehouse_cannot_be_written", warehouse_cannot_be_written, REFUSED, None),
+    Case("warehouse_under_a_file", warehouse_under_a_file, REFUSED, None),
     # runs that would say less than the published one
     Case(
         "second_run_as_of_july_after_final",
         second_run_as_of_july,
         REFUSED,
         check_names_published_run,
-        LEAD_REFUSAL,
     ),
     Case(
         "second_run_with_replace",
         second_run_with_replace,
         PUBLISHED,
         check_provisional,
-        LEAD_REFUSAL,
     ),
     Case(
         "earlier_as_of_after_final",
         earlier_final_run,
         REFUSED,
         refused_naming("--replace"),
-        LEAD_REFUSAL,
     ),
-    Case("missing_year_folder", missing_year, REFUSED, refused_naming("2022"), LEAD_FAILURE),
+    Case("missing_year_folder", missing_year, REFUSED, refused_naming("2022")),
     Case("missing_units_file", missing_units, REFUSED, refused_naming("units")),
     # rows and cells
     Case(
@@ -644,39 +629,34 @@ CASES: tuple[Case, ...] = (
         stray_survey_cell,
         PUBLISHED,
         check_stray_survey_cell,
-        ROWS,
     ),
     Case(
         "header_names_progress_twice",
         duplicate_header,
         PUBLISHED,
         rejected_as(PERCENT_CSV, "列名重复：完成进度"),
-        ROWS,
     ),
     Case(
         "submitted_before_report_month",
         submitted_before_month,
         PUBLISHED,
         check_submitted_before_month,
-        ROWS,
     ),
     Case(
         "amount_with_three_decimals",
         amounts("1234.567"),
         PUBLISHED,
         quarantined_amounts(1, "金额最多两位小数"),
-        ROWS,
     ),
     Case(
         "amount_0_001",
         amounts("0.001"),
         PUBLISHED,
         quarantined_amounts(1, "金额最多两位小数"),
-        ROWS,
     ),
-    Case("phone_number_in_report_note", phone_in_note, PUBLISHED, check_phone_masked, ROWS),
-    Case("id_number_in_ledger_summary", id_number_in_summary, PUBLISHED, check_id_masked, ROWS),
-    Case("task_spending_far_over_allocation", overspent, PUBLISHED, check_overspent_red, ROWS),
+    Case("phone_number_in_report_note", phone_in_note, PUBLISHED, check_phone_masked),
+    Case("id_number_in_ledger_summary", id_number_in_summary, PUBLISHED, check_id_masked),
+    Case("task_spending_far_over_allocation", overspent, PUBLISHED, check_overspent_red),
     Case("formula_text_stays_text", formula_text, PUBLISHED, check_formula_text),
     Case("huge_and_non_finite_cells", huge_cells, PUBLISHED, check_huge_cells),
     Case(
@@ -684,7 +664,6 @@ CASES: tuple[Case, ...] = (
         huge_survey_cells,
         PUBLISHED,
         check_huge_survey_cells,
-        ROWS,
     ),
     Case("very_long_note", very_long_note, PUBLISHED),
     # whole files

@@ -64,18 +64,7 @@ def _run(space: Space) -> Outcome:
     return Outcome(space.root, space.warehouse, done, before)
 
 
-def _params() -> list:
-    return [
-        pytest.param(
-            case,
-            id=case.name,
-            marks=[pytest.mark.xfail(strict=True, reason=case.needs)] if case.needs else [],
-        )
-        for case in CASES
-    ]
-
-
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.name) for case in CASES])
 def test_hostile_case(case: Case, baseline: Path, tmp_path: Path) -> None:
     space = _copy(baseline, tmp_path / "ws")
     published_before = published_state(space.root / "assess.duckdb")
