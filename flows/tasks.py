@@ -18,6 +18,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 
+from flows import progress
 from office.findings import write_unit_findings
 from office.warnings_file import WARNINGS_FILE, write_warning_list
 from office.workbook import RESULTS_FILE, write_results_workbook
@@ -101,6 +102,7 @@ def read_all(
 
 def _read(path: Path) -> tuple[str, bytes]:
     data = archive.read_stable(path)
+    progress.file_read()
     return archive.sha256_of(data), data
 
 
@@ -119,6 +121,7 @@ def take_in(year_dir: Path, archive_root: Path) -> list[TakenIn]:
     parameters: Prefect does per-task and per-parameter bookkeeping that would cost more than
     reading and archiving the files."""
     found = inbox_files(year_dir)
+    progress.files(len(found))
     read = read_all([path for _, path in found])
     archive.store_all(archive_root, dict(read))
     return [

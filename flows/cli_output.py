@@ -1,0 +1,92 @@
+"""What `assess` prints: progress and results on stdout, one line a record when not a terminal.
+
+On a terminal the per-file reconciliation is a table and long stages show a bar; in a log file
+(cron, CI, a pipe) every record is one tab-separated line and nothing is redrawn.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.console import Console
+
+# soft_wrap: a long line stays one line (the terminal folds it, a log file keeps it whole)
+console = Console(highlight=False, soft_wrap=True)
+FILE_COLUMNS = {
+    "file": "文件",
+    "sheet": "工作表",
+    "rows_read": "读取",
+    "rows_loaded": "入库",
+    "rows_duplicate": "重复",
+    "rows_quarantined": "隔离",
+}
+BAR_MIN_FILES = 200  # fewer files than this (the demo has 32): stage lines only
+
+
+def say(text: str) -> None:
+    console.print(text, markup=False)
+
+
+def _status(row: dict[str, Any]) -> str:
+    return "拒收：" + (row["reason"] or "") if row["status"] == "rejected" else ""
+
+
+def print_files(files: Any) -> None:
+    """The per-file reconciliation (rows read = loaded + duplicates + quarantined)."""
+    if files is None or files.height == 0 or not files["rows_read"].sum():
+        return  # nothing was read: no table of zeros
+    rows = list(files.iter_rows(named=True))
+    if not console.is_terminal:
+        print("\t".join([*FILE_COLUMNS.values(), "状态"]))
+        for r in rows:
+            print(
+                "\t".join(
+                    [*(str(r[k] if r[k] is not None else "") for k in FILE_COLUMNS), _status(r)]
+                )
+            )
+        return
+    from rich.table import Table
+
+    table = Table(title="输入文件核对（读取 = 入库 + 重复 + 隔离）", title_justify="left")
+    for key, name in FILE_COLUMNS.items():
+        table.add_column(name, justify="right" if key.startswith("rows") else "left")
+    table.add_column("状态")
+    for r in rows:
+        table.add_row(*(str(r[k] if r[k] is not None else "") for k in FILE_COLUMNS), _status(r))
+    console.print(table)
+
+
+class StageLines:
+    """Stage messages (flows.progress sink): one line per stage with the seconds since launch;
+    on a terminal, a bar of the files read when there are many."""
+
+    def __init__(self, launched: float) -> None:
+        self.launched = launched
+        self.bar: Any = None
+        self.task: Any = None
+
+    def stage(self, label: str) -> None:
+        self.close_bar()
+        say(f"… {label}（{time.monotonic() - self.launched:.1f} 秒）")
+
+    def files(self, total: int) -> None:
+        if total < BAR_MIN_FILES or not console.is_terminal:
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.bar = Progress(
+            "  读取文件", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True,
+        )  # fmt: skip
+        self.task = self.bar.add_task("", total=total)
+        self.bar.start()
+
+    def file_read(self) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def close_bar(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
