@@ -32,7 +32,7 @@ from schemas import funding as funding_spec
 from schemas import plan as plan_spec
 from schemas import reports as reports_spec
 from schemas import surveys as survey_spec
-from schemas.fields import PERSONAL_HEADER, Field
+from schemas.fields import Field
 
 FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xFFE5: ord("¥")}
 YEAR = 2021
@@ -66,9 +66,12 @@ def read_file(path: Path) -> dict[str, pd.DataFrame]:
     return {"": table.to_pandas()}
 
 
-def conform(frame: pd.DataFrame, fields: tuple[Field, ...]) -> pd.DataFrame | None:
-    """Headers → canonical names, cells trimmed, blank rows dropped; None if a required column
-    is missing (the whole file is rejected)."""
+STRING = pd.StringDtype("pyarrow")  # vectorised string operations (pyarrow compute)
+
+
+def conform(frame: pd.DataFrame, fields: tuple[Field, ...], keep: tuple[str, ...] = ()):
+    """Headers → canonical names, the fields' columns only (personal data never kept); None
+    if a required column is missing (the whole file is rejected)."""
     aliases = {h: f.name for f in fields for h in (f.label, f.name, *f.aliases)}
     renames: dict[str, str] = {}
     for column in frame.columns:
@@ -78,35 +81,41 @@ def conform(frame: pd.DataFrame, fields: tuple[Field, ...]) -> pd.DataFrame | No
     frame = frame.rename(columns=renames)
     if any(f.required_column and f.name not in frame.columns for f in fields):
         return None
-    personal = [c for c in frame.columns if re.search(PERSONAL_HEADER, str(c))]
-    frame = frame.drop(columns=personal)
+    frame = frame.reindex(columns=[f.name for f in fields] + list(keep))
     frame.insert(0, "_row", range(2, len(frame) + 2))
-    for f in fields:
-        if f.name not in frame.columns:
-            frame[f.name] = None
-        cells = frame[f.name].astype("string").str.strip()
-        frame[f.name] = cells.mask(cells == "")
-    values = [f.name for f in fields]
-    return frame[frame[values].notna().any(axis=1)]
+    return frame
 
 
-def read_folder(folder: Path, fields: tuple[Field, ...], sheet: str | None) -> pd.DataFrame:
-    """Every file's matching sheet (or first sheet), stacked, with _file and _sheet."""
-    parts = []
+def clean(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Cells trimmed, empty cells null, blank rows dropped (once per folder)."""
+    for c in columns:
+        cells = frame[c].astype(STRING).str.strip()
+        frame[c] = cells.mask(cells == "")
+    return frame[frame[columns].notna().any(axis=1)]
+
+
+def read_folder(folder: Path, sheets: dict[str, tuple[Field, ...]]) -> dict[str, pd.DataFrame]:
+    """Each workbook read once: sheet name → its rows from every file, stacked, with _file and
+    _sheet. The first sheet name also takes a file's only sheet (CSV files)."""
+    first = next(iter(sheets))
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in sheets}
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", "~$")) or not path.is_file():
             continue
-        sheets = read_file(path)
-        if sheet is not None and sheet in sheets:
-            chosen = sheet
-        elif sheet is not None and len(sheets) > 1:
-            continue
-        else:
-            chosen = next(iter(sheets))
-        frame = conform(sheets[chosen], fields)
-        if frame is not None:
-            parts.append(frame.assign(_file=f"{folder.name}/{path.name}", _sheet=chosen))
-    return pd.concat(parts, ignore_index=True)
+        book = read_file(path)
+        for name, fields in sheets.items():
+            chosen = name if name in book else (next(iter(book)) if len(book) == 1 else None)
+            if chosen is None or (name != first and chosen != name):
+                continue
+            frame = conform(book[chosen], fields)
+            if frame is not None:
+                parts[name].append(frame.assign(_file=f"{folder.name}/{path.name}", _sheet=chosen))
+    return {
+        name: clean(pd.concat(found, ignore_index=True), [f.name for f in sheets[name]])
+        if found
+        else pd.DataFrame()
+        for name, found in parts.items()
+    }
 
 
 # ------------------------------------------------------------------ parsing
@@ -229,14 +238,17 @@ def read_folder_one(folder: Path, fields: tuple[Field, ...], marker: str) -> pd.
             if marker in [str(c).strip() for c in frame.columns]:
                 conformed = conform(frame, fields)
                 if conformed is not None:
-                    return typed(conformed, fields)[0]
+                    return typed(clean(conformed, [f.name for f in fields]), fields)[0]
     raise FileNotFoundError(marker)
 
 
 def load_reports(year_dir: Path, plan: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     units, tasks = plan["units"]["unit_id"].tolist(), plan["tasks"]["task_id"].tolist()
-    raw = read_folder(year_dir / "reports", reports_spec.PROGRESS_FIELDS, "进度")
-    frame, _ = typed(raw, reports_spec.PROGRESS_FIELDS)
+    raw = read_folder(
+        year_dir / "reports",
+        {"进度": reports_spec.PROGRESS_FIELDS, "荣誉": reports_spec.HONOR_FIELDS},
+    )
+    frame, _ = typed(raw["进度"], reports_spec.PROGRESS_FIELDS)
     info = plan["tasks"][["task_id", "unit_id", "metric"]].rename(
         columns={"unit_id": "_task_unit", "metric": "_metric"}
     )
@@ -258,7 +270,7 @@ def load_reports(year_dir: Path, plan: dict) -> tuple[pd.DataFrame, pd.DataFrame
         coerce=True,
     )
     progress = dedupe(validate(frame, schema), REPORT_VALUES)
-    raw_h = read_folder_only(year_dir / "reports", reports_spec.HONOR_FIELDS, "荣誉")
+    raw_h = raw["荣誉"]
     honors = pd.DataFrame()
     if len(raw_h):
         frame_h, _ = typed(raw_h, reports_spec.HONOR_FIELDS)
@@ -280,16 +292,6 @@ def load_reports(year_dir: Path, plan: dict) -> tuple[pd.DataFrame, pd.DataFrame
     return progress, honors
 
 
-def read_folder_only(folder: Path, fields: tuple[Field, ...], sheet: str) -> pd.DataFrame:
-    """Only files that have the sheet (honours live in a second sheet of some workbooks)."""
-    parts = []
-    for path in sorted(folder.glob("*.xls*")):
-        sheets = read_file(path)
-        if sheet in sheets and (frame := conform(sheets[sheet], fields)) is not None:
-            parts.append(frame.assign(_file=f"{folder.name}/{path.name}", _sheet=sheet))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-
-
 def load_funding(year_dir: Path, plan: dict) -> pd.DataFrame:
     fields = funding_spec.LEDGER_FIELDS
     parts = []
@@ -301,7 +303,7 @@ def load_funding(year_dir: Path, plan: dict) -> pd.DataFrame:
             if conformed is not None:
                 parts.append(conformed.assign(_file=f"funding/{path.name}", _sheet=sheet, _wan=wan))
             break
-    raw = pd.concat(parts, ignore_index=True)
+    raw = clean(pd.concat(parts, ignore_index=True), [f.name for f in fields])
     frame, _ = typed(raw, fields, wan=raw["_wan"])
     schema = pa.DataFrameSchema(
         {
@@ -335,11 +337,10 @@ def load_surveys(year_dir: Path, rules: dict) -> pd.DataFrame:
             for column in frame.columns:
                 if m := re.match(survey_spec.QUESTION_HEADER, str(column)):
                     questions[column] = f"q{int(m.group(1))}"
-            conformed = conform(frame.rename(columns=questions), fields)
+            conformed = conform(frame.rename(columns=questions), fields, (community, *items))
             if conformed is None:
                 break
-            for q in [community, *items]:
-                conformed[q] = frame.rename(columns=questions)[q].astype("string").str.strip()
+            conformed = clean(conformed, [f.name for f in fields] + [community, *items])
             answers = conformed[items]
             by_number = answers.apply(lambda c: c.isna() | c.str.fullmatch(r"-?\d+")).all().all()
             if by_number:
