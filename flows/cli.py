@@ -64,7 +64,10 @@ def _prepare(quiet: bool) -> None:
     note = (lambda text: None) if quiet else say
     state = None
     if localserver.wanted():
-        state, started = localserver.start()
+        try:
+            state, started = localserver.start()
+        except (OSError, TimeoutError) as exc:  # filelock's Timeout is a TimeoutError
+            _fail(f"无法启动本机 Prefect 服务：{exc}")
         os.environ["PREFECT_API_URL"] = state.api_url
         if started:
             note(
@@ -84,9 +87,12 @@ def _prepare(quiet: bool) -> None:
 
     if state is not None:
         since = state.started_at
-        localserver.wait_ready(
-            state, lambda _: note(f"等待 Prefect 服务就绪…（已 {time.time() - since:.0f} 秒）")
-        )
+        try:
+            localserver.wait_ready(
+                state, lambda _: note(f"等待 Prefect 服务就绪…（已 {time.time() - since:.0f} 秒）")
+            )
+        except localserver.ServerNotStarted as exc:
+            _fail(str(exc))
     if not quiet:
         progress.enable(lines.stage, lines.files, lines.file_read)
 
