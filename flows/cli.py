@@ -83,7 +83,10 @@ def _prepare(quiet: bool) -> None:
     import polars  # noqa: F401
 
     note("加载 Prefect…")
-    import flows.tasks  # noqa: F401  (Prefect and the pipeline's modules)
+    import prefect  # noqa: F401
+
+    note("加载评估流程…")
+    import flows.tasks  # noqa: F401  (the pipeline's modules)
 
     if state is not None:
         since = state.started_at
