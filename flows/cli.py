@@ -118,6 +118,7 @@ def run(
     quiet: Quiet = False,
 ) -> None:
     """Assess a year and publish it (README, "Command line")."""
+    as_of_date = _date(as_of)  # a wrong date is a usage error before any work
     if not quiet:
         say(f"assess run：评估 {year} 年{f'（基准日 {as_of}）' if as_of else ''}")
     _prepare(quiet)
@@ -127,7 +128,7 @@ def run(
         year,
         str(inbox) if inbox else None,
         str(warehouse) if warehouse else None,
-        _date(as_of),
+        as_of_date,
         trigger,
     )
     if not quiet:

@@ -29,6 +29,7 @@ ERRORS = [
     (r"Missing argument '([^']+)'\.?", r"缺少参数 \1"),
     (r"Option '([^']+)' requires an argument\.?", r"选项 \1 需要一个值"),
     (r"Invalid value for '([^']+)': (.*)", r"选项 \1 的值无效：\2"),
+    (r"^Invalid value: ", "值无效："),
     (r"Input should be a valid integer.*", "应为整数"),
     (r"Input should be a valid (\w+).*", r"应为 \1"),
     (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
