@@ -32,7 +32,9 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def test_nightly_deployment_runs_on_a_real_prefect_server(workspace, prefect_server):
-    env = cli_env(workspace)  # the session's Prefect server (a uvicorn subprocess, SQLite)
+    # the session's Prefect server (a uvicorn subprocess, SQLite); the runner looks for new
+    # flow runs every second instead of every ten
+    env = cli_env(workspace, PREFECT_RUNNER_POLL_FREQUENCY="1")
     assert env["PREFECT_API_URL"] == prefect_server and healthy(prefect_server)
     served = None
     try:
