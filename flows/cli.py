@@ -55,7 +55,7 @@ def _date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"不是 YYYY-MM-DD 格式的日期：{value}") from None
 
 
-def _prepare(quiet: bool) -> None:
+def _prepare(quiet: bool) -> StageLines:
     """Prefect server and stage lines before the flow: the server starts (first use) while the
     flow's modules load; every step says what it does, so the terminal is never silent long."""
     from flows import localserver, progress
@@ -98,6 +98,7 @@ def _prepare(quiet: bool) -> None:
             _fail(str(exc))
     if not quiet:
         progress.enable(lines.stage, lines.files, lines.file_read)
+    return lines
 
 
 @app.command(help="评估一个年度并发布结果。", options_metavar="[选项]")
@@ -121,7 +122,7 @@ def run(
     as_of_date = _date(as_of)  # a wrong date is a usage error before any work
     if not quiet:
         say(f"assess run：评估 {year} 年{f'（基准日 {as_of}）' if as_of else ''}")
-    _prepare(quiet)
+    lines = _prepare(quiet)
     from flows.assess_year import assess_year
 
     result = assess_year(
@@ -131,6 +132,7 @@ def run(
         as_of_date,
         trigger,
     )
+    lines.close()
     if not quiet:
         print_files(result.files)
     if not result.published:
@@ -170,10 +172,11 @@ def rerun(
     """Replay a published run from the archive and compare every mart row (docs/reliability.md)."""
     if not quiet:
         say(f"assess rerun：复算 {year} 年{f' 运行 {run_id}' if run_id else '当前发布的运行'}")
-    _prepare(quiet)
+    lines = _prepare(quiet)
     from flows.rerun import rerun_year
 
     result = rerun_year(year, run_id, str(warehouse) if warehouse else None)
+    lines.close()
     if result.error:
         _fail(f"复算失败：{result.error}")
     if result.reproduced:

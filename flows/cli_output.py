@@ -58,35 +58,48 @@ def print_files(files: Any) -> None:
 
 
 class StageLines:
-    """Stage messages (flows.progress sink): one line per stage with the seconds since launch;
-    on a terminal, a bar of the files read when there are many."""
+    """Stage messages (flows.progress sink): one line per stage with the seconds since launch.
+    On a terminal, with many input files (M and L, not the demo): a bar of the files read,
+    then a spinner with the elapsed time of each long stage; nothing is redrawn in a log."""
 
     def __init__(self, launched: float) -> None:
         self.launched = launched
-        self.bar: Any = None
+        self.many = False
+        self.live: Any = None
         self.task: Any = None
 
     def stage(self, label: str) -> None:
-        self.close_bar()
+        self.close()
         say(f"… {label}（{time.monotonic() - self.launched:.1f} 秒）")
+        if self.many:
+            from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            columns = (SpinnerColumn(), TextColumn("  {task.description}"), TimeElapsedColumn())
+            self._start(label, None, *columns)
 
     def files(self, total: int) -> None:
-        if total < BAR_MIN_FILES or not console.is_terminal:
-            return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+        self.many = total >= BAR_MIN_FILES and console.is_terminal
+        if self.many:
+            from rich.progress import BarColumn, MofNCompleteColumn, TimeElapsedColumn
 
-        self.bar = Progress(
-            "  读取文件", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=True,
-        )  # fmt: skip
-        self.task = self.bar.add_task("", total=total)
-        self.bar.start()
+            self.close()
+            self._start(
+                "读取文件", total, "  {task.description}", BarColumn(), MofNCompleteColumn()
+            )
+            self.live.columns = (*self.live.columns, TimeElapsedColumn())
+
+    def _start(self, description: str, total: int | None, *columns: Any) -> None:
+        from rich.progress import Progress
+
+        self.live = Progress(*columns, console=console, transient=True)
+        self.task = self.live.add_task(description, total=total)
+        self.live.start()
 
     def file_read(self) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task)
+        if self.live is not None:
+            self.live.advance(self.task)
 
-    def close_bar(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
+    def close(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
