@@ -9,7 +9,7 @@ schemas/, which are the input contract), cells parsed with vectorised pandas str
 operations, rows checked with pandera's pandas API (the same rules), identical rows dropped,
 and the loaded rows written to DuckDB. Only the ingest: no scoring, no office files.
 
-`loaded_counts()` gives rows loaded per source, file and sheet; bench.run compares them with
+`same_rows()` compares the rows loaded per file and sheet (bench.versus runs it) with
 the product's audit.input_file (the "same rows" check).
 """
 

@@ -1,4 +1,4 @@
-"""The Prefect server `assess` runs against (see docs/operations.md, "本机 Prefect 服务").
+"""The Prefect server `assess` runs against (docs/operations.md, "The background Prefect server").
 
 When no Prefect API is configured (PREFECT_API_URL in the environment or in the active Prefect
 profile), `assess` starts a Prefect server of its own in the background on first use: loopback
