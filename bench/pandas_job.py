@@ -387,17 +387,6 @@ def run(year_dir: Path, out: Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def loaded_counts(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], int]:
-    """(file, sheet) → rows loaded, for the sources with per-file provenance."""
-    counts: dict[tuple[str, str], int] = {}
-    for name in ("reports", "honors", "ledger_entries", "survey_responses"):
-        frame = tables[name]
-        if len(frame):
-            for (file, sheet), n in frame.groupby(["_file", "_sheet"]).size().items():
-                counts[(file, sheet)] = counts.get((file, sheet), 0) + int(n)
-    return counts
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inbox", type=Path, required=True, help="the year's folder")
