@@ -1,31 +1,52 @@
-"""The `assess` command line: run, rerun, serve, templates (see README.md, docs/templates.md)."""
+"""The `assess` command line: run, rerun, serve, server, sql, templates (README, docs/).
+
+Heavy modules (polars, DuckDB, Prefect) are imported inside the commands, after the first line
+is printed; the Prefect server a run needs is found or started first (flows/localserver.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from flows import cli_text
+from flows.cli_output import StageLines, console, print_files, say
+
+LAUNCHED = time.monotonic()
 # Prefect's own per-task INFO lines would bury the summary; warnings and errors still show.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+cli_text.apply()
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="社区治理试点年度目标考核：读取收件箱、校验、计分并发布到 DuckDB。",
+    epilog=cli_text.EXIT_CODES,
+    options_metavar="[选项]",
+    subcommand_metavar="命令 [参数]...",
 )
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+server_app = typer.Typer(
+    no_args_is_help=True,
+    help="本机后台 Prefect 服务（未设置 PREFECT_API_URL 时 assess 自动启动并复用）。",
+    options_metavar="[选项]",
+    subcommand_metavar="命令",
+)
+app.add_typer(server_app, name="server")
 
-Year = Annotated[int, typer.Option("--year", help="考核年度，如 2021")]
-WarehouseOpt = Annotated[Path | None, typer.Option("--warehouse", help="DuckDB 文件")]
+Year = Annotated[int, typer.Option("--year", help="考核年度，如 2021", metavar="年度")]
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option("--warehouse", help="DuckDB 文件，默认 ./assess.duckdb", metavar="文件"),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", help="只输出结论", metavar="")]
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -37,9 +58,107 @@ def _date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"不是 YYYY-MM-DD 格式的日期：{value}") from None
 
 
-def fail(message: str) -> NoReturn:
-    """The one line on stderr of a command that did not do its job, and exit status 1."""
-    err.print(f"assess: {message}", soft_wrap=True)
+def _prepare(quiet: bool) -> StageLines:
+    """Prefect server and stage lines before the flow: the server starts (first use) while the
+    flow's modules load; every step says what it does, so the terminal is never silent long."""
+    from flows import localserver, progress
+
+    lines = StageLines(LAUNCHED)
+    note = (lambda text: None) if quiet else say
+    state = None
+    if localserver.wanted():
+        try:
+            state, started = localserver.start()
+        except (OSError, TimeoutError) as exc:  # filelock's Timeout is a TimeoutError
+            fail(f"无法启动本机 Prefect 服务：{exc}")
+        os.environ["PREFECT_API_URL"] = state.api_url
+        if started:
+            note(
+                f"启动本机 Prefect 服务 {state.api_url}（仅首次，约 10–20 秒；assess server stop 可停止）"
+            )
+        else:
+            note(f"Prefect 服务：{state.api_url}（本机后台服务）")
+    elif os.environ.get("ASSESS_PREFECT_SERVER", "").lower() != "temporary":
+        note(f"Prefect 服务：{localserver.configured_api_url()}")
+    note("加载数据组件（polars、DuckDB、pandera）…")
+    import duckdb  # noqa: F401
+    import pandera.polars  # noqa: F401
+    import polars  # noqa: F401
+
+    note("加载 Prefect…")
+    import prefect  # noqa: F401
+
+    note("加载评估流程…")
+    import flows.tasks  # noqa: F401  (the pipeline's modules)
+
+    if state is not None:
+        since = state.started_at
+        try:
+            localserver.wait_ready(
+                state, lambda _: note(f"等待 Prefect 服务就绪…（已 {time.time() - since:.0f} 秒）")
+            )
+        except localserver.ServerNotStarted as exc:
+            fail(str(exc))
+    if not quiet:
+        progress.enable(lines.stage, lines.files, lines.file_read)
+    return lines
+
+
+@app.command(help="评估一个年度并发布结果。", options_metavar="[选项]")
+def run(
+    year: Year,
+    inbox: Annotated[
+        Path | None,
+        typer.Option("--inbox", help="收件箱根目录（含 <年度>/ 子目录）", metavar="目录"),
+    ] = None,
+    warehouse: WarehouseOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="评估基准日 YYYY-MM-DD，默认今天", metavar="日期"),
+    ] = None,
+    trigger: Annotated[
+        str, typer.Option(help="触发方式：manual（手动）或 nightly（每晚）", metavar="方式")
+    ] = "manual",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="允许用信息更少的结果（临时结果，或更早的基准日）替换已发布的结果",
+            metavar="",
+        ),
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Assess a year and publish it (README, "Command line")."""
+    as_of_date = _date(as_of)  # a wrong date is a usage error before any work
+    if not quiet:
+        say(f"assess run：评估 {year} 年{f'（基准日 {as_of}）' if as_of else ''}")
+    with one_line_on_failure(year, warehouse) as run_id:
+        lines = _prepare(quiet)
+        from flows.assess_year import assess_year
+
+        result = assess_year(
+            year,
+            str(inbox) if inbox else None,
+            str(warehouse) if warehouse else None,
+            as_of_date,
+            trigger,
+            replace,
+            run_id,
+        )
+        lines.close()
+    if not quiet:
+        print_files(result.files)
+    if not result.published:
+        fail(f"{year} 年未发布：{result.message}")
+    if result.warning:
+        print(f"assess: {year} 年已发布，但未能生成办公文件：{result.warning}", file=sys.stderr)
+    _published(result)
+
+
+def fail(line: str) -> NoReturn:
+    """The one stderr line of a command that did not do its job, and exit status 1."""
+    print(f"assess: {line}", file=sys.stderr)
     raise typer.Exit(1)
 
 
@@ -52,6 +171,8 @@ def one_line_on_failure(year: int, warehouse: Path | None) -> Iterator[str]:
     run_id = new_run_id(year)
     try:
         yield run_id
+    except typer.Exit:
+        raise
     except (Exception, KeyboardInterrupt) as exc:
         fail(f"{year} 年未发布：{_outside_flow(exc, year, warehouse, run_id)}")
 
@@ -72,105 +193,41 @@ def _outside_flow(exc: BaseException, year: int, warehouse: Path | None, run_id:
     return message
 
 
-def _progress(quiet: bool) -> None:
-    from flows import progress
-
-    progress.enable(None if quiet else lambda label: console.print(f"[dim]… {label}[/dim]"))
-
-
-STATUS_LABELS = {"rejected": "拒收：", "skipped": "跳过："}
-
-
-def print_files(files) -> None:
-    table = Table(title="输入文件核对（读取 = 入库 + 重复 + 隔离）", title_justify="left")
-    for name in ("文件", "工作表", "读取", "入库", "重复", "隔离", "状态"):
-        table.add_column(name, justify="right" if name in "读取入库重复隔离" else "left")
-    for r in files.iter_rows(named=True):
-        status = STATUS_LABELS.get(r["status"], "") + (r["reason"] or "")
-        table.add_row(
-            r["file"],
-            r["sheet"],
-            *(
-                str(r[k])
-                for k in ("rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined")
-            ),
-            status,
-        )
-    console.print(table)
-
-
-@app.command()
-def run(
-    year: Year,
-    inbox: Annotated[
-        Path | None, typer.Option("--inbox", help="收件箱根目录（含 <年度>/ 子目录）")
-    ] = None,
-    warehouse: WarehouseOpt = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="评估基准日 YYYY-MM-DD，默认今天")
-    ] = None,
-    trigger: Annotated[str, typer.Option(help="manual 或 nightly")] = "manual",
-    replace: Annotated[
-        bool,
-        typer.Option(
-            "--replace", help="允许用信息更少的结果（临时结果或更早的基准日）替换已发布的结果"
-        ),
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", help="只输出结论")] = False,
-) -> None:
-    """Assess a year and publish it."""
-    day = _date(as_of)
-    with one_line_on_failure(year, warehouse) as run_id:
-        _progress(quiet)
-        from flows.assess_year import assess_year
-
-        result = assess_year(
-            year,
-            str(inbox) if inbox else None,
-            str(warehouse) if warehouse else None,
-            day,
-            trigger,
-            replace,
-            run_id,
-        )
-    if result.files is not None and result.files.height and not quiet:
-        print_files(result.files)
-    if not result.published:
-        fail(f"{year} 年未发布：{result.message}")
-    if result.warning:
-        err.print(f"assess: {year} 年已发布，但未能生成办公文件：{result.warning}", soft_wrap=True)
+def _published(result) -> None:
     scores = result.marts["unit_score"]
     quarantined = int(result.files["rows_quarantined"].sum())
-    console.print(
-        f"已发布 {year} 年{result.ctx.kind_text}（运行 {result.run_id}，基准日 {result.as_of}）："
+    say(
+        f"已发布 {result.year} 年{result.ctx.kind_text}（运行 {result.run_id}，基准日 {result.as_of}）："
         f"{scores.height} 个单位，优秀 {(scores['grade'] == '优秀').sum()} 个，"
         f"隔离 {quarantined} 行（见 audit.quarantine）。"
     )
 
 
-@app.command()
+@app.command(help="复算已发布的运行：用归档的输入和规则重算，逐行比对全部结果。")
 def rerun(
     year: Year,
     run_id: Annotated[
-        str | None, typer.Option("--run-id", help="要复算的运行，默认当前发布的运行")
+        str | None,
+        typer.Option("--run-id", help="要复算的运行，默认当前发布的运行", metavar="运行"),
     ] = None,
     warehouse: WarehouseOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet")] = False,
+    quiet: Quiet = False,
 ) -> None:
-    """Replay a published run from the archive and compare every mart row."""
+    """Replay a published run from the archive and compare every mart row (docs/reliability.md)."""
+    if not quiet:
+        say(f"assess rerun：复算 {year} 年{f' 运行 {run_id}' if run_id else '当前发布的运行'}")
     with one_line_on_failure(year, warehouse) as rerun_id:
-        _progress(quiet)
+        lines = _prepare(quiet)
         from flows.rerun import rerun_year
 
         result = rerun_year(year, run_id, str(warehouse) if warehouse else None, rerun_id)
+        lines.close()
     if result.error:
         fail(f"复算失败：{result.error}")
     if result.reproduced:
-        console.print(
-            f"reproduced：运行 {result.run_id} 的全部结果行已逐行复现（复算 {result.rerun_id}）。"
-        )
+        say(f"reproduced：运行 {result.run_id} 的全部结果行已逐行复现（复算 {result.rerun_id}）。")
         return
-    console.print(
+    say(
         f"differs：运行 {result.run_id} 复算有 {result.differences.height} 处差异，"
         f"已写入 audit.rerun_diff（rerun_id = {result.rerun_id}）："
     )
@@ -178,15 +235,77 @@ def rerun(
     raise typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    help="在 Prefect 服务上运行每晚的部署 assess-nightly/nightly（见 docs/operations.md）。"
+)
 def serve(
-    cron: Annotated[str | None, typer.Option(help="cron 表达式，默认每晚 02:00")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="考核年度，默认当年")] = None,
+    cron: Annotated[
+        str | None, typer.Option(help="cron 表达式，默认每晚 02:00", metavar="表达式")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="考核年度，默认当年", metavar="年度")
+    ] = None,
 ) -> None:
-    """Serve the nightly deployment (needs a running Prefect server, see README)."""
+    """Serve the nightly deployment (docs/operations.md)."""
     from flows.serve import serve_nightly
 
     serve_nightly(cron, year)
+
+
+@server_app.command("status", help="显示本机后台 Prefect 服务的地址和进程；未运行时退出状态 1。")
+def server_status() -> None:
+    """Show the background Prefect server (docs/operations.md)."""
+    from flows import localserver
+
+    configured = localserver.configured_api_url()
+    if configured:
+        say(f"已设置 PREFECT_API_URL={configured}：assess 使用该服务，不启动本机后台服务。")
+    state = localserver.read_state()
+    if state is None or not localserver._ours(state.pid):
+        say("本机后台 Prefect 服务未运行（下次 assess run 会自动启动）。")
+        raise typer.Exit(1)
+    up = "运行中" if localserver.healthy(state.api_url) else "启动中"
+    hours = (time.time() - state.started_at) / 3600
+    say(f"本机后台 Prefect 服务{up}：{state.api_url}（进程 {state.pid}，已运行 {hours:.1f} 小时）")
+    say(f"数据与日志：{localserver.prefect_home()}")
+
+
+@server_app.command("stop", help="停止本机后台 Prefect 服务（运行记录保留，下次使用时再启动）。")
+def server_stop() -> None:
+    """Stop the background Prefect server (docs/operations.md)."""
+    from flows import localserver
+
+    state = localserver.stop()
+    say(
+        "本机后台 Prefect 服务未运行。"
+        if state is None
+        else f"已停止本机后台 Prefect 服务（进程 {state.pid}）。"
+    )
+
+
+@server_app.command(
+    "start", help="启动本机后台 Prefect 服务并等到它就绪（通常不必：assess run 会自动启动）。"
+)
+def server_start() -> None:
+    """Start the background Prefect server and wait for it (docs/operations.md)."""
+    from flows import localserver
+
+    state, _ = localserver.start()
+    localserver.wait_ready(state, lambda s: say(f"等待 Prefect 服务就绪…（{s:.0f} 秒）"))
+    say(f"本机后台 Prefect 服务运行中：{state.api_url}")
+
+
+@app.command(help="只读打开数据仓库执行 SQL：给出 QUERY 则执行后退出，否则进入交互式 SQL。")
+def sql(
+    query: Annotated[str | None, typer.Argument(help="要执行的 SQL", metavar="QUERY")] = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Query the warehouse read-only (README, "Querying the warehouse")."""
+    from flows import analyst
+
+    code = analyst.main(warehouse, query)
+    if code:
+        raise typer.Exit(code)
 
 
 TEMPLATES_HELP = (
@@ -195,16 +314,19 @@ TEMPLATES_HELP = (
 )
 
 
-@app.command(help=TEMPLATES_HELP)
+@app.command(help=TEMPLATES_HELP, options_metavar="[选项]")
 def templates(
     year: Year,
     month: Annotated[
         int | None,
-        typer.Option("--month", min=1, max=12, help="报告月份 1-12，默认为下一期月报"),
+        typer.Option(
+            "--month", min=1, max=12, help="报告月份 1-12，默认为下一期月报", metavar="月"
+        ),
     ] = None,
     warehouse: WarehouseOpt = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="输出根目录（默认 ./out 或 ASSESS_OUT）")
+        Path | None,
+        typer.Option("--out", help="输出根目录（默认 ./out 或 ASSESS_OUT）", metavar="目录"),
     ] = None,
 ) -> None:
     """Write the fill-in templates of a published year (docs/templates.md)."""
@@ -213,13 +335,10 @@ def templates(
     try:
         written = write_year_templates(year, month, warehouse, out)
     except TemplatesError as exc:
-        typer.echo(f"assess: {exc}", err=True)  # one line: no wrapping, no markup
-        raise typer.Exit(1) from None
-    console.print(
+        fail(str(exc))
+    say(
         f"已生成 {year} 年{written.month}月进度填报模板 {len(written.paths)} 份"
-        f"（运行 {written.run_id}）：{written.folder}",
-        soft_wrap=True,
-        markup=False,
+        f"（运行 {written.run_id}）：{written.folder}"
     )
 
 

@@ -1,10 +1,13 @@
-"""Stage messages for the terminal. Silent unless the command line switches them on."""
+"""Stage messages and a count of files read, for the terminal. Silent unless the command line
+switches them on (flows/cli_output.py shows them)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 _sink: Callable[[str], None] | None = None
+_files: Callable[[int], None] | None = None
+_file_read: Callable[[], None] | None = None
 
 STAGE_LABELS = {
     "take_in": "读取并归档输入文件",
@@ -17,11 +20,27 @@ STAGE_LABELS = {
 }
 
 
-def enable(sink: Callable[[str], None] | None) -> None:
-    global _sink
-    _sink = sink
+def enable(
+    sink: Callable[[str], None] | None,
+    files: Callable[[int], None] | None = None,
+    file_read: Callable[[], None] | None = None,
+) -> None:
+    global _sink, _files, _file_read
+    _sink, _files, _file_read = sink, files, file_read
 
 
 def stage(name: str) -> None:
     if _sink is not None:
         _sink(STAGE_LABELS.get(name, name))
+
+
+def files(total: int) -> None:
+    """`total` input files are about to be read."""
+    if _files is not None:
+        _files(total)
+
+
+def file_read() -> None:
+    """One more input file read (called from reader threads)."""
+    if _file_read is not None:
+        _file_read()

@@ -15,6 +15,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 
+from flows import progress
 from office.files import write_office_files
 from schemas import tables
 from transforms import funding, reports, surveys
@@ -78,7 +79,9 @@ def take_in(year_dir: Path, archive_root: Path) -> Taken:
     and the retries, are warehouse/inbox.py's (docs/reliability.md). One task for all files,
     and only two paths as its parameters: Prefect does per-task and per-parameter bookkeeping
     that would cost more than reading and archiving the files."""
-    taken = inbox.read_inbox(year_dir, warn=_logger().warning)
+    taken = inbox.read_inbox(
+        year_dir, _logger().warning, on_total=progress.files, on_read=progress.file_read
+    )
     archive.store_all(archive_root, {f.sha256: f.data for f in taken.files})
     return taken
 

@@ -210,12 +210,21 @@ def _shown(name: str) -> str:
 # ------------------------------------------------------------------------------ reading
 
 
-def read_inbox(year_dir: Path, warn: Callable[[str], None] | None = None) -> Taken:
-    """List the year's inbox and read every file to read, whole (see `read_all`)."""
+def read_inbox(
+    year_dir: Path,
+    warn: Callable[[str], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+    on_read: Callable[[], None] | None = None,
+) -> Taken:
+    """List the year's inbox and read every file to read, whole (see `read_all`); `on_total`
+    hears how many files will be read, `on_read` each one read (a progress display)."""
     listing = list_inbox(year_dir)
+    if on_total is not None:
+        on_total(len(listing.files))
     files: list[TakenIn] = []
     not_read = list(listing.not_read)
-    for file, got in zip(listing.files, read_all(year_dir, listing.files, warn=warn), strict=True):
+    got_all = read_all(year_dir, listing.files, warn=warn, on_read=on_read)
+    for file, got in zip(listing.files, got_all, strict=True):
         folder = file.split("/", 1)[0]
         if isinstance(got, str):
             not_read.append(NotRead(folder, file, REJECTED, got))
@@ -231,6 +240,7 @@ def read_all(
     retry_delays: Sequence[float] = RETRY_DELAYS,
     sleep: Callable[[float], None] = time.sleep,
     warn: Callable[[str], None] | None = None,
+    on_read: Callable[[], None] | None = None,
 ) -> list[tuple[str, bytes] | str]:
     """Every file's SHA-256 and bytes (or, for a file swapped for a link or a pipe since it was listed, the
     reason it is not read), read whole by a few threads. A file that cannot be read or changes
@@ -247,6 +257,9 @@ def read_all(
                     done[i] = future.result()
                 except OSError as exc:
                     failed[i] = exc
+                else:
+                    if on_read is not None:
+                        on_read()
             if not failed:
                 break
             if delay is None:

@@ -1,5 +1,8 @@
 """Flow tests run the real Prefect flows against one temporary Prefect server per session,
-on a copy of the bundled demo inbox, with a real DuckDB warehouse in a temp folder."""
+on a copy of the bundled demo inbox, with a real DuckDB warehouse in a temp folder.
+
+The `assess` subprocesses of the tests use that same server (PREFECT_API_URL), so none of
+them starts a server of its own, and the server stops with the session."""
 
 from __future__ import annotations
 
@@ -19,16 +22,27 @@ AS_OF = "2022-01-31"
 PII_KEY = "test-only-key"
 
 
+# Where cli_env finds the session's server (an environment variable, not a module global:
+# pytest may import this file under two module names).
+SESSION_API = "ASSESS_TESTS_PREFECT_API_URL"
+
+
 @pytest.fixture(scope="session")
 def prefect_server():
+    """The session's Prefect server: its API URL (in-process flows use it too)."""
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
-        yield
+        os.environ[SESSION_API] = PREFECT_API_URL.value()
+        try:
+            yield os.environ[SESSION_API]
+        finally:
+            del os.environ[SESSION_API]
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch) -> Path:
+def workspace(tmp_path, monkeypatch, prefect_server) -> Path:
     """A copy of the demo inbox and an empty warehouse location; ASSESS_* point at them."""
     shutil.copytree(DEMO_INBOX, tmp_path / "inbox")
     monkeypatch.setenv("ASSESS_INBOX", str(tmp_path / "inbox"))
@@ -39,10 +53,14 @@ def workspace(tmp_path, monkeypatch) -> Path:
 
 
 def cli_env(workspace: Path, **extra: str) -> dict[str, str]:
-    """Environment for `assess` in a subprocess: its own Prefect home, the workspace's paths."""
+    """Environment for `assess` in a subprocess: its own Prefect home, the session's Prefect
+    server (never a background server of its own), the workspace's paths."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "ASSESS_"))}
     home = workspace / f"prefect-home-{len(list(workspace.glob('prefect-home-*')))}"
+    if os.environ.get(SESSION_API):
+        env["PREFECT_API_URL"] = os.environ[SESSION_API]
     env.update(
+        ASSESS_PREFECT_SERVER="temporary",
         PREFECT_HOME=str(home),
         ASSESS_INBOX=str(workspace / "inbox"),
         ASSESS_WAREHOUSE=str(workspace / "assess.duckdb"),

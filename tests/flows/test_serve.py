@@ -4,28 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 
 import duckdb
 
 from tests.flows.conftest import ROOT, cli_env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(check, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.5)
 
 
 def healthy(url: str) -> bool:
@@ -46,22 +31,13 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(10)
 
 
-def test_nightly_deployment_runs_on_a_real_prefect_server(workspace):
-    port = free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    env = cli_env(workspace, PREFECT_API_URL=api)
-    prefect = [sys.executable, "-m", "prefect"]
-    server = subprocess.Popen(
-        [*prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def test_nightly_deployment_runs_on_a_real_prefect_server(workspace, prefect_server):
+    # the session's Prefect server (a uvicorn subprocess, SQLite); the runner looks for new
+    # flow runs every second instead of every ten
+    env = cli_env(workspace, PREFECT_RUNNER_POLL_FREQUENCY="1")
+    assert env["PREFECT_API_URL"] == prefect_server and healthy(prefect_server)
     served = None
     try:
-        wait_until(lambda: healthy(api), 180, "the Prefect server")
         served = subprocess.Popen(
             [sys.executable, "-m", "flows.cli", "serve", "--year", "2021"],
             cwd=ROOT,
@@ -96,7 +72,6 @@ def test_nightly_deployment_runs_on_a_real_prefect_server(workspace):
     finally:
         if served is not None:
             stop(served)
-        stop(server)
     con = duckdb.connect(str(workspace / "assess.duckdb"), read_only=True)
     try:
         assert con.execute("SELECT trigger, status FROM audit.run").fetchall() == [

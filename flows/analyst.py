@@ -1,0 +1,82 @@
+"""`assess sql`: the warehouse opened read-only with DuckDB's Python package, which is in the
+lock, so it works right after `uv sync` (README, "Querying the warehouse").
+
+One QUERY (several statements allowed) runs and exits; without one, SQL comes from stdin
+(a pipe or file), or from an interactive prompt: statements end with `;`, `.quit` leaves.
+On a terminal results are tables; otherwise one tab-separated line per row.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import duckdb
+
+from flows import config
+
+PROMPT, MORE = "assess sql> ", "        ...> "
+
+
+def connect(warehouse: Path | None) -> duckdb.DuckDBPyConnection:
+    path = config.settings(warehouse=warehouse).warehouse
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"数据仓库不存在：{path}（先运行 assess run，或用 --warehouse 指定）"
+        )
+    return duckdb.connect(str(path), read_only=True)
+
+
+def show(con: duckdb.DuckDBPyConnection, text: str, out: TextIO) -> None:
+    """Run every statement of `text`; print each result."""
+    for statement in duckdb.extract_statements(text):
+        rel = con.sql(statement.query)
+        if rel is None:
+            continue
+        if out.isatty():
+            rel.show(max_width=10_000, max_rows=10_000)
+            continue
+        print("\t".join(rel.columns), file=out)
+        for row in rel.fetchall():
+            print("\t".join("" if v is None else str(v) for v in row), file=out)
+
+
+def _prompted(con: duckdb.DuckDBPyConnection) -> None:
+    print("只读打开数据仓库；语句以 ; 结束，.quit 退出。")
+    buffer: list[str] = []
+    while True:
+        try:
+            line = input(MORE if buffer else PROMPT)
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+        if not buffer and line.strip() in {".quit", ".exit", r"\q"}:
+            return
+        buffer.append(line)
+        if line.rstrip().endswith(";"):
+            try:
+                show(con, "\n".join(buffer), sys.stdout)
+            except duckdb.Error as exc:
+                print(f"SQL 错误：{exc}")
+            buffer = []
+
+
+def main(warehouse: Path | None, query: str | None) -> int:
+    """Exit status: 0 done, 1 no warehouse or an SQL error (one line on stderr)."""
+    try:
+        con = connect(warehouse)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        print(f"assess: {exc}", file=sys.stderr)
+        return 1
+    try:
+        if query is None and sys.stdin.isatty():
+            _prompted(con)
+            return 0
+        show(con, query if query is not None else sys.stdin.read(), sys.stdout)
+        return 0
+    except duckdb.Error as exc:
+        print(f"assess: SQL 错误：{' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
