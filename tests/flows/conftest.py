@@ -15,30 +15,12 @@ from pathlib import Path
 import pytest
 
 import flows  # noqa: F401  (Prefect settings for an offline machine, before Prefect loads)
+from tests.conftest import SESSION_API
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_INBOX = ROOT / "demo" / "inbox"
 AS_OF = "2022-01-31"
 PII_KEY = "test-only-key"
-
-
-# Where cli_env finds the session's server (an environment variable, not a module global:
-# pytest may import this file under two module names).
-SESSION_API = "ASSESS_TESTS_PREFECT_API_URL"
-
-
-@pytest.fixture(scope="session")
-def prefect_server():
-    """The session's Prefect server: its API URL (in-process flows use it too)."""
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        os.environ[SESSION_API] = PREFECT_API_URL.value()
-        try:
-            yield os.environ[SESSION_API]
-        finally:
-            del os.environ[SESSION_API]
 
 
 @pytest.fixture

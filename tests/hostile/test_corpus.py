@@ -5,9 +5,8 @@ case asserts its exit status, that no traceback reaches the console (and that a 
 `assess: ` line on stderr), that every file of every run reconciles, that nothing from outside
 the inbox is read or archived, and that a refused run leaves the published year as it was.
 
-Each case is one `assess` subprocess. With a Prefect server already running
-(`uv run prefect server start --port 4299` and `PREFECT_API_URL=http://127.0.0.1:4299/api`)
-every subprocess uses it instead of starting its own; one case: `-k link_to_passwd`.
+Each case is one `assess` subprocess, on the test session's Prefect server (none starts a
+server of its own); one case: `-k link_to_passwd`.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ RUN = ("run", "--year", "2021", "--as-of", AS_OF)
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory) -> Path:
+def baseline(tmp_path_factory, prefect_server) -> Path:
     """The demo inbox published once, with files outside the inbox that hold the sentinel."""
     root = tmp_path_factory.mktemp("published")
     shutil.copytree(DEMO_INBOX, root / "inbox")

@@ -38,7 +38,7 @@ needs_chromium = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory) -> Path:
+def demo(tmp_path_factory, prefect_server) -> Path:
     """The demo year assessed once by the command line, as a user would (final, as of AS_OF)."""
     workspace = tmp_path_factory.mktemp("dashboard")
     shutil.copytree(DEMO_INBOX, workspace / "inbox")
