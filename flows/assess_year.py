@@ -144,7 +144,7 @@ def refuse_if_says_less(published: dict | None, ctx: Assessment, replace: bool) 
         raise SaysLess(
             f"{ctx.year} 年已发布运行 {published['run_id']}（基准日 {published['as_of']}）{why}，"
             "未发布、原结果不变；确需替换请加 --replace，只想看另一日期的结果请用 --warehouse "
-            "指定另一个数据仓库文件"
+            "指定另一个文件夹中的数据仓库文件（如 what-if/assess.duckdb）"
         )
 
 

@@ -46,9 +46,10 @@ def test_an_earlier_look_does_not_replace_the_final_result(final, workspace):
         f"SELECT status FROM audit.run WHERE run_id = '{refused.run_id}'",
     ) == [("failed",)]
     # the same look into another warehouse file is what the docs show, and it publishes
-    other = assess_year(2021, as_of=EARLIER, warehouse=str(workspace / "what-if.duckdb"))
+    other = assess_year(2021, as_of=EARLIER, warehouse=str(workspace / "what-if" / "assess.duckdb"))
     assert other.published, other.message
     assert scores(workspace) == before
+    assert (workspace / "what-if" / "out" / "2021" / "看板.html").is_file()
 
 
 def test_replace_allows_it(final, workspace):
