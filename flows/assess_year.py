@@ -126,20 +126,12 @@ def compute(
     return Computed(ctx, plan, src, core, marts)
 
 
-def says_less(published: dict | None, ctx: Assessment) -> str | None:
-    """Why publishing `ctx`'s result would replace `published` with one that says less, or None:
-    a provisional result over a final one, or an earlier as-of date."""
-    if published is None:
-        return None
-    if published["is_final"] and not ctx.is_final:
-        return "是最终结果，本次只是临时结果"
-    if ctx.as_of < published["as_of"]:
-        return f"的基准日晚于本次的 {ctx.as_of}"
-    return None
-
-
 def refuse_if_says_less(published: dict | None, ctx: Assessment, replace: bool) -> None:
-    why = None if replace else says_less(published, ctx)
+    """A run that would replace the published result with one that says less is refused,
+    unless --replace is given."""
+    if published is None or replace:
+        return
+    why = ctx.says_less_than(published["as_of"], published["is_final"])
     if why:
         raise SaysLess(
             f"{ctx.year} 年已发布运行 {published['run_id']}（基准日 {published['as_of']}）{why}，"

@@ -50,3 +50,12 @@ class Assessment:
     def kind_text(self) -> str:
         """最终结果, or 截至M月的临时结果."""
         return "最终结果" if self.is_final else f"截至{self.last_month}月的临时结果"
+
+    def says_less_than(self, published_as_of: dt.date, published_final: bool) -> str | None:
+        """Why this run's result would say less than a published one, or None: a provisional
+        result over a final one, or an earlier as-of date (docs/reliability.md)."""
+        if published_final and not self.is_final:
+            return "是最终结果，本次只是临时结果"
+        if self.as_of < published_as_of:
+            return f"的基准日晚于本次的 {self.as_of}"
+        return None
