@@ -65,10 +65,6 @@ class RunResult:
     def published(self) -> bool:
         return self.status == "published"
 
-    @property
-    def last_month(self) -> int | None:
-        return None if self.ctx is None else self.ctx.last_month
-
 
 class Stopwatch:
     def __init__(self, report: Callable[[str], None] | None = None) -> None:

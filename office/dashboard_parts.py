@@ -11,14 +11,14 @@ from office.html import Col, bar, dash, esc, head, label, num, pct, table, td, t
 from office.labels import (
     CHANGE_TEXT,
     COMPONENT_ORDER,
-    REASON_TEXT,
     RULE_TEXT,
     STATUS_MARK,
     STATUS_TEXT,
 )
+from schemas.codes import EXCELLENT, FAIL, GOOD, PASS, REASON_TEXT
 
 MONTHS = range(1, 13)
-GRADE_CLASS = {"优秀": "g-a", "良好": "g-b", "合格": "g-c", "不合格": "g-d"}
+GRADE_CLASS = {EXCELLENT: "g-a", GOOD: "g-b", PASS: "g-c", FAIL: "g-d"}
 NEW_RED = ("newly_red", "yellow_to_red")
 RECOVERED = ("recovered",)
 ADJUSTMENTS = ("bonus_cap", "penalty_cap", "floor_zero")  # last in their component

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from schemas.codes import REASON_TEXT
-
-__all__ = ["REASON_TEXT"]  # the reason labels live with the codes
-
 STATUS_MARK = {"red": "红", "yellow": "黄", "green": "绿"}
 STATUS_TEXT = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
 CHANGE_TEXT = {

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import polars as pl
 
-from office.labels import CHANGE_TEXT, REASON_TEXT, STATUS_TEXT, label
+from office.labels import CHANGE_TEXT, STATUS_TEXT, label
 from office.sheets import Column, new_workbook, of_year, write_table
+from schemas.codes import REASON_TEXT
 
 WARNINGS_FILE = "预警清单.xlsx"
 COLUMNS = [

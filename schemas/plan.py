@@ -6,10 +6,8 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from schemas.codes import ALL_COMMUNITIES, CATEGORIES, METRICS, PILOT_TYPES, PROGRESS, UNIT_TYPES
+from schemas.codes import CATEGORIES, METRICS, PILOT_TYPES, PROGRESS, UNIT_TYPES
 from schemas.fields import Field, isin, optional, required, row_check
-
-__all__ = ["ALL_COMMUNITIES"]  # re-exported for the plan transform
 
 UNIT_FIELDS = (
     Field("unit_id", "单位编码", "id"),

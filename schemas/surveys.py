@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import pandera.polars as pa
 
-from schemas.codes import SKIPPED_NUMBERS, SKIPPED_TEXT
 from schemas.fields import Field, SourceSpec, isin, required
-
-__all__ = ["SKIPPED_NUMBERS", "SKIPPED_TEXT"]  # the answer codes, defined in schemas/codes.py
 
 SURVEY_FIELDS = (
     Field("response_no", "序号", "id", required_column=False),

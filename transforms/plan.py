@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from schemas import plan as spec
+from schemas.codes import ALL_COMMUNITIES
 from schemas.fields import SourceSpec
 from schemas.rules import Rules, RulesError, parse_rules
 from transforms import normalise
@@ -27,7 +28,6 @@ class Plan:
     communities: pl.DataFrame
     tasks: pl.DataFrame
     rules: Rules
-    rules_text: str
     read_counts: pl.DataFrame  # file, sheet, rows_read of the three plan tables
 
 
@@ -99,7 +99,6 @@ def build_plan(year: int, files: list[InputFile]) -> Plan:
         communities.with_columns(year=pl.lit(year)),
         tasks.with_columns(year=pl.lit(year)),
         rules,
-        rules_text or "",
         pl.concat(counts),
     )
 
@@ -117,12 +116,12 @@ def _expand_communities(units: pl.DataFrame, communities: pl.DataFrame) -> pl.Da
         .alias("communities")
     )
     named = parsed.select("unit_id", "communities").explode("communities").drop_nulls()
-    unknown = named.filter(~pl.col("communities").is_in([*all_ids, spec.ALL_COMMUNITIES]))
+    unknown = named.filter(~pl.col("communities").is_in([*all_ids, ALL_COMMUNITIES]))
     if unknown.height:
         unit, community = unknown.row(0)
         raise PlanError(f"计划无效：责任单位 {unit} 的联系社区 {community} 不是试点社区")
     return parsed.with_columns(
-        pl.when(pl.col("communities").list.contains(spec.ALL_COMMUNITIES))
+        pl.when(pl.col("communities").list.contains(ALL_COMMUNITIES))
         .then(pl.lit(all_ids, dtype=pl.List(pl.String)))
         .otherwise(pl.col("communities").list.sort())
         .alias("communities")

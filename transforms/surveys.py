@@ -13,6 +13,7 @@ import polars as pl
 
 from schemas import surveys as spec
 from schemas import tables
+from schemas.codes import SKIPPED_NUMBERS, SKIPPED_TEXT
 from schemas.fields import Field
 from schemas.rules import Survey
 from transforms import normalise
@@ -39,7 +40,7 @@ def decode_answer(cell: pl.Expr, options: list[str]) -> pl.Expr:
     )
     by_number = {i + 1: text for i, text in enumerate(options)}
     return (
-        pl.when(number.is_in(spec.SKIPPED_NUMBERS) | cell.is_in(spec.SKIPPED_TEXT))
+        pl.when(number.is_in(SKIPPED_NUMBERS) | cell.is_in(SKIPPED_TEXT))
         .then(pl.lit(None, pl.String))
         .when(number.is_between(1, len(options)))
         .then(number.replace_strict(by_number, default=None, return_dtype=pl.String))
@@ -102,7 +103,7 @@ def _deduplicated(
     """(kept responses with their community answer, provenance of identical duplicates)."""
     community = pl.col(spec.question_column(rules.community_question))
     valid = valid.with_columns(
-        community.replace(list(spec.SKIPPED_TEXT), None).alias("community_answer")
+        community.replace(list(SKIPPED_TEXT), None).alias("community_answer")
     )
     same = ["response_no", "submitted_at", "seconds", "channel", "ip_hash", "ip_region"]
     return dedupe(valid, [*same, "community_answer", *items])
