@@ -10,7 +10,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -35,6 +35,8 @@ from flows.tasks import (
     unwrap,
     warnings_task,
 )
+from schemas.rules import Rules
+from schemas.semantics import LATEST, Semantics
 from transforms.assessment import Assessment
 from transforms.plan import Plan
 from warehouse.faults import pause_point
@@ -105,13 +107,18 @@ def compute(
     watch: Stopwatch,
     pii_key: Callable[[], bytes | None],
     admit: Callable[[Assessment], None] = lambda ctx: None,
+    semantics: Semantics = LATEST,
+    rules: Rules | None = None,
 ) -> Computed:
     """Plan, the run's one Assessment, sources, core and marts from taken-in files (shared by
-    runs and reruns). `admit` sees the Assessment before the expensive work and may refuse it."""
+    runs and reruns). `admit` sees the Assessment before the expensive work and may refuse it.
+    A rerun gives the semantics and the resolved rules its run was published with."""
     with watch.stage("plan"):
         # quote: Prefect would otherwise walk thousands of files looking for futures
-        plan: Plan = unwrap(plan_task(year, quote(files)))
-    ctx = Assessment(year, as_of, plan.rules)
+        plan: Plan = unwrap(plan_task(year, quote(files), semantics))
+    if rules is not None:
+        plan = replace(plan, rules=rules)
+    ctx = Assessment(year, as_of, plan.rules, plan.semantics)
     admit(ctx)
     with watch.stage("sources"):
         key = pii_key() if any(f.folder == "surveys" for f in files) else None

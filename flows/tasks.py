@@ -18,6 +18,7 @@ from prefect.exceptions import MissingContextError
 from flows import progress
 from office.files import write_office_files
 from schemas import tables
+from schemas.semantics import LATEST, Semantics
 from transforms import funding, reports, surveys
 from transforms.assessment import Assessment
 from transforms.intake import InputFile, Loaded
@@ -92,8 +93,8 @@ def by_folder(files: list[TakenIn], folder: str) -> list[InputFile]:
 
 @task(cache_policy=NO_CACHE)
 @errors_as_values
-def plan_task(year: int, files: list[TakenIn]) -> Plan:
-    return build_plan(year, by_folder(files, "plan"))
+def plan_task(year: int, files: list[TakenIn], semantics: Semantics = LATEST) -> Plan:
+    return build_plan(year, by_folder(files, "plan"), semantics)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from schemas.rules import DEFAULT_RULES, Rules
+from schemas.semantics import LATEST, Semantics
 
 FINAL_MONTH = 12
 
@@ -35,6 +36,7 @@ class Assessment:
     year: int
     as_of: dt.date
     rules: Rules = DEFAULT_RULES
+    semantics: Semantics = LATEST  # which Changes apply (schemas/semantics.py)
     last_month: int = field(init=False)  # M, from the as-of date and rules.reports.due_day
 
     def __post_init__(self) -> None:

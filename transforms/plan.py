@@ -11,6 +11,7 @@ from schemas import plan as spec
 from schemas.codes import ALL_COMMUNITIES
 from schemas.fields import SourceSpec
 from schemas.rules import Rules, RulesError, parse_rules
+from schemas.semantics import LATEST, Semantics
 from transforms import normalise
 from transforms.intake import InputFile, intake
 from transforms.read import ReadError, decode_csv
@@ -29,6 +30,7 @@ class Plan:
     tasks: pl.DataFrame
     rules: Rules
     read_counts: pl.DataFrame  # file, sheet, rows_read of the three plan tables
+    semantics: Semantics = LATEST  # how the sources are read (schemas/semantics.py)
 
 
 def _first_problem(quarantine: pl.DataFrame) -> str:
@@ -58,7 +60,7 @@ def _rules_text(data: bytes) -> str:
         raise RulesError("rules.toml：编码无法识别（请存为 UTF-8 或 GB18030）") from None
 
 
-def build_plan(year: int, files: list[InputFile]) -> Plan:
+def build_plan(year: int, files: list[InputFile], semantics: Semantics = LATEST) -> Plan:
     try:
         tables, rules_text = split_plan_files(files)
         rules = parse_rules(rules_text)
@@ -100,6 +102,7 @@ def build_plan(year: int, files: list[InputFile]) -> Plan:
         tasks.with_columns(year=pl.lit(year)),
         rules,
         pl.concat(counts),
+        semantics,
     )
 
 
