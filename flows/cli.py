@@ -211,6 +211,13 @@ def rerun(
         typer.Option("--run-id", help="要复算的运行，默认当前发布的运行", metavar="运行"),
     ] = None,
     warehouse: WarehouseOpt = None,
+    current: Annotated[
+        bool,
+        typer.Option(
+            "--current",
+            help="按当前版本的评分口径复算，列出与发布结果不同的每一行及引起它的口径变更",
+        ),
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Replay a published run from the archive and compare every mart row (docs/reliability.md)."""
@@ -220,10 +227,15 @@ def rerun(
         lines = _prepare(quiet)
         from flows.rerun import rerun_year
 
-        result = rerun_year(year, run_id, str(warehouse) if warehouse else None, rerun_id)
+        result = rerun_year(
+            year, run_id, str(warehouse) if warehouse else None, rerun_id, current=current
+        )
         lines.close()
     if result.error:
         fail(f"复算失败：{result.error}")
+    if current:
+        _say_current(result)
+        return
     if result.reproduced:
         say(f"reproduced：运行 {result.run_id} 的全部结果行已逐行复现（复算 {result.rerun_id}）。")
         return
@@ -233,6 +245,32 @@ def rerun(
     )
     console.print(result.differences.head(20))
     raise typer.Exit(1)
+
+
+def _say_current(result) -> None:  # noqa: ANN001  (flows.rerun.RerunResult, imported lazily)
+    """--current: what today's semantics change, each difference with its reason; exit 1 only
+    when some difference has no semantic change to explain it."""
+    if result.reproduced:
+        say(f"按当前口径复算运行 {result.run_id}：结果不变（复算 {result.rerun_id}）。")
+        return
+    say(
+        f"按当前口径复算运行 {result.run_id}：{result.differences.height} 处不同，"
+        f"其中 {result.unexplained} 处无口径变更可解释；"
+        f"已写入 audit.rerun_diff（rerun_id = {result.rerun_id}）。按原因："
+    )
+    import polars as pl
+
+    reasons = (
+        result.differences.group_by(
+            pl.col("reason").fill_null("无口径变更可解释（输入或程序不同）")
+        )
+        .agg(pl.len().alias("n"), pl.col("table_name").unique().sort().str.join("、"))
+        .sort("n", descending=True)
+    )
+    for reason, n, tables in reasons.iter_rows():
+        say(f"  {n} 处  {reason}（{tables}）")
+    if result.unexplained:
+        raise typer.Exit(1)
 
 
 @app.command(

@@ -1,0 +1,103 @@
+"""Reruns across upgrades (docs/reliability.md): a warehouse published by an earlier version of
+the product (tests/fixtures/, never regenerated) reruns `reproduced` with today's product, and
+`--current` lists exactly what the semantic changes since then move, each row with its reason."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.rerun import rerun_year
+from schemas.semantics import (
+    GRADE_FINAL_ONLY,
+    ROUNDED_COMPONENTS,
+    UNRATED_SATISFACTION,
+    WORK_TO_DATE,
+)
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "published_e4ea09a"
+JULY = "2021-20261203T161928Z-b2a2f0"  # as of 2021-07-20, provisional (M = 6)
+FINAL = "2021-20261203T161955Z-ae3cdd"  # as of 2022-01-31, final
+
+
+def because(*changes) -> str:
+    return "；".join(f"{c.label}（口径 v{c.version}）" for c in changes)
+
+
+@pytest.fixture
+def old_warehouse(tmp_path, prefect_server, monkeypatch) -> Path:
+    """A copy of the warehouse and archive as e4ea09a published them."""
+    for name in ("ASSESS_ARCHIVE", "ASSESS_WAREHOUSE", "ASSESS_PII_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    shutil.copytree(FIXTURE / "archive", tmp_path / "archive")
+    warehouse = tmp_path / "assess.duckdb"
+    with gzip.open(FIXTURE / "assess.duckdb.gz") as packed, warehouse.open("wb") as out:
+        shutil.copyfileobj(packed, out)
+    return warehouse
+
+
+def audit_run(warehouse: Path, run_id: str) -> tuple:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(
+            "SELECT trigger, status, replays_run_id, semantics_version FROM audit.run "
+            "WHERE run_id = ?",
+            [run_id],
+        ).fetchone()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("run_id", [JULY, FINAL])
+def test_a_run_published_by_an_earlier_version_reproduces(old_warehouse, run_id):
+    got = rerun_year(2021, run_id, str(old_warehouse))
+    assert got.error is None
+    assert got.reproduced, got.differences
+    # replayed under the version the run was published with: 1, as it recorded none
+    assert audit_run(old_warehouse, got.rerun_id) == ("rerun", "reproduced", run_id, 1)
+
+
+def test_current_on_the_final_run_moves_one_total_by_rounding(old_warehouse):
+    got = rerun_year(2021, FINAL, str(old_warehouse), current=True)
+    assert got.error is None
+    rows = got.differences.select("table_name", "row_key", "column_name", "published", "rerun")
+    assert rows.rows() == [
+        ("unit_score", '{"year":2021,"unit_id":"DY05"}', "total", "92.95", "92.96")
+    ]
+    assert got.differences["reason"].to_list() == [because(ROUNDED_COMPONENTS)]
+    assert got.unexplained == 0
+
+
+def test_current_on_the_july_run_names_a_change_for_every_row(old_warehouse):
+    got = rerun_year(2021, JULY, str(old_warehouse), current=True)
+    diffs = got.differences
+    assert got.unexplained == 0
+    by_cell = Counter(
+        zip(diffs["table_name"], diffs["column_name"], diffs["kind"], diffs["reason"], strict=True)
+    )
+    work, unrated, grade = (
+        because(WORK_TO_DATE),
+        because(UNRATED_SATISFACTION),
+        because(GRADE_FINAL_ONLY),
+    )
+    assert by_cell == {
+        # every work line is measured against the plan to date (one task already done keeps its
+        # points; only the detail says so); every task had started by June
+        ("score_line_item", "detail", "changed", work): 42,
+        ("score_line_item", "points", "changed", work): 41,
+        # no survey by July: every unit's county_satisfaction line of 0 points goes (未测评)
+        ("score_line_item", None, "missing", unrated): 20,
+        ("unit_score", "work", "changed", work): 20,
+        ("unit_score", "total", "changed", work): 20,
+        ("unit_score", "rank", "changed", work): 19,
+        ("unit_score", "satisfaction", "changed", unrated): 20,  # 0.00 → null
+        # 15 units' grades first move with their work, then every grade goes (年终评定)
+        ("unit_score", "grade", "changed", because(WORK_TO_DATE, GRADE_FINAL_ONLY)): 15,
+        ("unit_score", "grade", "changed", grade): 5,
+    }
+    assert set(diffs.filter(diffs["column_name"] == "grade")["rerun"]) == {None}
