@@ -341,7 +341,11 @@ RUN = _t(
     Col("started_at", pl.Datetime("us", "UTC"), "开始时间（UTC）"),
     Col("finished_at", pl.Datetime("us", "UTC"), "结束时间（UTC）"),
     Col("stage_seconds", S, "各阶段耗时（秒，JSON）"),
-    Col("semantics_version", INT, "评分口径版本（空 = 1，即 2026-12-03 之前的版本）；复算按此版本重算"),
+    Col(
+        "semantics_version",
+        INT,
+        "评分口径版本（空 = 1，即 2026-12-03 之前的版本）；复算按此版本重算",
+    ),
     Col("rules_resolved", S, "实际使用的全部规则参数（含默认值，JSON）；复算按此重算"),
 )
 INPUT_FILE = _t(
