@@ -101,3 +101,40 @@ def test_current_on_the_july_run_names_a_change_for_every_row(old_warehouse):
         ("unit_score", "grade", "changed", grade): 5,
     }
     assert set(diffs.filter(diffs["column_name"] == "grade")["rerun"]) == {None}
+
+
+def test_todays_run_publishes_onto_the_old_warehouse_and_old_runs_still_reproduce(
+    old_warehouse, monkeypatch
+):
+    from flows.assess_year import assess_year
+    from tests.flows.conftest import AS_OF, DEMO_INBOX, PII_KEY
+
+    monkeypatch.setenv("ASSESS_PII_KEY", PII_KEY)
+    today = assess_year(2021, inbox=str(DEMO_INBOX), warehouse=str(old_warehouse), as_of=AS_OF)
+    assert today.published, today.message
+    con = duckdb.connect(str(old_warehouse), read_only=True)
+    try:
+        kinds = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() "
+                "WHERE schema_name = 'mart' AND table_name = 'unit_score'"
+            ).fetchall()
+        )
+        version = con.execute(
+            "SELECT semantics_version, rules_resolved IS NOT NULL FROM audit.run WHERE run_id = ?",
+            [today.run_id],
+        ).fetchone()
+        published = con.execute(
+            "SELECT run_id, total::VARCHAR FROM history.unit_score WHERE unit_id = 'DY05' "
+            "AND run_id IN (?, ?) ORDER BY run_id",
+            [FINAL, today.run_id],
+        ).fetchall()
+    finally:
+        con.close()
+    assert kinds["work"] == kinds["total"] == "DECIMAL(8,2)"
+    assert version == (2, True)
+    # the old publication stays as it was published, beside today's
+    assert published == [(FINAL, "92.95"), (today.run_id, "92.96")]
+    for run_id in (JULY, FINAL, today.run_id):
+        again = rerun_year(2021, run_id, str(old_warehouse))
+        assert again.reproduced, (run_id, again.differences)
