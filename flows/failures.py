@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flows.config import SettingsError
 from schemas.rules import RulesError
+from schemas.semantics import UnknownSemantics
 from transforms.pii import PiiKeyMissing
 from transforms.plan import PlanError
 from warehouse.inbox import InboxUnreadable, Unreadable
@@ -43,6 +44,7 @@ EXPECTED = (
     RunNotFound,
     InboxUnreadable,
     Unreadable,
+    UnknownSemantics,
 )
 
 

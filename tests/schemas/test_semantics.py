@@ -19,7 +19,7 @@ def test_a_run_recorded_without_a_version_is_version_1_with_no_change():
 
 
 def test_the_latest_version_uses_every_change():
-    assert LATEST == Semantics.of(CURRENT)
+    assert Semantics.of(CURRENT) == LATEST
     assert all(LATEST.uses(c) for c in CHANGES)
 
 
