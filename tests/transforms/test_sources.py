@@ -638,3 +638,83 @@ def test_falling_values_load_as_before_under_the_first_semantics(p):
         (2, 60.0),
         (3, 49.0),
     ]
+
+
+def _ledger(p, rows, name="funding/a.csv"):
+    return funding.ledger([(name, csv(LEDGER_HEADER, rows))], p)[0]
+
+
+def test_a_refund_larger_than_what_was_spent_is_quarantined(p):
+    """T1 spent 20000 by 4月3日 (the same day's 支出 counts before its 退回): the refund of 30000
+    is refused and does not count, so the 5000 after it is kept; T2 refunds with nothing spent."""
+    got = _ledger(
+        p,
+        [
+            ["2021-03-01", "V1", "T1", "民政局", "下达", "100000", ""],
+            ["2021-04-03", "V3", "T1", "民政局", "退回", "3万", "退回多余"],
+            ["2021-04-01", "V2", "T1", "民政局", "支出", "12000", ""],
+            ["2021-04-03", "V4", "T1", "民政局", "支出", "8000", ""],
+            ["2021-04-05", "V5", "T1", "民政局", "退回", "5000", ""],
+            ["2021-04-06", "V6", "T1", "民政局", "退回", "15000.01", ""],
+            ["2021-05-01", "V7", "T2", "民政局", "退回", "1", ""],
+        ],
+    )
+    assert got.quarantine.select("row_number", "column", "value", "reason", "unit_id").rows() == [
+        (
+            3,
+            "金额(元)",
+            "3万",
+            '第3行 金额(元) "3万" 退回金额超过已支出金额（截至2021-04-03该任务已支出20000.00元）',
+            "U1",
+        ),
+        (
+            7,
+            "金额(元)",
+            "15000.01",
+            '第7行 金额(元) "15000.01" 退回金额超过已支出金额（截至2021-04-06该任务已支出15000.00元）',
+            "U1",
+        ),
+        (
+            8,
+            "金额(元)",
+            "1",
+            '第8行 金额(元) "1" 退回金额超过已支出金额（截至2021-05-01该任务已支出0.00元）',
+            "U1",
+        ),
+    ]
+    assert sorted(got.rows["voucher_no"]) == ["V1", "V2", "V4", "V5"]
+    counts = file_counts(got)
+    assert counts.select("rows_read", "rows_loaded", "rows_quarantined").rows() == [(7, 4, 3)]
+
+
+def test_refunds_refused_in_a_chain_are_decided_without_counting_each_other(p):
+    """Spent 100, then refunds 60, 50, 50 and, after 20 more spent, 50: the first 60 is kept
+    (40 left), the two 50s are refused, the last 50 fits the 60 then spent."""
+    got = _ledger(
+        p,
+        [
+            ["2021-04-01", "S1", "T1", "民政局", "支出", "100", ""],
+            ["2021-04-02", "R1", "T1", "民政局", "退回", "60", ""],
+            ["2021-04-03", "R2", "T1", "民政局", "退回", "50", ""],
+            ["2021-04-04", "R3", "T1", "民政局", "退回", "50", ""],
+            ["2021-04-05", "S2", "T1", "民政局", "支出", "20", ""],
+            ["2021-04-06", "R4", "T1", "民政局", "退回", "50", ""],
+        ],
+    )
+    assert got.quarantine.select("row_number", "reason").rows() == [
+        (4, '第4行 金额(元) "50" 退回金额超过已支出金额（截至2021-04-03该任务已支出40.00元）'),
+        (5, '第5行 金额(元) "50" 退回金额超过已支出金额（截至2021-04-04该任务已支出40.00元）'),
+    ]
+    assert sorted(got.rows["voucher_no"]) == ["R1", "R4", "S1", "S2"]
+
+
+def test_refunds_load_as_before_under_the_first_semantics(p):
+    import dataclasses
+
+    from schemas.semantics import Semantics
+
+    old = dataclasses.replace(p, semantics=Semantics.of(1))
+    rows = [["2021-05-01", "V7", "T2", "民政局", "退回", "1", ""]]
+    got = funding.ledger([("funding/a.csv", csv(LEDGER_HEADER, rows))], old)[0]
+    assert got.quarantine.height == 0
+    assert got.rows["voucher_no"].to_list() == ["V7"]
