@@ -718,3 +718,82 @@ def test_refunds_load_as_before_under_the_first_semantics(p):
     got = funding.ledger([("funding/a.csv", csv(LEDGER_HEADER, rows))], old)[0]
     assert got.quarantine.height == 0
     assert got.rows["voucher_no"].to_list() == ["V7"]
+
+
+def _response(no, at, ip, *answers):
+    return [no, at, "95", "链接", "x", ip, "u9", *answers]
+
+
+def test_the_same_response_with_other_answers_in_two_exports_is_a_conflict(p):
+    """Response 1 is exported twice with other answers (by number and by text): both rows are
+    quarantined, each naming the other; response 2 is the same in both exports (3 is 基本满意):
+    an identical duplicate, counted once; response 3 has the same 序号 at another time: another
+    response."""
+    at, ip = "2021-10-13 09:00:00", "182.140.1.2"
+    by_number = csv(
+        SURVEY_HEADER,
+        [
+            _response(1, at, ip, "C1", "1", "3"),
+            _response(2, at, ip, "C1", "2", "3"),
+            _response(3, "2021-10-14 10:00:00", ip, "C1", "2", "2"),
+        ],
+    )
+    by_text = csv(
+        SURVEY_HEADER,
+        [
+            _response(2, "2021/10/13 09:00:00", ip, "C1", "满意", "基本满意"),
+            _response(1, "2021/10/13 09:00:00", ip, "水晶城社区", "不满意", "基本满意"),
+            _response(3, at, ip, "C1", "2", "2"),
+        ],
+    )
+    loaded, answers = surveys.surveys(
+        [("surveys/num.csv", by_number), ("surveys/text.csv", by_text)], p, b"k"
+    )
+    assert loaded.quarantine.select("file", "row_number", "column", "value", "reason").rows() == [
+        (
+            "surveys/num.csv",
+            2,
+            "序号",
+            "1",
+            '第2行 序号 "1" 冲突：同一答卷（序号、提交答卷时间、来自IP相同）在surveys/text.csv '
+            "第3行中的回答不同，请核对后只保留正确的一份",
+        ),
+        (
+            "surveys/text.csv",
+            3,
+            "序号",
+            "1",
+            '第3行 序号 "1" 冲突：同一答卷（序号、提交答卷时间、来自IP相同）在surveys/num.csv '
+            "第2行中的回答不同，请核对后只保留正确的一份",
+        ),
+    ]
+    assert loaded.rows.sort("file", "row_number").select(
+        "file", "row_number", "response_no"
+    ).rows() == [
+        ("surveys/num.csv", 3, "2"),
+        ("surveys/num.csv", 4, "3"),
+        ("surveys/text.csv", 4, "3"),
+    ]
+    assert loaded.duplicates.rows() == [("surveys/text.csv", "", 2)]
+    assert sorted(set(answers["row_number"])) == [3, 4]
+    counts = file_counts(loaded).sort("file")
+    assert counts.select(
+        "rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined"
+    ).rows() == [
+        (3, 2, 0, 1),
+        (3, 1, 1, 1),
+    ]
+
+
+def test_conflicting_responses_are_counted_as_before_under_the_first_semantics(p):
+    import dataclasses
+
+    from schemas.semantics import Semantics
+
+    old = dataclasses.replace(p, semantics=Semantics.of(1))
+    at, ip = "2021-10-13 09:00:00", "182.140.1.2"
+    a = csv(SURVEY_HEADER, [_response(1, at, ip, "C1", "1", "3")])
+    b = csv(SURVEY_HEADER, [_response(1, at, ip, "C1", "4", "3")])
+    loaded, _ = surveys.surveys([("surveys/a.csv", a), ("surveys/b.csv", b)], old, b"k")
+    assert loaded.quarantine.height == 0
+    assert loaded.rows.height == 2
