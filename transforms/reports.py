@@ -44,8 +44,8 @@ def cumulative_value() -> pl.Expr:
 
 
 def falling_reports(kept: pl.DataFrame) -> pl.DataFrame:
-    """The reports whose cumulative value falls below the task's earlier months (SPEC'd in
-    docs/validation.md, "Cumulative values never fall"): `_file`, `_sheet`, `_row` of each, with
+    """The reports whose cumulative value falls below the task's earlier months
+    (docs/validation.md, "Cumulative values never fall"): `_file`, `_sheet`, `_row` of each, with
     `floor` and `floor_month`, the value and month of the effective report they fall below.
 
     Month by month per task, in submission order (submitted_on, then file name, then row): a
