@@ -201,6 +201,8 @@ def _published(result) -> None:
         f"{scores.height} 个单位，优秀 {(scores['grade'] == '优秀').sum()} 个，"
         f"隔离 {quarantined} 行（见 audit.quarantine）。"
     )
+    for note in result.notes:
+        say(note)
 
 
 @app.command(help="复算已发布的运行：用归档的输入和规则重算，逐行比对全部结果。")

@@ -74,6 +74,7 @@ def write_office_files(
             quarantine=quarantine,
             task_month_status=marts["task_month_status"],
             tasks=core["tasks"],
+            reports=core["reports"],
         )
         write_templates(
             aside / TEMPLATES_DIR,
