@@ -14,6 +14,7 @@ import pytest
 
 from flows.rerun import rerun_year
 from schemas.semantics import (
+    FALLING_CUMULATIVE,
     GRADE_FINAL_ONLY,
     ROUNDED_COMPONENTS,
     UNRATED_SATISFACTION,
@@ -62,14 +63,20 @@ def test_a_run_published_by_an_earlier_version_reproduces(old_warehouse, run_id)
     assert audit_run(old_warehouse, got.rerun_id) == ("rerun", "reproduced", run_id, 1)
 
 
-def test_current_on_the_final_run_moves_one_total_by_rounding(old_warehouse):
+def test_current_on_the_final_run_names_rounding_and_falling_values(old_warehouse):
     got = rerun_year(2021, FINAL, str(old_warehouse), current=True)
     assert got.error is None
-    rows = got.differences.select("table_name", "row_key", "column_name", "published", "rerun")
-    assert rows.rows() == [
-        ("unit_score", '{"year":2021,"unit_id":"DY05"}', "total", "92.95", "92.96")
+    diffs = got.differences
+    totals = diffs.filter((diffs["table_name"] == "unit_score") & (diffs["column_name"] == "total"))
+    assert totals.select("row_key", "published", "rerun", "reason").rows() == [
+        # 77.87 + 15.59 + 2.00 - 2.50: the parts shown now add up to the total shown
+        ('{"year":2021,"unit_id":"DY05"}', "92.95", "92.96", because(ROUNDED_COMPONENTS)),
+        # T019's July and August reports fall below June's 55; T001's March one below February's
+        ('{"year":2021,"unit_id":"DY08"}', "66.24", "64.44", because(FALLING_CUMULATIVE)),
+        ('{"year":2021,"unit_id":"DY16"}', "99.74", "98.74", because(FALLING_CUMULATIVE)),
     ]
-    assert got.differences["reason"].to_list() == [because(ROUNDED_COMPONENTS)]
+    others = diffs.filter(~diffs["row_key"].is_in(totals["row_key"].to_list()[:1]))
+    assert set(others["reason"]) == {because(FALLING_CUMULATIVE)}
     assert got.unexplained == 0
 
 
@@ -85,6 +92,7 @@ def test_current_on_the_july_run_names_a_change_for_every_row(old_warehouse):
         because(UNRATED_SATISFACTION),
         because(GRADE_FINAL_ONLY),
     )
+    falling = because(FALLING_CUMULATIVE)
     assert by_cell == {
         # every work line is measured against the plan to date (one task already done keeps its
         # points; only the detail says so); every task had started by June
@@ -93,12 +101,24 @@ def test_current_on_the_july_run_names_a_change_for_every_row(old_warehouse):
         # no survey by July: every unit's county_satisfaction line of 0 points goes (未测评)
         ("score_line_item", None, "missing", unrated): 20,
         ("unit_score", "work", "changed", work): 20,
-        ("unit_score", "total", "changed", work): 20,
+        ("unit_score", "total", "changed", work): 19,
         ("unit_score", "rank", "changed", work): 19,
         ("unit_score", "satisfaction", "changed", unrated): 20,  # 0.00 → null
         # 15 units' grades first move with their work, then every grade goes (年终评定)
         ("unit_score", "grade", "changed", because(WORK_TO_DATE, GRADE_FINAL_ONLY)): 15,
         ("unit_score", "grade", "changed", grade): 5,
+        # T001's March report (49) falls below February's 60: March is red, missing; DY16
+        # loses all_green and gains two penalty lines
+        ("task_month_status", "status", "changed", falling): 1,
+        ("task_month_status", "reason", "changed", falling): 1,
+        ("task_month_status", "progress", "changed", falling): 1,
+        ("task_month_status", "gap", "changed", falling): 1,
+        ("score_line_item", None, "missing", falling): 1,
+        ("score_line_item", None, "extra", falling): 2,
+        ("unit_score", "bonus", "changed", falling): 1,
+        ("unit_score", "penalty", "changed", falling): 1,
+        ("unit_score", "red_months", "changed", falling): 1,
+        ("unit_score", "total", "changed", because(FALLING_CUMULATIVE, WORK_TO_DATE)): 1,
     }
     assert set(diffs.filter(diffs["column_name"] == "grade")["rerun"]) == {None}
 
