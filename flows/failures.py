@@ -14,6 +14,7 @@ from schemas.rules import RulesError
 from schemas.semantics import UnknownSemantics
 from transforms.pii import PiiKeyMissing
 from transforms.plan import PlanError
+from warehouse.archive import ArchiveMissing
 from warehouse.inbox import InboxUnreadable, Unreadable
 from warehouse.lock import WarehouseBusy
 from warehouse.publish import PublicationCheckFailed
@@ -45,6 +46,7 @@ EXPECTED = (
     InboxUnreadable,
     Unreadable,
     UnknownSemantics,
+    ArchiveMissing,
 )
 
 

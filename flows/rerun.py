@@ -32,10 +32,6 @@ from warehouse.read import published_run
 from warehouse.target import check_target
 
 
-class ArchiveMissing(Exception):
-    """An archived input of the run is not in the archive; str() names it."""
-
-
 @dataclass
 class RerunResult:
     year: int
@@ -153,7 +149,7 @@ def _take_in(conf: config.Settings, files: pl.DataFrame) -> tuple[list[TakenIn],
         try:
             data, now = archive.fetch(conf.archive, sha)
         except FileNotFoundError:
-            raise ArchiveMissing(
+            raise archive.ArchiveMissing(
                 f"归档中缺少输入文件 {f}（SHA-256 {sha[:12]}…，应在 "
                 f"{archive.archive_path(conf.archive, sha)}），无法复算；请从备份恢复归档文件夹"
                 f" {conf.archive}"

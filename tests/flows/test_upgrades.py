@@ -158,3 +158,18 @@ def test_todays_run_publishes_onto_the_old_warehouse_and_old_runs_still_reproduc
     for run_id in (JULY, FINAL, today.run_id):
         again = rerun_year(2021, run_id, str(old_warehouse))
         assert again.reproduced, (run_id, again.differences)
+
+
+def test_a_rerun_whose_archive_is_gone_names_the_file_and_is_recorded(old_warehouse):
+    con = duckdb.connect(str(old_warehouse), read_only=True)
+    file, sha = con.execute(
+        "SELECT file, sha256 FROM audit.input_file WHERE run_id = ? AND file LIKE 'funding/%' "
+        "ORDER BY file LIMIT 1",
+        [FINAL],
+    ).fetchone()
+    con.close()
+    (old_warehouse.parent / "archive" / "sha256" / sha[:2] / sha).unlink()
+    got = rerun_year(2021, FINAL, str(old_warehouse))
+    assert got.error.startswith(f"归档中缺少输入文件 {file}（SHA-256 {sha[:12]}…")
+    assert "\n" not in got.error
+    assert audit_run(old_warehouse, got.rerun_id) == ("rerun", "failed", FINAL, None)
