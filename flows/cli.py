@@ -276,6 +276,51 @@ def _say_current(result) -> None:  # noqa: ANN001  (flows.rerun.RerunResult, imp
 
 
 @app.command(
+    help="规则模拟：用草案规则对已发布运行的归档输入重新计分，列出各单位得分、排名、等次的变化"
+    "及变化的得分明细（不改动已发布的结果；见 docs/simulate.md）。"
+)
+def simulate(
+    year: Year,
+    rules: Annotated[
+        Path, typer.Option("--rules", help="草案规则文件（rules.toml 的写法）", metavar="文件")
+    ],
+    run_id: Annotated[
+        str | None,
+        typer.Option("--run-id", help="基于哪次已发布运行，默认当前发布的运行", metavar="运行"),
+    ] = None,
+    warehouse: WarehouseOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="结果文件夹，默认 ./规则模拟/<年度>_<草案名>", metavar="文件夹"),
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Score a published run's archived inputs under draft rules (never publishes)."""
+    if not quiet:
+        say(f"assess simulate：用草案 {rules} 模拟 {year} 年的结果")
+    try:
+        lines = _prepare(quiet)
+        from flows.simulate import simulate_year
+
+        result = simulate_year(
+            year,
+            str(rules),
+            run_id,
+            str(warehouse) if warehouse else None,
+            str(out) if out else None,
+        )
+        lines.close()
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001  (one line, nothing recorded)
+        from flows.failures import one_line
+
+        fail(f"规则模拟未完成：{one_line(exc, None, 'simulate')}")
+    if result.error:
+        fail(f"规则模拟未完成：{result.error}")
+    say(f"规则模拟（草案 {rules.name}，基于运行 {result.run_id}）：{result.summary}")
+    say(f"对比表与可打印页面：{result.out_dir}")
+
+
+@app.command(
     help="在 Prefect 服务上运行每晚的部署 assess-nightly/nightly（见 docs/operations.md）。"
 )
 def serve(

@@ -31,6 +31,10 @@ class SaysLess(Exception):
     """The run would replace a published result with one that says less (needs --replace)."""
 
 
+class SimulationPlace(Exception):
+    """A simulation was asked to write inside the published year's office folder."""
+
+
 # Problems with the inputs, the setup or the request: their message is the whole story.
 EXPECTED = (
     PlanError,
@@ -41,6 +45,7 @@ EXPECTED = (
     PublicationCheckFailed,
     InboxMissing,
     SaysLess,
+    SimulationPlace,
     SettingsError,
     RunNotFound,
     InboxUnreadable,

@@ -13,6 +13,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 from prefect import flow
@@ -89,7 +90,7 @@ def _replay(
     run, files, published = published_run(conf.warehouse, result.year, result.run_id)
     result.run_id, result.rules_sha256 = run["run_id"], run["rules_sha256"]
     with watch.stage("take_in"):
-        taken, altered = _take_in(conf, files)
+        taken, altered = archived_inputs(conf.archive, files)
     recorded = Semantics.of(run.get("semantics_version"))
     resolved = run.get("rules_resolved")
     rules = Rules.model_validate_json(resolved) if resolved else None
@@ -142,17 +143,19 @@ def _today(
     return explain(final, steps), before
 
 
-def _take_in(conf: config.Settings, files: pl.DataFrame) -> tuple[list[TakenIn], list]:
+def archived_inputs(
+    archive_root: Path, files: pl.DataFrame
+) -> tuple[list[TakenIn], list[tuple[str, str, str]]]:
     """The run's archived files, as they are now (altered ones listed); a missing one fails."""
     taken, altered = [], []
     for f, sha in files.unique(["file"]).sort("file").select("file", "sha256").iter_rows():
         try:
-            data, now = archive.fetch(conf.archive, sha)
+            data, now = archive.fetch(archive_root, sha)
         except FileNotFoundError:
             raise archive.ArchiveMissing(
                 f"归档中缺少输入文件 {f}（SHA-256 {sha[:12]}…，应在 "
-                f"{archive.archive_path(conf.archive, sha)}），无法复算；请从备份恢复归档文件夹"
-                f" {conf.archive}"
+                f"{archive.archive_path(archive_root, sha)}），无法重算；请从备份恢复归档文件夹"
+                f" {archive_root}"
             ) from None
         taken.append(TakenIn(_folder(f), f, now, len(data), data))
         if now != sha:
