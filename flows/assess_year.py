@@ -39,6 +39,7 @@ from office.findings import same_day_conflicts
 from schemas.rules import Rules
 from schemas.semantics import LATEST, Semantics
 from transforms.assessment import Assessment
+from transforms.forecast import forecast_marts
 from transforms.plan import Plan
 from warehouse.faults import pause_point
 from warehouse.inbox import Taken, TakenIn
@@ -257,6 +258,11 @@ def _publish(
     refusal is checked again under the writer lock (another run may have published since)."""
     year, run_id = result.year, result.run_id
     got.marts["warning_list"] = warnings_task(conf.warehouse, year, got.marts, got.core, run_id)
+    got.marts.update(
+        forecast_marts(
+            got.ctx, got.core["tasks"], got.core["reports"], got.marts["task_month_status"], run_id
+        )
+    )
     result.quarantine = audit_quarantine(run_id, year, got.src)
     with watch.stage("publish"):
         row = run_row(
