@@ -397,7 +397,20 @@ RERUN_DIFF = _t(
     Col("reason", S, "差异的原因：按当前口径复算（--current）时为引起该差异的口径变更"),
 )
 
-AUDIT_TABLES = (RUN, INPUT_FILE, PUBLICATION, QUARANTINE, RERUN_DIFF)
+APPROVAL = _t(
+    "audit",
+    "approval",
+    "定稿记录：年度最终结果的批准（assess approve），及依复核决定改动定稿结果的发布（--replace --document）",
+    ("year", "run_id", "document"),
+    Col("year", INT, "考核年度"),
+    Col("run_id", S, "定稿的运行编号（该年度此后以它为准）"),
+    Col("document", S, "定稿或改动所依据的文号，如 大英目考〔2022〕3号"),
+    Col("approved_by", S, "操作人（系统用户名，或 ASSESS_USER）"),
+    Col("approved_at", pl.Datetime("us", "UTC"), "定稿时间（UTC）"),
+    Col("replaces_run_id", S, "依复核决定改动时：此前定稿的运行编号；首次定稿为空"),
+)
+
+AUDIT_TABLES = (RUN, INPUT_FILE, PUBLICATION, QUARANTINE, RERUN_DIFF, APPROVAL)
 
 CORE_TABLES = (
     UNITS,
