@@ -21,6 +21,7 @@ from prefect.utilities.annotations import quote
 
 from flows import config, notes, progress
 from flows.approve import check_against_approval
+from flows.artifacts import publish_artifacts
 from flows.failures import ApprovalRefused, InboxMissing, SaysLess, one_line
 from flows.runs import new_run_id, run_row
 from flows.tasks import (
@@ -219,6 +220,7 @@ def _run(
     if not _publish(conf, result, got, watch, trigger, replacing):
         return  # the approved result reproduced: nothing changes (flows/approve.py)
     result.status, result.marts, result.stages = "published", got.marts, watch.stages
+    publish_artifacts(result.year, got.ctx.kind_text, got.marts["unit_score"], result.files)
     result.notes = said
     with watch.stage("office"):
         written = office_files_task(

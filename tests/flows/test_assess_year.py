@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import duckdb
@@ -132,3 +133,31 @@ def test_missing_pii_key_is_a_clear_error(workspace):
     )
     assert done.returncode == 1
     assert "ASSESS_PII_KEY" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_ranking_and_reconciliation_are_prefect_artifacts_of_the_run(published):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        found = {
+            a.key: a
+            for a in client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    key=ArtifactFilterKey(
+                        any_=["assess-2021-ranking", "assess-2021-reconciliation"]
+                    )
+                )
+            )
+        }
+    ranking = found["assess-2021-ranking"].data
+    ranking = json.loads(ranking) if isinstance(ranking, str) else ranking
+    assert [r["rank"] for r in ranking] == list(range(1, 21))
+    assert ranking[0]["unit_id"] == "DY01" and ranking[0]["total"] == "100.75"
+    files = found["assess-2021-reconciliation"].data
+    files = json.loads(files) if isinstance(files, str) else files
+    assert all(
+        f["rows_read"] == f["rows_loaded"] + f["rows_duplicate"] + f["rows_quarantined"]
+        for f in files
+        if f["rows_read"] is not None
+    )
