@@ -136,7 +136,7 @@ def test_ranking_shows_unit_score_for_every_unit(desktop, unit_score):
         assert int(row["rank"]) == mart["rank"]
         assert Decimal(row["total"]) == mart["total"]
         for col in SCORE_COLUMNS:
-            assert abs(float(row[col]) - mart[col]) <= 0.005 + 1e-9, (row["unit_id"], col)
+            assert Decimal(row[col]) == mart[col], (row["unit_id"], col)
         assert row["grade"] == mart["grade"]
         assert int(row["red_months"]) == mart["red_months"]
         assert int(row["yellow_months"]) == mart["yellow_months"]
