@@ -57,6 +57,9 @@ MAX_COLUMNS = 1_000  # a wider sheet is rejected before it is parsed: it is no r
 HEADER_ROWS = 10  # the header is looked for in a sheet's first rows (title rows above it)
 _LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*(?:,[^\S\n]*)*\n)*")
 _PERCENT_FORMAT_IDS = {9, 10}  # built-in number formats 0% and 0.00%
+# The csv module counts a CSV's cells per record (_record_widths): a cell of any length is a
+# cell (its default limit, 128 KB, would stop at a long note). Only ever raised.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
 class ReadError(Exception):
@@ -453,8 +456,8 @@ def _read_csv(data: bytes, header: HeaderSpec | None = None) -> Sheet:
     if not body.strip():
         raise ReadError("文件为空")
     # the first records' widths, before parsing: the header is among them
-    widths = [len(r) for r in itertools.islice(csv.reader(io.StringIO(body[: 1 << 20])), 50)]
-    if max(widths) > MAX_COLUMNS:
+    widths = _record_widths(body[: 1 << 20], 50)
+    if max(widths, default=0) > MAX_COLUMNS:
         raise ReadError(_too_wide("CSV 文件", max(widths)))
     # polars reads UTF-8 only: hand it the file's own bytes when they already are
     utf8 = data if encoding == "utf-8" and not leading else body.encode("utf-8")
@@ -474,11 +477,24 @@ def _read_csv_wide(utf8: bytes, body: str) -> pl.DataFrame:
     """A CSV whose rows are not all as wide as its first line, read at its widest row (one pass
     of the csv module to find it; only files with such rows pay for it), bounded by
     MAX_COLUMNS."""
-    width = max(map(len, csv.reader(io.StringIO(body))), default=0)
+    width = max(_record_widths(body, None), default=0)
     if width > MAX_COLUMNS:
         raise ReadError(_too_wide("CSV 文件", width))
     schema = {f"column_{i + 1}": pl.String for i in range(width)}
     return pl.read_csv(utf8, has_header=False, schema=schema, missing_columns="insert")
+
+
+def _record_widths(body: str, records: int | None) -> list[int]:
+    """The cell counts of the first `records` records (None: all), as the csv module reads them
+    (a quoted cell may span lines). Should the csv module fail, the widths so far are a lower
+    bound, and polars says what is wrong."""
+    widths: list[int] = []
+    try:
+        for record in itertools.islice(csv.reader(io.StringIO(body)), records):
+            widths.append(len(record))
+    except csv.Error:
+        pass
+    return widths
 
 
 def _filled(column: str) -> pl.Expr:

@@ -391,3 +391,11 @@ def test_an_absurdly_wide_sheet_is_rejected():
     data = workbook([{"name": "Sheet1", "rows": [[f"c{i}" for i in range(MAX_COLUMNS + 1)]]}])
     with pytest.raises(ReadError, match=f"工作表“Sheet1”有{MAX_COLUMNS + 1}列，超过上限"):
         read_table(data, "a.xlsx")
+
+
+def test_a_long_note_does_not_hide_a_row_wider_than_its_header():
+    long_note = "很长的说明" * 40_000  # 200,000 characters in one quoted cell
+    data = f'a,b\n1,"{long_note}"\n2,3,4\n'.encode()
+    frame = read_table(data, "a.csv")
+    assert frame["_extra"].to_list() == [None, "4"]
+    assert frame["b"].str.len_chars().to_list() == [200_000, 1]
