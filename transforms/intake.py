@@ -81,7 +81,11 @@ def intake(
     says how percent cells and decimal months are read (schemas/semantics.py)."""
     opened = [conform_sheet(spec, name, got) for name, got in open_sheets(spec, files, semantics)]
     questions = list(dict.fromkeys(q for f in opened if f.rejection is None for q in f.questions))
-    rows = stack_rows(opened, [f.name for f in spec.fields] + questions + [EXTRA])
+    # EXTRA only when some CSV row is wider than its header: no column for millions of rows
+    extra = (
+        [EXTRA] if any(f.cells is not None and f.cells.extra is not None for f in opened) else []
+    )
+    rows = stack_rows(opened, [f.name for f in spec.fields] + questions + extra)
     read_counts = _read_counts(opened, rows)
     opened = [replace(f, cells=None) for f in opened]  # the cells as read: freed before parsing
     rejected = rejections(spec.source, opened, rows, units)
