@@ -20,6 +20,7 @@ from typing import TextIO
 import duckdb
 
 from flows import config
+from warehouse.lock import WarehouseInUse, open_elsewhere
 
 PROMPT, MORE = "assess sql> ", "        ...> "
 # The warehouse file is all a session may touch: no other file, no network, no extension.
@@ -42,7 +43,10 @@ def connect(warehouse: Path | None) -> duckdb.DuckDBPyConnection:
         raise FileNotFoundError(
             f"数据仓库不存在：{path}（先运行 assess run，或用 --warehouse 指定）"
         )
-    con = duckdb.connect(str(path), read_only=True, config=SANDBOX)
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=SANDBOX)
+    except duckdb.Error as exc:  # another program has it open for writing: say which
+        raise open_elsewhere(path, exc) or exc from None
     con.execute("SET lock_configuration = true")
     return con
 
@@ -94,8 +98,8 @@ def main(warehouse: Path | None, query: str | None) -> int:
     """Exit status: 0 done, 1 no warehouse or an SQL error (one line on stderr)."""
     try:
         con = connect(warehouse)
-    except (FileNotFoundError, duckdb.Error) as exc:
-        print(f"assess: {exc}", file=sys.stderr)
+    except (FileNotFoundError, WarehouseInUse, duckdb.Error) as exc:
+        print(f"assess: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
     try:
         if query is None and sys.stdin.isatty():

@@ -14,7 +14,7 @@ from schemas.rules import RulesError
 from transforms.pii import PiiKeyMissing
 from transforms.plan import PlanError
 from warehouse.inbox import InboxUnreadable, Unreadable
-from warehouse.lock import WarehouseBusy
+from warehouse.lock import WarehouseBusy, WarehouseInUse
 from warehouse.publish import PublicationCheckFailed
 from warehouse.read import RunNotFound
 from warehouse.runlog import write_log
@@ -35,6 +35,7 @@ EXPECTED = (
     RulesError,
     PiiKeyMissing,
     WarehouseBusy,
+    WarehouseInUse,
     WarehouseUnusable,
     PublicationCheckFailed,
     InboxMissing,
