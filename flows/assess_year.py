@@ -166,9 +166,10 @@ def assess_year(
         check_target(conf.warehouse)  # before any work: nothing is read or written otherwise
         _run(conf, result, watch, trigger, replace, conf.county if county is None else county)
     except Exception as exc:  # every way a run can fail ends here, in one line
-        result.message = one_line(exc, conf.warehouse if conf else None, result.run_id)
-        if conf is not None:
-            record_failure(conf.warehouse, result, trigger, watch.stages)
+        place = conf.warehouse if conf else getattr(exc, "warehouse", None)
+        result.message = one_line(exc, place, result.run_id)
+        if place is not None:
+            record_failure(place, result, trigger, watch.stages)
     return result
 
 

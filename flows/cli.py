@@ -184,7 +184,9 @@ def _outside_flow(exc: BaseException, year: int, warehouse: Path | None, run_id:
 
     try:
         place = config.settings(warehouse=warehouse).warehouse
-    except Exception:  # noqa: BLE001  (the settings themselves may be what failed)
+    except config.SettingsError as broken:  # the settings themselves may be what failed
+        place = broken.warehouse
+    except Exception:  # noqa: BLE001
         place = None
     message = one_line(exc, place, run_id)
     if place is not None:

@@ -1,5 +1,6 @@
 """Publication: aside copy, one transaction, audits, swap; history by run_id; one writer."""
 
+import os
 import threading
 
 import duckdb
@@ -142,6 +143,31 @@ def test_second_writer_waits_then_fails_clearly(tmp_path):
         release.set()
         t.join()
     publish(wh, _pub("r1", "70.00"), wait_seconds=1)
+
+
+def test_a_waiting_run_says_once_whom_it_waits_for(tmp_path, capsys):
+    wh = tmp_path / "w.duckdb"
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with writer_lock(wh, 5, holder="2021-20220131T020000Z-abc123"):
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    held.wait(5)
+    try:
+        with pytest.raises(WarehouseBusy) as refused:
+            publish(wh, _pub("r1", "70.00"), wait_seconds=0.5)
+    finally:
+        release.set()
+        t.join()
+    holder = f"进程 {os.getpid()}，运行 2021-20220131T020000Z-abc123"
+    assert holder in str(refused.value)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("assess: 等待写入锁：另一运行正在写入")
+    assert holder in lines[0] and "最多等待 0.5 秒" in lines[0]
 
 
 def test_every_table_and_column_has_a_comment(tmp_path):
