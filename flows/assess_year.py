@@ -19,6 +19,7 @@ from prefect import flow
 from prefect.utilities.annotations import quote
 
 from flows import config, progress
+from flows.asof import check_as_of, refuse_if_nothing_due
 from flows.failures import InboxMissing, SaysLess, one_line
 from flows.runs import new_run_id, run_row
 from flows.tasks import (
@@ -164,6 +165,7 @@ def assess_year(
     try:
         conf = config.settings(inbox=inbox, warehouse=warehouse)
         check_target(conf.warehouse)  # before any work: nothing is read or written otherwise
+        check_as_of(year, result.as_of, dt.date.today())
         _run(conf, result, watch, trigger, replace, conf.county if county is None else county)
     except Exception as exc:  # every way a run can fail ends here, in one line
         place = conf.warehouse if conf else getattr(exc, "warehouse", None)
@@ -192,6 +194,7 @@ def _run(
 
         def admit(ctx: Assessment) -> None:
             result.ctx = ctx
+            refuse_if_nothing_due(ctx)
             refuse_if_says_less(published, ctx, replace)
 
         got = compute(year, result.as_of, taken.files, result.run_id, watch, config.pii_key, admit)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flows.asof import AsOfRefused
 from flows.config import SettingsError
 from schemas.rules import RulesError
 from transforms.pii import PiiKeyMissing
@@ -40,6 +41,7 @@ EXPECTED = (
     PublicationCheckFailed,
     InboxMissing,
     SaysLess,
+    AsOfRefused,
     SettingsError,
     RunNotFound,
     InboxUnreadable,
