@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+from prefect.exceptions import TerminationSignal
+
 from flows.asof import AsOfRefused
 from flows.config import SettingsError
 from schemas.rules import RulesError
@@ -49,12 +52,21 @@ EXPECTED = (
 )
 
 
+INTERRUPTED = "运行被中断，未发布，已发布的结果不变"
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Ctrl-C or SIGTERM, however it surfaced: KeyboardInterrupt, Prefect's TerminationSignal
+    (its SIGTERM handler while a flow runs), or DuckDB's InterruptException (mid-query)."""
+    return isinstance(exc, (KeyboardInterrupt, TerminationSignal, duckdb.InterruptException))
+
+
 def one_line(exc: BaseException, warehouse: Path | None, run_id: str) -> str:
     """The console line for a run ended by `exc` (its traceback logged when unexpected)."""
     if isinstance(exc, EXPECTED):
         return " ".join(str(exc).split())
-    if isinstance(exc, KeyboardInterrupt):
-        return "运行被中断，未发布，已发布的结果不变"
+    if interrupted(exc):
+        return INTERRUPTED
     log = write_log(warehouse, run_id, exc)
     if isinstance(exc, OSError):
         what = f"无法读写文件 {exc.filename or ''}：{exc.strerror or exc}".replace("  ", " ")

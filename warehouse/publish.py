@@ -32,6 +32,7 @@ from warehouse.ddl import ALL_TABLES, create_tables
 from warehouse.disk import fsync
 from warehouse.faults import pause_point
 from warehouse.lock import WarehouseInUse, no_other_writer, say_on_stderr, writer_lock
+from warehouse.signals import held
 
 # Written in a storage format older DuckDB command-line tools open too (1.2 and later).
 STORAGE_VERSION = "v1.2.0"
@@ -139,12 +140,15 @@ def swapped_in(
     wait_seconds: float,
     tables: tuple[Table, ...],
     on_wait: Callable[[str], None] | None = say_on_stderr,
+    on_swapped: Callable[[], None] = lambda: None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Under the writer lock, a connection to a copy of `target` (with `tables` created) inside
     one transaction. On success the copy is committed, checkpointed, fsynced and renamed over
     `target`; on any failure (a full disk during the copy included) it is thrown away and
     `target` is untouched. Refused (WarehouseInUse) while another program has `target` open
-    for writing: from the copy to the rename, no other program can open it so."""
+    for writing: from the copy to the rename, no other program can open it so. `on_swapped`
+    runs right after the rename, with Ctrl-C and SIGTERM held from before the rename until it
+    has run: the caller always learns that the file was swapped in."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with writer_lock(target, wait_seconds, run_id, on_wait), no_other_writer(target) as existed:
         for stale in target.parent.glob(f".{target.name}.*.building*"):
@@ -168,7 +172,9 @@ def swapped_in(
                 raise WarehouseInUse(
                     f"数据仓库 {target} 在本次运行期间被另一个程序创建，未做任何改动"
                 )
-            os.replace(aside, target)
+            with held():
+                os.replace(aside, target)
+                on_swapped()
             fsync(target.parent)
         finally:
             for leftover in target.parent.glob(f"{aside.name}*"):
@@ -181,13 +187,15 @@ def publish(
     wait_seconds: float = 600,
     guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     on_wait: Callable[[str], None] | None = say_on_stderr,
+    on_swapped: Callable[[], None] = lambda: None,
 ) -> None:
     """Make `pub` part of the published warehouse in one step, or leave it untouched.
 
     `guard` runs first under the writer lock, on the state about to be replaced: by raising,
     it refuses the publication (e.g. a result that says less than the one published).
-    `on_wait` is told once when the writer lock is held by another run (None: say nothing)."""
-    with swapped_in(warehouse, pub.run_id, wait_seconds, ALL_TABLES, on_wait) as con:
+    `on_wait` is told once when the writer lock is held by another run (None: say nothing);
+    `on_swapped` is called once `pub` is published, even if an interrupt arrives then."""
+    with swapped_in(warehouse, pub.run_id, wait_seconds, ALL_TABLES, on_wait, on_swapped) as con:
         if guard is not None:
             guard(con)
         _write(con, pub)

@@ -104,3 +104,32 @@ def test_the_command_line_says_one_line_and_exits_1(final, workspace):
     assert len(lines) == 1 and lines[0].startswith("assess: 2021 年未发布：")
     assert final.run_id in lines[0] and "--replace" in lines[0]
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    "where", ["flows.assess_year.pause_point", "warehouse.publish.pause_point"]
+)
+def test_an_interrupt_is_one_line_with_the_runs_own_as_of_date(
+    final, workspace, monkeypatch, where
+):
+    """Ctrl-C after scoring, or in publication just before the swap: not published, the
+    published year unchanged, the failed row dated as of the run (not today)."""
+    before = scores(workspace)
+
+    pressed = []
+
+    def ctrl_c(name: str) -> None:
+        if not pressed:  # once: the failure recorder publishes its row through the same code
+            pressed.append(name)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(where, ctrl_c)
+    stopped = assess_year(2021, as_of=FINAL)
+    assert not stopped.published
+    assert stopped.message == "运行被中断，未发布，已发布的结果不变"
+    assert scores(workspace) == before
+    assert rows(
+        workspace / "assess.duckdb",
+        f"SELECT status, as_of FROM audit.run WHERE run_id = '{stopped.run_id}'",
+    ) == [("failed", FINAL)]
+    assert not list(workspace.glob(".*building*"))

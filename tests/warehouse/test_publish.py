@@ -1,7 +1,10 @@
 """Publication: aside copy, one transaction, audits, swap; history by run_id; one writer."""
 
+import errno
 import os
+import signal
 import threading
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -168,6 +171,41 @@ def test_a_waiting_run_says_once_whom_it_waits_for(tmp_path, capsys):
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("assess: 等待写入锁：另一运行正在写入")
     assert holder in lines[0] and "最多等待 0.5 秒" in lines[0]
+
+
+def test_an_interrupt_at_the_swap_never_hides_a_publication(tmp_path, monkeypatch):
+    """Ctrl-C arriving as the new file is renamed in is held until the caller knows."""
+    wh = tmp_path / "w.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    rename = os.replace
+    told = []
+
+    def ctrl_c_then_rename(src, dst):
+        signal.raise_signal(signal.SIGINT)
+        rename(src, dst)
+
+    monkeypatch.setattr("warehouse.publish.os.replace", ctrl_c_then_rename)
+    with pytest.raises(KeyboardInterrupt):
+        publish(wh, _pub("r2", "75.50"), on_swapped=lambda: told.append("published"))
+    assert told == ["published"]
+    assert _published(wh, "SELECT run_id FROM mart.unit_score") == [("r2",)]
+    assert not list(tmp_path.glob(".*building*"))
+
+
+def test_a_full_disk_during_the_copy_leaves_no_partial_copy(tmp_path, monkeypatch):
+    wh = tmp_path / "w.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    before = wh.read_bytes()
+
+    def half_then_full(src, dst):
+        Path(dst).write_bytes(Path(src).read_bytes()[: len(before) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr("warehouse.publish.shutil.copyfile", half_then_full)
+    with pytest.raises(OSError, match="No space left"):
+        publish(wh, _pub("r2", "75.50"))
+    assert wh.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
 
 
 def test_every_table_and_column_has_a_comment(tmp_path):
