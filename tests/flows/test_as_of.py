@@ -55,3 +55,31 @@ def test_the_first_due_date_itself_publishes(prefect_server, workspace):
     result = assess_year(2021, as_of=dt.date(2021, 2, 5))
     assert result.published, result.message
     assert result.ctx.last_month == 1
+
+
+def test_the_command_line_refuses_before_starting_anything(prefect_server, tmp_path, monkeypatch):
+    """In-process `assess run`: one line, exit 1, the failed row, and no Prefect server asked
+    for (the refusal comes before the server and the flow)."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from tests.warehouse.test_publish import _pub
+    from warehouse.publish import publish
+
+    wh = tmp_path / "assess.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    monkeypatch.setenv("PREFECT_API_URL", prefect_server)
+    monkeypatch.setenv("ASSESS_INBOX", str(tmp_path / "inbox"))
+    monkeypatch.setenv("ASSESS_WAREHOUSE", str(wh))
+    done = CliRunner().invoke(app, ["run", "--year", "2021", "--as-of", "2030-01-01"])
+    assert done.exit_code == 1
+    assert done.stderr.startswith("assess: 2021 年未发布：基准日 2030-01-01 晚于今天")
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.output
+    assert "Prefect" not in done.stdout  # nothing was started
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        assert con.execute("SELECT status, as_of FROM audit.run").fetchall() == [
+            ("failed", dt.date(2030, 1, 1))
+        ]
+    finally:
+        con.close()
