@@ -7,6 +7,7 @@ logs/<run_id>.log beside the warehouse, and the line names that file (docs/relia
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import duckdb
@@ -68,7 +69,10 @@ def one_line(exc: BaseException, warehouse: Path | None, run_id: str) -> str:
     if interrupted(exc):
         return INTERRUPTED
     log = write_log(warehouse, run_id, exc)
+    details = f"详情见 {log}" if log else "日志也无法写入"
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"磁盘空间已满，无法写入 {exc.filename or ''}，已发布的结果不变；{details}"
     if isinstance(exc, OSError):
         what = f"无法读写文件 {exc.filename or ''}：{exc.strerror or exc}".replace("  ", " ")
-        return f"{what}；详情见 {log}"
-    return f"内部错误（{type(exc).__name__}），已发布的结果不变；详情见 {log}，请交给系统维护人员"
+        return f"{what}；{details}"
+    return f"内部错误（{type(exc).__name__}），已发布的结果不变；{details}，请交给系统维护人员"

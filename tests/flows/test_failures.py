@@ -4,11 +4,14 @@ warehouse can be written, the published year unchanged, a traceback only in logs
 from __future__ import annotations
 
 import datetime as dt
+import errno
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from flows.assess_year import assess_year
+from flows.failures import one_line
 from tests.flows.conftest import AS_OF, assess
 
 FINAL = dt.date.fromisoformat(AS_OF)
@@ -133,3 +136,27 @@ def test_an_interrupt_is_one_line_with_the_runs_own_as_of_date(
         f"SELECT status, as_of FROM audit.run WHERE run_id = '{stopped.run_id}'",
     ) == [("failed", FINAL)]
     assert not list(workspace.glob(".*building*"))
+
+
+def test_a_full_disk_is_said_and_leaves_no_partial_copy(final, workspace, monkeypatch):
+    before = scores(workspace)
+
+    def half_then_full(src, dst):
+        Path(dst).write_bytes(Path(src).read_bytes()[:4096])
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr("warehouse.publish.shutil.copyfile", half_then_full)
+    failed = assess_year(2021, as_of=FINAL)
+    assert not failed.published and failed.message.startswith("磁盘空间已满")
+    assert "\n" not in failed.message and "已发布的结果不变" in failed.message
+    assert scores(workspace) == before
+    assert not list(workspace.glob(".*building*"))
+
+
+def test_a_log_that_cannot_be_written_anywhere_still_gives_the_line(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setattr("warehouse.runlog.tempfile.gettempdir", lambda: str(blocker))
+    full = OSError(errno.ENOSPC, "No space left on device", "/srv/assess/.assess.duckdb.x")
+    line = one_line(full, blocker / "assess.duckdb", "2021-x")
+    assert line.startswith("磁盘空间已满") and "日志也无法写入" in line
