@@ -160,3 +160,34 @@ def test_a_log_that_cannot_be_written_anywhere_still_gives_the_line(tmp_path, mo
     full = OSError(errno.ENOSPC, "No space left on device", "/srv/assess/.assess.duckdb.x")
     line = one_line(full, blocker / "assess.duckdb", "2021-x")
     assert line.startswith("磁盘空间已满") and "日志也无法写入" in line
+
+
+def test_a_warehouse_open_for_writing_elsewhere_is_refused_and_kept(final, workspace):
+    """An analyst's notebook holds the warehouse read-write: one line before any work, and the
+    notebook's committed table is still there when it closes (nothing was renamed over it)."""
+    import subprocess
+    import sys
+
+    from tests.warehouse.test_other_writer import ANALYST
+
+    wh = workspace / "assess.duckdb"
+    notebook = subprocess.Popen(
+        [sys.executable, "-c", ANALYST, str(wh)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert notebook.stdout.readline().strip() == "ready"
+        archived = sorted((workspace / "archive").rglob("*"))
+        refused = assess_year(2021, as_of=FINAL)
+        assert not refused.published and "\n" not in refused.message
+        assert "正被另一个程序（python" in refused.message and str(notebook.pid) in refused.message
+        assert sorted((workspace / "archive").rglob("*")) == archived  # before any work
+        out, _ = notebook.communicate("go\n", timeout=60)
+        assert "closed" in out
+    finally:
+        if notebook.poll() is None:
+            notebook.kill()
+    assert rows(wh, "SELECT note FROM main.analyst_notes ORDER BY note") == [(1,), (2,)]
+    assert rows(wh, "SELECT run_id FROM audit.publication") == [(final.run_id,)]
