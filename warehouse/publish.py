@@ -174,8 +174,8 @@ def swapped_in(
                 )
             with held():
                 os.replace(aside, target)
+                fsync(target.parent)
                 on_swapped()
-            fsync(target.parent)
         finally:
             for leftover in target.parent.glob(f"{aside.name}*"):
                 leftover.unlink()

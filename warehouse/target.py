@@ -12,6 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import duckdb
+
 from warehouse.lock import check_no_other_writer
 
 # A DuckDB database file: an 8-byte checksum, then the magic bytes "DUCK" (storage format).
@@ -45,7 +47,7 @@ def check_target(path: Path) -> None:
             )
         _probe_writable(path.parent)
         if path.is_file():
-            check_no_other_writer(path)
+            _check_opens(path)
     except OSError as exc:
         raise WarehouseUnusable(f"无法使用数据仓库路径 {path}：{exc.strerror or exc}") from None
 
@@ -62,4 +64,16 @@ def _probe_writable(folder: Path) -> None:
     except OSError as exc:
         raise WarehouseUnusable(
             f"无法在 {folder} 写入数据仓库（{exc.strerror or exc}）；请用 --warehouse 指定可写的位置"
+        ) from None
+
+
+def _check_opens(path: Path) -> None:
+    """The file opens as a DuckDB database, and no other program has it open for writing."""
+    try:
+        check_no_other_writer(path)
+    except duckdb.Error as exc:  # damaged, or written by a newer DuckDB
+        reason = " ".join(str(exc).split())
+        raise WarehouseUnusable(
+            f"{path} 无法作为 DuckDB 数据仓库打开（{reason}），未做任何改动；"
+            "请用 --warehouse 指定正确的文件"
         ) from None

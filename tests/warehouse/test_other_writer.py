@@ -18,7 +18,7 @@ from flows.assess_year import RunResult, record_failure
 from tests.warehouse.test_publish import _pub, _published
 from warehouse.lock import WarehouseInUse
 from warehouse.publish import publish
-from warehouse.target import check_target
+from warehouse.target import WarehouseUnusable, check_target
 
 # The analyst's session: commits a table, says so, commits one more row when told, closes.
 ANALYST = textwrap.dedent(
@@ -119,3 +119,13 @@ def test_assess_sql_says_who_holds_it(published, analyst, capsys):
     err = capsys.readouterr().err
     assert err.startswith("assess: 数据仓库") and f"进程 {analyst.process.pid}" in err
     assert err.count("\n") == 1
+
+
+def test_a_damaged_warehouse_is_refused_in_one_line(published):
+    """Opening the file to look for another writer also finds a file DuckDB cannot open."""
+    data = bytearray(published.read_bytes())
+    data[5000:9000] = b"x" * 4000
+    published.write_bytes(bytes(data))
+    with pytest.raises(WarehouseUnusable, match="无法作为 DuckDB 数据仓库打开") as refused:
+        check_target(published)
+    assert "\n" not in str(refused.value)
