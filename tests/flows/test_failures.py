@@ -191,3 +191,37 @@ def test_a_warehouse_open_for_writing_elsewhere_is_refused_and_kept(final, works
             notebook.kill()
     assert rows(wh, "SELECT note FROM main.analyst_notes ORDER BY note") == [(1,), (2,)]
     assert rows(wh, "SELECT run_id FROM audit.publication") == [(final.run_id,)]
+
+
+def test_ctrl_c_does_not_wait_for_another_runs_lock(tmp_path, capsys):
+    """An interrupted run records its row only if the warehouse is free at once: Ctrl-C while
+    another run publishes must not hold the terminal for the recorder's 30 s."""
+    import threading
+    import time
+
+    from flows.cli import _outside_flow
+    from tests.warehouse.test_publish import _pub
+    from warehouse.lock import writer_lock
+    from warehouse.publish import publish
+
+    wh = tmp_path / "assess.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    held, release = threading.Event(), threading.Event()
+
+    def other_run():
+        with writer_lock(wh, 5, holder="2021-other"):
+            held.set()
+            release.wait(60)
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    held.wait(5)
+    try:
+        started = time.monotonic()
+        line = _outside_flow(KeyboardInterrupt(), 2021, wh, "2021-x", FINAL, "manual")
+        elapsed = time.monotonic() - started
+    finally:
+        release.set()
+        thread.join()
+    assert line == "运行被中断，未发布，已发布的结果不变"
+    assert elapsed < 10 and capsys.readouterr().err == ""
