@@ -139,10 +139,7 @@ def run(
         _interrupts_end_in_one_line(),
         one_line_on_failure(year, warehouse, as_of_date, trigger) as run_id,
     ):
-        from flows.asof import check_as_of
-
-        today = dt.date.today()
-        check_as_of(year, as_of_date or today, today)  # before the Prefect server, before any work
+        _check_before_any_work(year, warehouse, as_of_date)
         lines = _prepare(quiet)
         from flows.assess_year import assess_year
 
@@ -163,6 +160,19 @@ def run(
     if result.warning:
         print(f"assess: {year} 年已发布，但未能生成办公文件：{result.warning}", file=sys.stderr)
     _published(result)
+
+
+def _check_before_any_work(year: int, warehouse: Path | None, as_of: dt.date | None) -> None:
+    """What the flow checks first (settings, the warehouse path and whether another program
+    holds it, the as-of date), checked before the Prefect server: a refusal costs a second,
+    not a server's start-up, and nothing is started for it."""
+    from flows import config
+    from flows.asof import check_as_of
+    from warehouse.target import check_target
+
+    check_target(config.settings(warehouse=warehouse).warehouse)
+    today = dt.date.today()
+    check_as_of(year, as_of or today, today)
 
 
 def fail(line: str) -> NoReturn:

@@ -129,3 +129,25 @@ def test_a_damaged_warehouse_is_refused_in_one_line(published):
     with pytest.raises(WarehouseUnusable, match="无法作为 DuckDB 数据仓库打开") as refused:
         check_target(published)
     assert "\n" not in str(refused.value)
+
+
+def test_assess_run_refuses_before_starting_anything(
+    published, analyst, prefect_server, tmp_path, monkeypatch
+):
+    """In-process `assess run`: one line naming the other program, exit 1, no Prefect server
+    asked for, and the analyst's table kept."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    monkeypatch.setenv("PREFECT_API_URL", prefect_server)
+    monkeypatch.setenv("ASSESS_INBOX", str(tmp_path / "inbox"))
+    monkeypatch.setenv("ASSESS_WAREHOUSE", str(published))
+    done = CliRunner().invoke(app, ["run", "--year", "2021", "--as-of", "2022-01-31"])
+    assert done.exit_code == 1
+    assert (
+        done.stderr.startswith("assess: 2021 年未发布：数据仓库") and done.stderr.count("\n") == 1
+    )
+    assert f"进程 {analyst.process.pid}" in done.stderr and "Prefect" not in done.stdout
+    analyst.finish()
+    assert notes(published) == [(1,), (2,)]
