@@ -1,43 +1,21 @@
 """The office files of a published run, written together into out/<year>/ (README: "What the
-demo run leaves behind"): written aside and renamed into place, so the folder always holds the
-files of one run."""
+demo run leaves behind"): written aside and renamed into place (office/folders.py), so the
+folder always holds the files of one run."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
 
 from office.dashboard import DASHBOARD_FILE, write_dashboard
 from office.findings import write_unit_findings
+from office.folders import swapped_folder
 from office.templates import TEMPLATES_DIR, template_month, write_templates
 from office.warnings_file import WARNINGS_FILE, write_warning_list
 from office.workbook import RESULTS_FILE, write_results_workbook
 
 FINDINGS_DIR = "单位反馈"
-
-
-@contextmanager
-def swapped_folder(out_dir: Path) -> Iterator[Path]:
-    """A fresh folder beside `out_dir` to write into; on success it replaces `out_dir`, on
-    failure it is removed and `out_dir` stays as it was."""
-    aside = out_dir.with_name(f".{out_dir.name}.building")
-    shutil.rmtree(aside, ignore_errors=True)
-    aside.mkdir(parents=True)
-    try:
-        yield aside
-    except BaseException:
-        shutil.rmtree(aside, ignore_errors=True)
-        raise
-    old = out_dir.with_name(f".{out_dir.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(old)
-    aside.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def write_office_files(
