@@ -35,6 +35,7 @@ from flows.tasks import (
     unwrap,
     warnings_task,
 )
+from office.edition import Edition
 from schemas.rules import Rules
 from schemas.semantics import LATEST, Semantics
 from transforms.assessment import Assessment
@@ -207,8 +208,18 @@ def _run(
         result.rules_sha256 = next(
             (f.sha256 for f in taken.files if f.file == "plan/rules.toml"), None
         )
-    _publish(conf, result, got, watch, trigger, replace)
+    published_at = _publish(conf, result, got, watch, trigger, replace)
     result.status, result.marts, result.stages = "published", got.marts, watch.stages
+    edition = Edition(
+        year,
+        got.ctx.last_month,
+        got.ctx.is_final,
+        got.ctx.as_of,
+        result.run_id,
+        published_at,
+        got.ctx.rules,
+        conf.timezone,
+    )
     with watch.stage("office"):
         written = office_files_task(
             conf.out / str(year),
@@ -219,6 +230,7 @@ def _run(
             got.ctx.last_month,
             conf.warehouse,
             county,
+            edition,
         )
     if isinstance(written, Raised):  # the year is published; only the office files are missing
         result.warning = one_line(written.error, conf.warehouse, result.run_id)
@@ -233,11 +245,12 @@ def _publish(
     watch: Stopwatch,
     trigger: str,
     replace: bool,
-) -> None:
-    """The early-warning list against the published run, then one atomic publication; the
-    refusal is checked again under the writer lock (another run may have published since)."""
+) -> dt.datetime:
+    """The warning list and what changed since last month, then one atomic publication; the
+    refusal is checked again under the writer lock (another run may have published since).
+    Returns when the run was published (its finished_at in audit.run)."""
     year, run_id = result.year, result.run_id
-    got.marts["warning_list"] = warnings_task(conf.warehouse, year, got.marts, got.core, run_id)
+    got.marts.update(warnings_task(conf.warehouse, got.ctx, got.marts, got.core, run_id))
     result.quarantine = audit_quarantine(run_id, year, got.src)
     with watch.stage("publish"):
         row = run_row(
@@ -261,6 +274,7 @@ def _publish(
             conf.lock_wait_seconds,
             guard=guard,
         )
+    return row["finished_at"][0]
 
 
 def record_failure(

@@ -3,7 +3,8 @@ the built-in default (docs/operations.md, "Settings").
 
 Environment: ASSESS_INBOX, ASSESS_WAREHOUSE, ASSESS_ARCHIVE, ASSESS_OUT, ASSESS_LOCK_WAIT
 (seconds), ASSESS_NIGHTLY_CRON, ASSESS_COUNTY (the county's name in the title of 看板.html,
-e.g. 大英县; default none), and ASSESS_CONFIG (the config file, default ./assess.toml,
+e.g. 大英县; default none), ASSESS_TIMEZONE (the time zone of the times people read, default
+Asia/Shanghai: Beijing time), and ASSESS_CONFIG (the config file, default ./assess.toml,
 keys in its [assess] table). An empty environment variable counts as not set; a zero is a zero.
 The PII key is never read from a file: ASSESS_PII_KEY or the Prefect Secret block
 `assess-pii-key`.
@@ -14,8 +15,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, ValidationError, model_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -45,6 +47,16 @@ class Settings(BaseSettings):
     ] = 600
     nightly_cron: str = "0 2 * * *"
     county: str = ""  # shown in the title of 看板.html
+    timezone: str = "Asia/Shanghai"  # the time zone of times shown to people (看板.html)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"未知的时区：{value}（如 Asia/Shanghai）") from None
+        return value
 
     @model_validator(mode="after")
     def _beside_the_warehouse(self) -> Self:

@@ -29,7 +29,9 @@ def progress_reports(files: list[InputFile], plan: Plan) -> Loaded:
     kept, duplicates = dedupe(valid, REPORT_VALUES)
     rows = with_provenance_names(kept).with_columns(year=pl.lit(plan.year))
     rows = rows.with_columns(effective_flag())
-    return Loaded(rows, duplicates, pl.concat([got.rejected, quarantine]), got.read_counts)
+    # the quarantine rows of reports also name their task and month (transforms/validate.py)
+    rejected = pl.concat([got.rejected, quarantine], how="diagonal_relaxed")
+    return Loaded(rows, duplicates, rejected, got.read_counts)
 
 
 def honors(files: list[InputFile], plan: Plan) -> Loaded:

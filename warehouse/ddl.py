@@ -95,6 +95,12 @@ def ddl_statements(con: duckdb.DuckDBPyConnection, tables: tuple[Table, ...]) ->
         if key not in table_comments:
             columns = ", ".join(f'"{c.name}" {sql_type(c.dtype)}' for c in table.columns)
             out.append(f"CREATE TABLE IF NOT EXISTS {table.qualified} ({columns})")
+        else:  # a table of an older contract: the columns added since (nullable, so old rows stay)
+            out += [
+                f'ALTER TABLE {table.qualified} ADD COLUMN "{c.name}" {sql_type(c.dtype)}'
+                for c in table.columns
+                if (*key, c.name) not in column_comments
+            ]
         if table_comments.get(key) != table.comment:
             out.append(f"COMMENT ON TABLE {table.qualified} IS {_quote(table.comment)}")
         out += [

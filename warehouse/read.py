@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from schemas.tables import MART_TABLES
+from schemas.tables import MART_TABLES, OFFICE_TABLES
 from warehouse.publish import connect
 
 NAME_TABLES = ("units", "tasks", "communities")
@@ -90,6 +90,46 @@ def published_frame(warehouse: Path, table: str, year: int) -> pl.DataFrame | No
         con.close()
 
 
+@dataclass(frozen=True)
+class LastMonth:
+    """Last month's publication of a year: the latest published run whose last assessed month
+    was M-1, its as-of date, and its task_month_status and unit_score (from history.*)."""
+
+    run_id: str
+    as_of: dt.date
+    task_month_status: pl.DataFrame
+    unit_score: pl.DataFrame
+
+
+def last_month_publication(
+    warehouse: Path, year: int, month: int, as_of: dt.date
+) -> LastMonth | None:
+    """The latest run of `year` published with last_month = `month` - 1 and an as-of date before
+    `as_of` (by as-of date, then finish time), or None: what "last month" means for the warning
+    list's ranks and corrections, the same on every night of the month (docs/dashboard.md)."""
+    if month < 2 or not warehouse.is_file():
+        return None
+    con = connect(warehouse, read_only=True)
+    try:
+        found = con.execute(
+            "SELECT run_id, as_of FROM audit.run WHERE year = ? AND status = 'published' "
+            "AND last_month = ? AND as_of < ? ORDER BY as_of DESC, finished_at DESC LIMIT 1",
+            [year, month - 1, as_of],
+        ).fetchall()
+        if not found:
+            return None
+        run_id, run_as_of = found[0]
+        status, scores = (
+            con.sql(f"SELECT * FROM history.{name} WHERE run_id = ?", params=[run_id]).pl()
+            for name in ("task_month_status", "unit_score")
+        )
+    except duckdb.CatalogException:  # a warehouse that never published anything
+        return None
+    finally:
+        con.close()
+    return LastMonth(run_id, run_as_of, status, scores)
+
+
 def published_run(
     warehouse: Path, year: int, run_id: str | None
 ) -> tuple[dict, pl.DataFrame, dict[str, pl.DataFrame]]:
@@ -139,7 +179,8 @@ def published_plan(warehouse: Path, year: int) -> PublishedPlan:
 class PublishedYear:
     """What the year's published run left for people to read (docs/data-dictionary.md): its
     audit.run row, the row of the run published before it (None for the year's first), its
-    marts (history.* by run_id, plus mart.warning_list) and the names in core."""
+    marts (history.* by run_id, plus mart.warning_list, mart.status_correction and
+    mart.rank_change) and the names in core."""
 
     run: dict
     previous: dict | None
@@ -162,9 +203,12 @@ def published_year(warehouse: Path, year: int) -> PublishedYear:
             .to_dicts()
         )
         marts = _history(con, run_id)
-        marts["warning_list"] = con.sql(
-            "SELECT * FROM mart.warning_list WHERE year = ? AND run_id = ?", params=[year, run_id]
-        ).pl()
+        for table in OFFICE_TABLES:  # what changed since last month, written with the run
+            marts[table.name] = con.sql(
+                f"SELECT {', '.join(c.name for c in table.columns)} FROM {table.qualified} "
+                "WHERE year = ? AND run_id = ?",
+                params=[year, run_id],
+            ).pl()
         core = {
             name: con.sql(f"SELECT * FROM core.{name} WHERE year = ?", params=[year]).pl()
             for name in NAME_TABLES
