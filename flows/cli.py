@@ -39,7 +39,32 @@ server_app = typer.Typer(
     options_metavar="[选项]",
     subcommand_metavar="命令",
 )
-app.add_typer(server_app, name="server")
+app.add_typer(server_app, name="server", short_help="本机后台 Prefect 服务：status、stop、start。")
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from flows.runs import code_version
+
+        say(f"assess {code_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="显示程序版本并退出。",
+            callback=_version,
+            is_eager=True,
+            metavar="",
+        ),
+    ] = False,
+) -> None:
+    """社区治理试点年度目标考核：读取收件箱、校验、计分并发布到 DuckDB。"""
+
 
 Year = Annotated[int, typer.Option("--year", help="考核年度，如 2021", metavar="年度")]
 WarehouseOpt = Annotated[
@@ -104,7 +129,9 @@ def _prepare(quiet: bool) -> StageLines:
     return lines
 
 
-@app.command(help="评估一个年度并发布结果。", options_metavar="[选项]")
+@app.command(
+    help="评估一个年度并发布结果。", short_help="评估一个年度并发布结果。", options_metavar="[选项]"
+)
 def run(
     year: Year,
     inbox: Annotated[
@@ -123,7 +150,7 @@ def run(
         bool,
         typer.Option(
             "--replace",
-            help="允许用信息更少的结果（临时结果，或更早的基准日）替换已发布的结果",
+            help="允许替换已发布的结果，即使新结果信息更少 （临时结果，或基准日更早）",
             metavar="",
         ),
     ] = False,
@@ -193,17 +220,51 @@ def _outside_flow(exc: BaseException, year: int, warehouse: Path | None, run_id:
     return message
 
 
-def _published(result) -> None:
-    scores = result.marts["unit_score"]
-    quarantined = int(result.files["rows_quarantined"].sum())
-    say(
-        f"已发布 {result.year} 年{result.ctx.kind_text}（运行 {result.run_id}，基准日 {result.as_of}）："
-        f"{scores.height} 个单位，优秀 {(scores['grade'] == '优秀').sum()} 个，"
-        f"隔离 {quarantined} 行（见 audit.quarantine）。"
+def _where(path: Path) -> str:
+    """A path as the user can type it: relative to the current folder when under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def result_line(result) -> str:
+    """The one line a published run ends with: what was published, what was not taken in
+    (files rejected whole apart from rows quarantined) and where people read the result."""
+    from office.dashboard import DASHBOARD_FILE
+    from office.files import FINDINGS_DIR
+
+    scores, files = result.marts["unit_score"], result.files
+    loaded = files.filter(files["status"] == "loaded")
+    rejected = int((files["status"] == "rejected").sum())
+    quarantined = int(loaded["rows_quarantined"].fill_null(0).sum())
+    red = int((result.marts["warning_list"]["status"] == "red").sum())
+    grades = (
+        f"优秀 {(scores['grade'] == '优秀').sum()} 个" if result.ctx.is_final else "等次年终评定"
     )
+    taken = f"拒收文件 {rejected} 个、隔离 {quarantined} 行（见 audit.quarantine）"
+    line = (
+        f"已发布 {result.year} 年{result.ctx.kind_text}（运行 {result.run_id}，基准日 {result.as_of}）："
+        f"{scores.height} 个单位，{grades}，当前红灯任务 {red} 项；{taken}"
+    )
+    if result.out_dir is not None:
+        findings = result.out_dir / FINDINGS_DIR
+        count = len(list(findings.glob("*.xlsx"))) if findings.is_dir() else 0
+        line += (
+            f"；看板 {_where(result.out_dir / DASHBOARD_FILE)}，"
+            f"单位反馈 {_where(findings)}（{count} 份）"
+        )
+    return line + "。"
 
 
-@app.command(help="复算已发布的运行：用归档的输入和规则重算，逐行比对全部结果。")
+def _published(result) -> None:
+    say(result_line(result))
+
+
+@app.command(
+    help="复算已发布的运行：用归档的输入和规则重算，逐行比对全部结果。",
+    short_help="复算已发布的运行，逐行比对全部结果。",
+)
 def rerun(
     year: Year,
     run_id: Annotated[
@@ -225,10 +286,13 @@ def rerun(
     if result.error:
         fail(f"复算失败：{result.error}")
     if result.reproduced:
-        say(f"reproduced：运行 {result.run_id} 的全部结果行已逐行复现（复算 {result.rerun_id}）。")
+        say(
+            f"已复现（reproduced）：运行 {result.run_id} 的全部结果行已逐行复现"
+            f"（复算 {result.rerun_id}）。"
+        )
         return
     say(
-        f"differs：运行 {result.run_id} 复算有 {result.differences.height} 处差异，"
+        f"不一致（differs）：运行 {result.run_id} 复算有 {result.differences.height} 处差异，"
         f"已写入 audit.rerun_diff（rerun_id = {result.rerun_id}）："
     )
     console.print(result.differences.head(20))
@@ -236,7 +300,8 @@ def rerun(
 
 
 @app.command(
-    help="在 Prefect 服务上运行每晚的部署 assess-nightly/nightly（见 docs/operations.md）。"
+    help="在 Prefect 服务上运行每晚的部署 assess-nightly/nightly（见 docs/operations.md）。",
+    short_help="运行每晚的部署 assess-nightly/nightly。",
 )
 def serve(
     cron: Annotated[
@@ -295,7 +360,11 @@ def server_start() -> None:
     say(f"本机后台 Prefect 服务运行中：{state.api_url}")
 
 
-@app.command(help="只读打开数据仓库执行 SQL：给出 QUERY 则执行后退出，否则进入交互式 SQL。")
+@app.command(
+    help="只读打开数据仓库执行 SQL：给出 QUERY 则执行后退出，否则进入交互式 SQL"
+    "（.tables 列出表，help 查看说明，.quit 或 exit 退出）。",
+    short_help="只读查询数据仓库（SQL）。",
+)
 def sql(
     query: Annotated[str | None, typer.Argument(help="要执行的 SQL", metavar="QUERY")] = None,
     warehouse: WarehouseOpt = None,
@@ -314,7 +383,9 @@ TEMPLATES_HELP = (
 )
 
 
-@app.command(help=TEMPLATES_HELP, options_metavar="[选项]")
+@app.command(
+    help=TEMPLATES_HELP, short_help="生成各单位下期进度月报填报模板。", options_metavar="[选项]"
+)
 def templates(
     year: Year,
     month: Annotated[

@@ -161,6 +161,8 @@ class PublishedPlan:
     last_month: int
     units: pl.DataFrame
     tasks: pl.DataFrame
+    reports: pl.DataFrame | None = None  # core.reports: the values each unit reported last
+    rules_sha256: str | None = None  # the archived rules.toml of the run (its due day)
 
 
 def published_plan(warehouse: Path, year: int) -> PublishedPlan:
@@ -168,11 +170,26 @@ def published_plan(warehouse: Path, year: int) -> PublishedPlan:
     are made from, see docs/templates.md); RunNotFound when the year has none."""
     with reading(warehouse) as con:
         run = _published(con, year)
-        units, tasks = (
+        units, tasks, reports = (
             con.sql(f"SELECT * FROM core.{name} WHERE year = ? ORDER BY {key}", params=[year]).pl()
-            for name, key in (("units", "unit_id"), ("tasks", "task_id"))
+            for name, key in (
+                ("units", "unit_id"),
+                ("tasks", "task_id"),
+                ("reports", "task_id, month, submitted_on"),
+            )
         )
-    return PublishedPlan(run["run_id"], run["as_of"], run["last_month"] or 0, units, tasks)
+        rules = con.execute(
+            "SELECT rules_sha256 FROM audit.run WHERE run_id = ?", [run["run_id"]]
+        ).fetchone()
+    return PublishedPlan(
+        run["run_id"],
+        run["as_of"],
+        run["last_month"] or 0,
+        units,
+        tasks,
+        reports,
+        rules[0] if rules else None,
+    )
 
 
 @dataclass(frozen=True)

@@ -56,3 +56,12 @@ def test_an_unusable_value_is_one_line(here, monkeypatch, value):
     with pytest.raises(SettingsError, match="lock_wait_seconds") as caught:
         settings()
     assert "\n" not in str(caught.value)
+
+
+def test_times_for_people_are_beijing_time_unless_set(here, monkeypatch):
+    assert settings().timezone == "Asia/Shanghai"
+    monkeypatch.setenv("ASSESS_TIMEZONE", "Asia/Urumqi")
+    assert settings().timezone == "Asia/Urumqi"
+    monkeypatch.setenv("ASSESS_TIMEZONE", "Mars/Base")
+    with pytest.raises(SettingsError, match="设置 timezone 的值 'Mars/Base' 无效"):
+        settings()
