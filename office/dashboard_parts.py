@@ -157,8 +157,8 @@ def _why(frame_has_streak: bool = True) -> pl.Expr:
     """`未报送，进度 —／计划 50%，连续 3 个月`."""
     progress = pl.concat_str(
         pl.lit("，进度 "),
-        dash(num(C("progress"), 0)),
-        pl.lit("%／计划 "),
+        dash(pl.concat_str(num(C("progress"), 0), pl.lit("%"))),
+        pl.lit("／计划 "),
         num(C("planned"), 0),
         pl.lit("%"),
     ).fill_null("")
@@ -347,7 +347,16 @@ def phone_matrix(status: pl.DataFrame, tasks: pl.DataFrame, order: pl.DataFrame)
                 pl.lit("月 "),
                 label(C("status"), STATUS_MARK),
                 pl.lit("</b> "),
-                _cell_title().str.replace(r"^\d+月：", ""),
+                label(C("reason"), REASON_TEXT),
+                pl.when(C("status") != "green")  # how far behind, where it matters
+                .then(
+                    pl.concat_str(
+                        pl.lit(" "), num(C("progress"), 0), pl.lit("/"), num(C("planned"), 0)
+                    )
+                )
+                .otherwise(pl.lit(""))
+                .fill_null(""),
+                pl.when(C("late")).then(pl.lit(" 迟报")).otherwise(pl.lit("")),
                 pl.lit("</li>"),
             ).alias("chip"),
         )
