@@ -77,19 +77,6 @@ def published_run_of(warehouse: Path, year: int) -> dict | None:
         return current_publication(con, year)
 
 
-def published_frame(warehouse: Path, table: str, year: int) -> pl.DataFrame | None:
-    """The published rows of `table` for `year`, or None before the first publication."""
-    if not warehouse.exists():
-        return None
-    con = connect(warehouse, read_only=True)
-    try:
-        return con.sql(f"SELECT * FROM {table} WHERE year = ?", params=[year]).pl()
-    except duckdb.CatalogException:
-        return None
-    finally:
-        con.close()
-
-
 @dataclass(frozen=True)
 class LastMonth:
     """Last month's publication of a year: the latest published run whose last assessed month
