@@ -86,8 +86,9 @@ def settings(**options: Any) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
+        why = f"：{first['ctx']['error']}" if first["type"] == "value_error" else ""  # ours
         raise SettingsError(
-            f"设置 {where} 的值 {first['input']!r} 无效（见 assess.toml 或 ASSESS_* 环境变量）"
+            f"设置 {where} 的值 {first['input']!r} 无效{why}（见 assess.toml 或 ASSESS_* 环境变量）"
         ) from None
 
 
