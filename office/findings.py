@@ -97,7 +97,7 @@ def _costs(lines: pl.DataFrame | None) -> pl.DataFrame:
     return (
         lines.filter(C("rule_id").is_in([*MISSING_RULES, *LATE_RULES]))
         .with_columns(C("month").cast(pl.Int32))
-        .sort("unit_id", "task_id", "month", "rule_id", descending=[False, False, False, False])
+        .sort("unit_id", "task_id", "month", "rule_id")
         .with_columns(
             pl.concat_str(
                 label("rule_id", RULE_TEXT),
@@ -176,7 +176,7 @@ def quarantine_costs(rows: pl.DataFrame, problems: pl.DataFrame, edition: Editio
             pl.lit(None, pl.String).alias("task_id"), pl.lit(None, pl.Int32).alias("month")
         )
     owed = problems.filter(C("reason") == "missing").select(
-        "task_id", "month", C("points").alias("owed"), "rules_text"
+        "task_id", "month", C("points").alias("owed"), "rules_text", pl.lit(True).alias("missed")
     )
     is_report = (C("source") == "reports") & C("month").is_not_null()
     assessed = C("month") <= edition.month
@@ -189,7 +189,7 @@ def quarantine_costs(rows: pl.DataFrame, problems: pl.DataFrame, edition: Editio
         .with_columns(
             pl.when(is_report & ~assessed)
             .then(pl.format("{}月月报尚未到评估期：按时更正不影响得分", C("month")))
-            .when(is_report & C("owed").is_not_null())
+            .when(is_report & C("missed") & C("owed").is_not_null())
             .then(
                 pl.format(
                     "{}月按未报送计，扣 {} 分（{}）",
@@ -198,7 +198,9 @@ def quarantine_costs(rows: pl.DataFrame, problems: pl.DataFrame, edition: Editio
                     C("rules_text"),
                 )
             )
-            .when(is_report & C("rules_text").is_null() & assessed)
+            .when(is_report & C("missed"))
+            .then(pl.format("{}月按未报送计", C("month")))
+            .when(is_report)
             .then(pl.format("{}月已有有效报告：本行不影响得分", C("month")))
             .when(C("source") == "reports")
             .then(pl.lit("未入库：所报月份按未报送计，见“缺报迟报”"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import pytest
 
 from office.edition import Edition
@@ -149,6 +150,11 @@ def test_a_submitted_row_is_not_missing_and_a_report_not_yet_due_can_be_on_time(
         edition=early,
     )
     by_task = {r[0]: r[3:] for w in written[:2] for r in values(load(w)["缺报迟报"], 3)}
+    costs = [r[6:] for r in values(load(written[0])["需更正的行"], 3)]
+    assert costs == [
+        ("4月月报尚未到评估期：按时更正不影响得分", "2021-05-05 前更正重报算按时"),
+        ("3月按未报送计", "已过截止日 2021-04-05：更正后按迟报计"),
+    ]
     assert by_task == {
         "T01": (
             "已报送但未入库（见“需更正的行”）",
@@ -272,4 +278,27 @@ def test_a_file_rejected_whole_reaches_its_units_workbook(tmp_path):
             "未入库：所报月份按未报送计，见“缺报迟报”",
             "尽快更正重报",
         ),
+    ]
+
+
+def test_a_quarantined_correction_of_a_month_already_reported_costs_nothing(tmp_path):
+    """T02's February was reported and loaded; a second, quarantined row for it costs nothing."""
+    extra = (
+        quarantine()
+        .filter(quarantine()["row_number"] == 5)
+        .with_columns(task_id=pl.lit("T02"), month=pl.lit(2, pl.Int32))
+    )
+    written = write_unit_findings(
+        tmp_path,
+        year=YEAR,
+        units=units(),
+        quarantine=extra,
+        task_month_status=task_month_status(),
+        tasks=tasks(),
+        score_line_item=score_line_item(),
+        edition=EDITION,
+    )
+    rows = values(load(written[0])["需更正的行"], 3)
+    assert [r[6:] for r in rows] == [
+        ("2月已有有效报告：本行不影响得分", "已过截止日 2021-03-05：更正后按迟报计")
     ]
