@@ -18,7 +18,7 @@ import polars as pl
 from prefect import flow
 from prefect.utilities.annotations import quote
 
-from flows import config, progress
+from flows import config, notes, progress
 from flows.failures import InboxMissing, SaysLess, one_line
 from flows.runs import new_run_id, run_row
 from flows.tasks import (
@@ -36,6 +36,7 @@ from flows.tasks import (
     warnings_task,
 )
 from office.edition import Edition
+from office.findings import same_day_conflicts
 from schemas.rules import Rules
 from schemas.semantics import LATEST, Semantics
 from transforms.assessment import Assessment
@@ -62,6 +63,7 @@ class RunResult:
     rules_sha256: str | None = None
     quarantine: pl.DataFrame | None = None  # audit.quarantine rows
     warning: str | None = None  # published, but the office files could not be written
+    notes: list[str] = field(default_factory=list)  # result lines for the office (flows/notes.py)
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
@@ -208,8 +210,10 @@ def _run(
         result.rules_sha256 = next(
             (f.sha256 for f in taken.files if f.file == "plan/rules.toml"), None
         )
+    said = run_notes(conf.inbox / str(year), taken, got)  # before publishing: it cannot fail after
     published_at = _publish(conf, result, got, watch, trigger, replace)
     result.status, result.marts, result.stages = "published", got.marts, watch.stages
+    result.notes = said
     edition = Edition(
         year,
         got.ctx.last_month,
@@ -236,6 +240,21 @@ def _run(
         result.warning = one_line(written.error, conf.warehouse, result.run_id)
     else:
         result.out_dir = written
+
+
+def run_notes(year_dir: Path, taken: Taken, got: Computed) -> list[str]:
+    """The published run's notes (flows/notes.py): source folders missing or without a loaded
+    row, and same-day reports with different numbers."""
+    loaded = {"reports": got.src.reports, "funding": got.src.ledger, "surveys": got.src.surveys}
+    return [
+        *notes.source_notes(
+            notes.missing_folders(year_dir),
+            taken.files,
+            taken.not_read,
+            {folder: source.rows.height for folder, source in loaded.items()},
+        ),
+        *notes.tie_notes(same_day_conflicts(got.core["reports"])),
+    ]
 
 
 def _publish(

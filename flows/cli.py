@@ -259,6 +259,8 @@ def result_line(result) -> str:
 
 def _published(result) -> None:
     say(result_line(result))
+    for note in result.notes:
+        say(note)
 
 
 @app.command(
@@ -272,6 +274,15 @@ def rerun(
         typer.Option("--run-id", help="要复算的运行，默认当前发布的运行", metavar="运行"),
     ] = None,
     warehouse: WarehouseOpt = None,
+    current: Annotated[
+        bool,
+        typer.Option(
+            "--current",
+            # spaces: where rich may wrap CJK text in an 80-column help (never cut with …)
+            help="按当前版本的评分口径复算， 列出与发布结果不同的每一行 及引起它的口径变更",
+            metavar="",
+        ),
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Replay a published run from the archive and compare every mart row (docs/reliability.md)."""
@@ -281,10 +292,15 @@ def rerun(
         lines = _prepare(quiet)
         from flows.rerun import rerun_year
 
-        result = rerun_year(year, run_id, str(warehouse) if warehouse else None, rerun_id)
+        result = rerun_year(
+            year, run_id, str(warehouse) if warehouse else None, rerun_id, current=current
+        )
         lines.close()
     if result.error:
         fail(f"复算失败：{result.error}")
+    if current:
+        _say_current(result)
+        return
     if result.reproduced:
         say(
             f"已复现（reproduced）：运行 {result.run_id} 的全部结果行已逐行复现"
@@ -297,6 +313,78 @@ def rerun(
     )
     console.print(result.differences.head(20))
     raise typer.Exit(1)
+
+
+def _say_current(result) -> None:  # noqa: ANN001  (flows.rerun.RerunResult, imported lazily)
+    """--current: what today's semantics change, each difference with its reason; exit 1 only
+    when some difference has no semantic change to explain it."""
+    if result.reproduced:
+        say(f"按当前口径复算运行 {result.run_id}：结果不变（复算 {result.rerun_id}）。")
+        return
+    say(
+        f"按当前口径复算运行 {result.run_id}：{result.differences.height} 处不同，"
+        f"其中 {result.unexplained} 处无口径变更可解释；"
+        f"已写入 audit.rerun_diff（rerun_id = {result.rerun_id}）。按原因："
+    )
+    import polars as pl
+
+    reasons = (
+        result.differences.group_by(
+            pl.col("reason").fill_null("无口径变更可解释（输入或程序不同）")
+        )
+        .agg(pl.len().alias("n"), pl.col("table_name").unique().sort().str.join("、"))
+        .sort("n", descending=True)
+    )
+    for reason, n, tables in reasons.iter_rows():
+        say(f"  {n} 处  {reason}（{tables}）")
+    if result.unexplained:
+        raise typer.Exit(1)
+
+
+@app.command(
+    help="规则模拟：用草案规则对已发布运行的归档输入重新计分，列出各单位得分、排名、等次的变化"
+    "及变化的得分明细（不改动已发布的结果；见 docs/simulate.md）。",
+    short_help="规则模拟：草案规则下各单位得分、排名、等次的变化。",
+)
+def simulate(
+    year: Year,
+    rules: Annotated[
+        Path, typer.Option("--rules", help="草案规则文件（rules.toml 的写法）", metavar="文件")
+    ],
+    run_id: Annotated[
+        str | None,
+        typer.Option("--run-id", help="基于哪次已发布运行，默认当前发布的运行", metavar="运行"),
+    ] = None,
+    warehouse: WarehouseOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="结果文件夹，默认 ./规则模拟/<年度>_<草案名>", metavar="文件夹"),
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Score a published run's archived inputs under draft rules (never publishes)."""
+    if not quiet:
+        say(f"assess simulate：用草案 {rules} 模拟 {year} 年的结果")
+    try:
+        lines = _prepare(quiet)
+        from flows.simulate import simulate_year
+
+        result = simulate_year(
+            year,
+            str(rules),
+            run_id,
+            str(warehouse) if warehouse else None,
+            str(out) if out else None,
+        )
+        lines.close()
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001  (one line, nothing recorded)
+        from flows.failures import one_line
+
+        fail(f"规则模拟未完成：{one_line(exc, None, 'simulate')}")
+    if result.error:
+        fail(f"规则模拟未完成：{result.error}")
+    say(f"规则模拟（草案 {rules.name}，基于运行 {result.run_id}）：{result.summary}")
+    say(f"对比表与可打印页面：{result.out_dir}")
 
 
 @app.command(

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from flows.config import SettingsError
 from schemas.rules import RulesError
+from schemas.semantics import UnknownSemantics
 from transforms.pii import PiiKeyMissing
 from transforms.plan import PlanError
+from warehouse.archive import ArchiveMissing
 from warehouse.inbox import InboxUnreadable, Unreadable
 from warehouse.lock import WarehouseBusy
 from warehouse.publish import PublicationCheckFailed
@@ -29,6 +31,10 @@ class SaysLess(Exception):
     """The run would replace a published result with one that says less (needs --replace)."""
 
 
+class SimulationPlace(Exception):
+    """A simulation was asked to write inside the published year's office folder."""
+
+
 # Problems with the inputs, the setup or the request: their message is the whole story.
 EXPECTED = (
     PlanError,
@@ -39,10 +45,13 @@ EXPECTED = (
     PublicationCheckFailed,
     InboxMissing,
     SaysLess,
+    SimulationPlace,
     SettingsError,
     RunNotFound,
     InboxUnreadable,
     Unreadable,
+    UnknownSemantics,
+    ArchiveMissing,
 )
 
 

@@ -70,5 +70,7 @@ def run_row(
         "started_at": started_at,
         "finished_at": dt.datetime.now(dt.UTC),
         "stage_seconds": json.dumps({k: round(v, 3) for k, v in stages.items()}),
+        "semantics_version": ctx.semantics.version if ctx else None,
+        "rules_resolved": ctx.rules.model_dump_json(by_alias=True) if ctx else None,
     }
     return pl.DataFrame([row], schema=tables.RUN.polars_schema)

@@ -17,6 +17,8 @@ def nightly(year: int | None = None) -> RunResult:
     """Assess the current year (or `year`) as of today, with the configured inbox and warehouse."""
     result = assess_year(year or dt.date.today().year, trigger="nightly")
     print(f"{result.year}: {result.status} {result.run_id} {result.message or ''}".rstrip())
+    for note in result.notes:
+        print(note)
     return result
 
 

@@ -108,6 +108,7 @@ def write_office_files(
             quarantine=quarantine,
             task_month_status=marts["task_month_status"],
             tasks=core["tasks"],
+            reports=core.get("reports"),
             score_line_item=marts["score_line_item"],
             edition=edition,
         )

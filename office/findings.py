@@ -3,9 +3,10 @@
 `<unit_id>_<unit_name>.xlsx` holds the unit's rows that were submitted but not loaded (sheet
 需更正的行), files of the unit rejected whole included, and its missing, late or not-loaded monthly
 reports (缺报迟报), each with what it costs (points, rule) and whether a correction can still be
-on time (before the report's due date); rows that belong to
-no unit (surveys, rejected files whose unit cannot be told, unknown unit ids) go to
-未归属单位.xlsx for the office. Which unit a row belongs to is told upstream (its unit_id; for
+on time (before the report's due date); when it has any, also its reports of one task-month
+submitted on the same day with different numbers, and which file was taken (同日报告); rows
+that belong to no unit (surveys, rejected files whose unit cannot be told, unknown unit ids) go
+to 未归属单位.xlsx for the office. Which unit a row belongs to is told upstream (its unit_id; for
 a rejected file see docs/validation.md)."""
 
 from __future__ import annotations
@@ -54,6 +55,25 @@ PROBLEMS = [
     Column("截止日期", "due_text"),
     Column("能否按时更正", "deadline", "long"),
 ]
+SAME_DAY = [
+    Column("任务编号", "task_id"),
+    Column("任务内容", "task_name"),
+    Column("月份", "month", "int"),
+    Column("报送日期", "submitted_day"),
+    Column("采用的文件", "file"),
+    Column("采用的行号", "row_number", "int"),
+    Column("采用的完成进度", "progress"),
+    Column("采用的实际完成值", "actual"),
+    Column("未采用的文件", "other_file"),
+    Column("未采用的行号", "other_row", "int"),
+    Column("未采用的完成进度", "other_progress"),
+    Column("未采用的实际完成值", "other_actual"),
+]
+SAME_DAY_SHEET = "同日报告"
+SAME_DAY_NOTE = (
+    "{name}（{id}）{edition}：以下任务月份在同一报送日期有两份数值不同的报告，"
+    "按文件名顺序采用了后一个文件；如采用的不对，请以新的报送日期重新报送正确的数值。"
+)
 QUARANTINE_NOTE = "{name}（{id}）{edition}：以下行已报送但未能入库，请按“原因”更正后重新报送。"
 PROBLEMS_NOTE = (
     "{name}（{id}）{edition}：以下月份的进度月报未报送、迟报或已报送但未入库，"
@@ -226,6 +246,33 @@ def _month(status: pl.DataFrame) -> int:
     return int(months.max()) if len(months) else 0
 
 
+def same_day_conflicts(reports: pl.DataFrame) -> pl.DataFrame:
+    """The reports (core.reports) that lost to a report of the same task-month, the same
+    报送日期 and other numbers (完成进度 or 实际完成值) in another file: the tie went to the later
+    file in name order (docs/validation.md). One row per lost report: unit_id, task_id, month,
+    submitted_on, file, row_number, progress, actual of the report taken, other_file,
+    other_row, other_progress, other_actual of the one not taken."""
+    same = ["task_id", "month", "submitted_on"]
+    taken = reports.filter(pl.col("is_effective")).select(
+        "unit_id", *same, "file", "row_number", "progress", "actual"
+    )
+    lost = reports.filter(~pl.col("is_effective")).select(
+        *same,
+        pl.col("file").alias("other_file"),
+        pl.col("row_number").alias("other_row"),
+        pl.col("progress").alias("other_progress"),
+        pl.col("actual").alias("other_actual"),
+    )
+    differ = pl.col("progress").ne_missing(pl.col("other_progress")) | pl.col("actual").ne_missing(
+        pl.col("other_actual")
+    )
+    return (
+        taken.join(lost, on=same, how="inner")
+        .filter((pl.col("file") != pl.col("other_file")) & differ)
+        .sort("unit_id", "task_id", "month", "other_file", "other_row")
+    )
+
+
 def file_name(unit_id: str, unit_name: str) -> str:
     """`<unit_id>_<unit_name>.xlsx`, with characters a file system refuses replaced by _."""
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", f"{unit_id}_{unit_name}".strip()) + ".xlsx"
@@ -245,14 +292,24 @@ def _sheet(
 
 
 def _write_unit(
-    path: Path, year: int, unit: dict, rows: Cells, problems: Cells, edition: Edition | None
+    path: Path,
+    year: int,
+    unit: dict,
+    rows: Cells,
+    problems: Cells,
+    same_day: Cells | None,
+    edition: Edition | None,
 ) -> Path:
     size = rows.height * len(QUARANTINE) + problems.height * len(PROBLEMS)
+    size += same_day.height * len(SAME_DAY) if same_day is not None else 0
     title = f"{year}年度数据问题清单：{unit['unit_name']}"
     workbook, formats = new_workbook(path, year, title, cells=size, edition=edition)
     names = {"name": unit["unit_name"], "id": unit["unit_id"], "edition": _said(year, edition)}
     _sheet(workbook, formats, ROWS_SHEET, QUARANTINE_NOTE.format(**names), rows, QUARANTINE)
     _sheet(workbook, formats, PROBLEMS_SHEET, PROBLEMS_NOTE.format(**names), problems, PROBLEMS)
+    if same_day is not None:  # only for a unit that has such reports
+        note = SAME_DAY_NOTE.format(**names)
+        _sheet(workbook, formats, SAME_DAY_SHEET, note, same_day, SAME_DAY)
     close_dated(workbook, title, edition)
     return path
 
@@ -260,6 +317,30 @@ def _write_unit(
 def _said(year: int, edition: Edition | None) -> str:
     """How a note names the publication: `2021年度　评估至6月（临时结果）　基准日 2021-07-20`."""
     return edition.line if edition is not None else f"{year}年度"
+
+
+def _same_day_rows(reports: pl.DataFrame | None, tasks: pl.DataFrame, year: int) -> pl.DataFrame:
+    """same_day_conflicts of the year's reports, with the task's name and the day as text."""
+    if reports is None:
+        reports = pl.DataFrame(
+            schema={
+                "unit_id": pl.String,
+                "task_id": pl.String,
+                "month": pl.Int32,
+                "progress": pl.Float64,
+                "actual": pl.Float64,
+                "submitted_on": pl.Date,
+                "file": pl.String,
+                "row_number": pl.Int32,
+                "is_effective": pl.Boolean,
+            }
+        )
+    names = tasks.select("task_id", "task_name").unique("task_id", keep="first")
+    return (
+        same_day_conflicts(of_year(reports, year))
+        .join(names, on="task_id", how="left", maintain_order="left")
+        .with_columns(pl.col("submitted_on").cast(pl.String).alias("submitted_day"))
+    )
 
 
 def write_unit_findings(
@@ -270,10 +351,12 @@ def write_unit_findings(
     quarantine: pl.DataFrame,
     task_month_status: pl.DataFrame,
     tasks: pl.DataFrame,
+    reports: pl.DataFrame | None = None,
     score_line_item: pl.DataFrame | None = None,
     edition: Edition | None = None,
 ) -> list[Path]:
-    """Write one findings workbook per unit with something to fix, plus 未归属单位.xlsx when
+    """Write one findings workbook per unit with something to fix or to know (its reports of
+    one day with different numbers, from `reports`: core.reports), plus 未归属单位.xlsx when
     some quarantined rows belong to no unit. Returns the paths written (units in id order).
     Files of earlier runs in `out_dir` are left alone: give each run its own folder.
 
@@ -290,8 +373,9 @@ def write_unit_findings(
     rows = quarantine_costs(rows, problems, shown)
     rows_of = cells_by(rows, QUARANTINE, "unit_id")
     problems_of = cells_by(problems, PROBLEMS, "unit_id")
-    rows_of.pop(None, None)
-    problems_of.pop(None, None)
+    same_day_of = cells_by(_same_day_rows(reports, of_year(tasks, year), year), SAME_DAY, "unit_id")
+    for by_unit in (rows_of, problems_of, same_day_of):
+        by_unit.pop(None, None)
     no_rows = table_cells(rows.clear(), QUARANTINE)
     no_problems = table_cells(problems.clear(), PROBLEMS)
     paths = [
@@ -301,10 +385,11 @@ def write_unit_findings(
             unit,
             rows_of.get(unit["unit_id"], no_rows),
             problems_of.get(unit["unit_id"], no_problems),
+            same_day_of.get(unit["unit_id"]),
             edition,
         )
         for unit in units.iter_rows(named=True)
-        if unit["unit_id"] in rows_of or unit["unit_id"] in problems_of
+        if any(unit["unit_id"] in by_unit for by_unit in (rows_of, problems_of, same_day_of))
     ]
     office = rows.filter(~C("unit_id").is_in(units["unit_id"].implode()).fill_null(False))
     if office.height:

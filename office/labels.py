@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from schemas.codes import COMPONENT_ORDER, COMPONENT_TEXT, RULE_TEXT  # noqa: F401  (office labels)
+
 STATUS_MARK = {"red": "红", "yellow": "黄", "green": "绿"}
 STATUS_TEXT = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
 CHANGE_TEXT = {
@@ -17,33 +19,6 @@ CHANGE_TEXT = {
     "new": "首次",  # written by runs before the list compared month over month
 }
 MOVEMENT_TEXT = {"up": "↑", "down": "↓", "same": "—"}
-COMPONENT_TEXT = {
-    "work": "工作实绩",
-    "satisfaction": "群众满意度",
-    "bonus": "加分",
-    "penalty": "扣分",
-}
-COMPONENT_ORDER = {"work": 0, "satisfaction": 1, "bonus": 2, "penalty": 3}
-RULE_TEXT = {
-    "task_completion": "任务完成度",
-    "community_satisfaction": "社区满意度",
-    "county_satisfaction": "全县满意度",
-    "honor_national": "国家级表彰",
-    "honor_provincial": "省级表彰",
-    "honor_city": "市级表彰",
-    "exceeded_target": "超额完成目标",
-    "early_completion": "提前完成",
-    "all_green": "全部绿灯",
-    "red_month": "红灯月",
-    "missing_report": "未报送月报",
-    "late_report": "迟报",
-    "overspent": "超支",
-    "low_execution": "资金执行率低",
-    "voucher_conflict": "凭证冲突",
-    "bonus_cap": "加分封顶",
-    "penalty_cap": "扣分封顶",
-    "floor_zero": "总分不低于0",
-}
 
 
 def label(column: str, mapping: dict[str, str]) -> pl.Expr:

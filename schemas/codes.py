@@ -63,3 +63,32 @@ VETO_RULES = ("overspent", "voucher_conflict")  # a unit with such a line is nev
 # ---------------------------------------------------------------- grades (等次)
 EXCELLENT, GOOD, PASS, FAIL = "优秀", "良好", "合格", "不合格"
 GRADES = (EXCELLENT, GOOD, PASS, FAIL)
+
+# Chinese labels of the score components and of every rule_id of mart.score_line_item
+COMPONENT_TEXT = {
+    "work": "工作实绩",
+    "satisfaction": "群众满意度",
+    "bonus": "加分",
+    "penalty": "扣分",
+}
+COMPONENT_ORDER = {"work": 0, "satisfaction": 1, "bonus": 2, "penalty": 3}
+RULE_TEXT = {
+    "task_completion": "任务完成度",
+    "community_satisfaction": "社区满意度",
+    "county_satisfaction": "全县满意度",
+    "honor_national": "国家级表彰",
+    "honor_provincial": "省级表彰",
+    "honor_city": "市级表彰",
+    "exceeded_target": "超额完成目标",
+    "early_completion": "提前完成",
+    "all_green": "全部绿灯",
+    "red_month": "红灯月",
+    "missing_report": "未报送月报",
+    "late_report": "迟报",
+    "overspent": "超支",
+    "low_execution": "资金执行率低",
+    "voucher_conflict": "凭证冲突",
+    "bonus_cap": "加分封顶",
+    "penalty_cap": "扣分封顶",
+    "floor_zero": "总分不低于0",
+}

@@ -186,20 +186,36 @@ def _message(error: dict[str, Any]) -> str:
     return f"{where} = {error['input']!r} 无效：{what}"
 
 
-def parse_rules(text: str | None) -> Rules:
-    """The defaults overlaid with the given rules.toml text (None or empty text = defaults)."""
+def parse_rules(text: str | None, name: str = "rules.toml", base: Rules | None = None) -> Rules:
+    """`base` (default: the defaults) overlaid with the given rules text (None or empty text =
+    `base`); `name` is the file the messages name (a draft for `assess simulate`, overlaid on
+    the rules of the run it is compared with)."""
     if not text:
-        return DEFAULT_RULES
+        return base or DEFAULT_RULES
     try:
         given = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"rules.toml：不是有效的 TOML（{exc}）") from None
+        raise RulesError(f"{name}：不是有效的 TOML（{exc}）") from None
+    if base is not None:
+        given = _overlay(base.model_dump(by_alias=True), given)
     try:
         return Rules.model_validate(given)
     except ValidationError as exc:
         first = exc.errors()[0]
         more = f"（另有{exc.error_count() - 1}处问题）" if exc.error_count() > 1 else ""
-        raise RulesError(f"rules.toml：{_message(first)}{more}") from None
+        raise RulesError(f"{name}：{_message(first)}{more}") from None
+
+
+def _overlay(base: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """`given`'s sections over `base`'s, key by key (a table such as answer_scores as a whole)."""
+    out = dict(base)
+    for key, value in given.items():
+        inner = out.get(key)
+        if isinstance(value, dict) and isinstance(inner, dict) and key in Rules.model_fields:
+            out[key] = {**inner, **value}
+        else:
+            out[key] = value
+    return out
 
 
 def parameter_rows() -> list[tuple[str, str, str, str]]:

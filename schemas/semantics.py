@@ -63,6 +63,10 @@ VERSIONS = {
 }
 
 
+class UnknownSemantics(ValueError):
+    """A run recorded with a version this product does not know (a newer product published it)."""
+
+
 @dataclass(frozen=True)
 class Semantics:
     """The set of Changes a run is computed with; `Semantics.of(version)` for a whole version."""
@@ -74,7 +78,9 @@ class Semantics:
     def of(cls, version: int | None) -> Semantics:
         v = FIRST if version is None else version
         if not FIRST <= v <= CURRENT:
-            raise ValueError(f"评分口径版本 {v} 未知（本程序支持 {FIRST}–{CURRENT}）")
+            raise UnknownSemantics(
+                f"评分口径版本 {v} 未知（本程序支持 {FIRST}–{CURRENT}），请用更新版本的程序复算"
+            )
         return cls(frozenset(c.code for c in CHANGES if c.version <= v), v)
 
     def uses(self, change: Change) -> bool:

@@ -254,13 +254,25 @@ UNIT_SCORE = _t(
     YEAR,
     Col("unit_id", S, "单位编码"),
     Col("unit_name", S, "单位名称"),
-    Col("work", F, "工作实绩得分"),
-    Col("satisfaction", F, "群众满意度得分"),
-    Col("bonus", F, "加分（封顶后，正数）"),
-    Col("penalty", F, "扣分（封顶后，正数）"),
-    Col("total", pl.Decimal(8, 2), "总分：明细之和，四舍五入到2位（远离零）"),
+    Col(
+        "work",
+        pl.Decimal(8, 2),
+        "工作实绩得分：其明细之和，四舍五入到2位（远离零）；尚无已开始的任务时为空",
+    ),
+    Col(
+        "satisfaction",
+        pl.Decimal(8, 2),
+        "群众满意度得分：其明细之和，四舍五入到2位；临时结果尚无可计答卷时为空（未测评）",
+    ),
+    Col("bonus", pl.Decimal(8, 2), "加分（封顶后，正数，四舍五入到2位）"),
+    Col("penalty", pl.Decimal(8, 2), "扣分（封顶后，正数，四舍五入到2位）"),
+    Col(
+        "total",
+        pl.Decimal(8, 2),
+        "总分 = max(0, 工作实绩 + 满意度 + 加分 − 扣分)，按四舍五入后的四项计算（空值按0计）",
+    ),
     Col("rank", INT, "排名（无并列）"),
-    Col("grade", S, "等次：优秀、良好、合格、不合格"),
+    Col("grade", S, "等次：优秀、良好、合格、不合格；临时结果为空（年终评定）"),
     Col("red_months", INT, "红灯任务-月数"),
     Col("yellow_months", INT, "黄灯任务-月数"),
     Col("is_final", B, "是否最终结果（评估至12月）"),
@@ -368,6 +380,12 @@ RUN = _t(
     Col("started_at", pl.Datetime("us", "UTC"), "开始时间（UTC）"),
     Col("finished_at", pl.Datetime("us", "UTC"), "结束时间（UTC）"),
     Col("stage_seconds", S, "各阶段耗时（秒，JSON）"),
+    Col(
+        "semantics_version",
+        INT,
+        "评分口径版本（空 = 1，即 2026-12-03 之前的版本）；复算按此版本重算",
+    ),
+    Col("rules_resolved", S, "实际使用的全部规则参数（含默认值，JSON）；复算按此重算"),
 )
 INPUT_FILE = _t(
     "audit",
@@ -415,6 +433,7 @@ RERUN_DIFF = _t(
     Col("published", S, "已发布的值"),
     Col("rerun", S, "复算得到的值"),
     Col("kind", S, "差异类型：changed 值不同、missing 复算缺少该行、extra 复算多出该行"),
+    Col("reason", S, "差异的原因：按当前口径复算（--current）时为引起该差异的口径变更"),
 )
 
 AUDIT_TABLES = (RUN, INPUT_FILE, PUBLICATION, QUARANTINE, RERUN_DIFF)

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -59,6 +60,26 @@ def test_marts_equal_the_recorded_ones(demo, as_of):
         if UPDATE:
             frame.write_csv(path)
         assert frame.write_csv() == path.read_text(encoding="utf-8"), f"{as_of} {name}"
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+def test_shown_components_add_up_to_the_shown_total(as_of):
+    """Every unit of every golden run: total = max(0, work + satisfaction + bonus - penalty) on
+    the numbers as stored and shown (null = 未测评 or no task started, counted as 0)."""
+    scores = pl.read_csv(GOLDEN / f"{as_of}.unit_score.csv", infer_schema=False)
+    for row in scores.iter_rows(named=True):
+        work, satisfaction, bonus, penalty, total = (
+            Decimal(row[c] or "0") for c in ("work", "satisfaction", "bonus", "penalty", "total")
+        )
+        assert total == max(Decimal(0), work + satisfaction + bonus - penalty), row["unit_id"]
+        assert row["total"].count(".") == 1 and len(row["total"].split(".")[1]) == 2
+
+
+def test_the_july_look_ranks_without_grades_and_rates_nothing_yet():
+    scores = pl.read_csv(GOLDEN / "2021-07-20.unit_score.csv")
+    assert scores["grade"].null_count() == scores.height  # 年终评定
+    assert scores["satisfaction"].null_count() == scores.height  # 未测评: no survey by July
+    assert sorted(scores["rank"].to_list()) == list(range(1, scores.height + 1))
 
 
 def cell_digests(folder: Path) -> dict[str, str]:

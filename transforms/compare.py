@@ -6,7 +6,7 @@ import json
 
 import polars as pl
 
-from schemas.tables import Table
+from schemas.tables import MART_TABLES, Table
 
 DIFF_SCHEMA = {
     "table_name": pl.String,
@@ -15,6 +15,7 @@ DIFF_SCHEMA = {
     "published": pl.String,
     "rerun": pl.String,
     "kind": pl.String,
+    "reason": pl.String,
 }
 IGNORED = {"run_id"}  # a rerun is a new run by definition
 
@@ -56,6 +57,7 @@ def diff_table(table: Table, published: pl.DataFrame, rerun: pl.DataFrame) -> pl
         .then(pl.lit("missing"))
         .otherwise(pl.lit("extra"))
         .alias("kind"),
+        pl.lit(None, pl.String).alias("reason"),
     )
     matched = both.filter(pl.col("_p") & pl.col("_r"))
     changed = [
@@ -66,6 +68,7 @@ def diff_table(table: Table, published: pl.DataFrame, rerun: pl.DataFrame) -> pl
             pl.col(c).alias("published"),
             pl.col(f"{c}__rerun").alias("rerun"),
             pl.lit("changed").alias("kind"),
+            pl.lit(None, pl.String).alias("reason"),
         )
         for c in values
     ]
@@ -87,9 +90,43 @@ def altered_inputs(altered: list[tuple[str, str, str]]) -> pl.DataFrame:
                 was,
                 now,
                 "changed",
+                "归档文件的内容与运行记录的哈希不符",
             )
             for f, was, now in altered
         ],
         schema=DIFF_SCHEMA,
         orient="row",
+    )
+
+
+def diff_marts(published: dict[str, pl.DataFrame], rerun: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """diff_table over every published mart."""
+    return pl.concat([diff_table(t, published[t.name], rerun[t.name]) for t in MART_TABLES])
+
+
+CELL = ["table_name", "row_key", "column_name"]
+
+
+def explain(final: pl.DataFrame, steps: list[tuple[str, pl.DataFrame]]) -> pl.DataFrame:
+    """`final` with each row's reason: the labels of the steps whose differences touched the same
+    cell (or, for a whole row missing or extra, the same row), joined by '；'. A step is one
+    semantic Change applied on top of the previous ones; a row no step touched keeps a null
+    reason (no Change explains it: the inputs or the code differ)."""
+    touched = pl.concat(
+        [pl.DataFrame(schema=DIFF_SCHEMA).select(*CELL, "reason")]
+        + [d.select(*CELL, pl.lit(label).alias("reason")) for label, d in steps]
+    )
+
+    def labels(keys: list[str]) -> pl.DataFrame:
+        return touched.group_by(keys, maintain_order=True).agg(
+            pl.col("reason").unique(maintain_order=True).str.join("；")
+        )
+
+    by_row = labels(CELL[:2]).rename({"reason": "_row_reason"})
+    return (
+        final.drop("reason")
+        .join(labels(CELL), on=CELL, how="left", nulls_equal=True)
+        .join(by_row, on=CELL[:2], how="left")
+        .with_columns(pl.coalesce("reason", "_row_reason").alias("reason"))
+        .select(list(DIFF_SCHEMA))
     )

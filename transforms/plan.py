@@ -46,18 +46,18 @@ def split_plan_files(files: list[InputFile]) -> tuple[dict[str, list[InputFile]]
     for name, data in files:
         path = PurePosixPath(name)
         if path.name == "rules.toml":
-            rules_text = _rules_text(data)
+            rules_text = read_rules_text(data)
         elif path.stem in spec.PLAN_FILES:
             tables[spec.PLAN_FILES[path.stem][0]].append((name, data))
     return tables, rules_text
 
 
-def _rules_text(data: bytes) -> str:
-    """rules.toml's text: UTF-8 (with or without BOM) or GB18030, detected as for CSV."""
+def read_rules_text(data: bytes, name: str = "rules.toml") -> str:
+    """A rules file's text: UTF-8 (with or without BOM) or GB18030, detected as for CSV."""
     try:
         return decode_csv(data)[0]
     except ReadError:
-        raise RulesError("rules.toml：编码无法识别（请存为 UTF-8 或 GB18030）") from None
+        raise RulesError(f"{name}：编码无法识别（请存为 UTF-8 或 GB18030）") from None
 
 
 def build_plan(year: int, files: list[InputFile], semantics: Semantics = LATEST) -> Plan:

@@ -16,11 +16,22 @@ from schemas import tables
 from schemas.codes import SKIPPED_NUMBERS, SKIPPED_TEXT
 from schemas.fields import Field
 from schemas.rules import Survey
+from schemas.semantics import SURVEY_CONFLICT
 from transforms import normalise
-from transforms.intake import InputFile, Intake, Loaded, dedupe, intake, with_provenance_names
+from transforms.intake import (
+    PROVENANCE,
+    InputFile,
+    Intake,
+    Loaded,
+    dedupe,
+    intake,
+    with_provenance_names,
+)
 from transforms.pii import pseudonymise_ip
 from transforms.plan import Plan, PlanError
-from transforms.validate import check
+from transforms.validate import QUARANTINE_SCHEMA, check
+
+RESPONSE_KEY = ["response_no", "submitted_at", "ip_hash"]  # the same response (序号, time, IP)
 
 
 def _decode_answers(typed: pl.DataFrame, columns: list[str], options: list[str]) -> pl.DataFrame:
@@ -66,7 +77,10 @@ def surveys(
     rejected, read_counts = got.rejected, got.read_counts
     del got  # text and typed copies of every response: gigabytes at province scale
     kept, duplicates = _deduplicated(pseudonymise_ip(valid, "ip", pii_key), items, rules)
-    quarantined = pl.concat([rejected, quarantine])
+    conflicts = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    if plan.semantics.uses(SURVEY_CONFLICT):
+        kept, conflicts = conflicting_responses(kept)
+    quarantined = pl.concat([rejected, quarantine, conflicts])
     loaded = Loaded(_score(kept, plan, items), duplicates, quarantined, read_counts)
     return loaded, _answers(kept, plan.year, rules)
 
@@ -107,6 +121,52 @@ def _deduplicated(
     )
     same = ["response_no", "submitted_at", "seconds", "channel", "ip_hash", "ip_region"]
     return dedupe(valid, [*same, "community_answer", *items])
+
+
+def conflicting_responses(kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the responses kept, quarantine rows of the conflicting ones).
+
+    After identical duplicates are counted once, two rows left with the same 序号, 提交答卷时间
+    and 来自IP are the same response with different answers (two exports of it disagree): which
+    one is true cannot be known, so every row of it is quarantined, each naming the others, as
+    a conflicting voucher is (transforms/funding.py). A response without 序号 cannot be told
+    the same as another."""
+    same = pl.col("response_no").is_not_null() & (pl.len().over(RESPONSE_KEY) > 1)
+    flags = kept.select(same.alias("_conflict")).to_series()
+    if not flags.any():
+        return kept, pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    rows = kept.filter(flags).select(*PROVENANCE, *RESPONSE_KEY)
+    others = (
+        rows.join(rows, on=RESPONSE_KEY, how="inner", suffix="_other", nulls_equal=True)
+        .filter(
+            (pl.col("_file") != pl.col("_file_other")) | (pl.col("_row") != pl.col("_row_other"))
+        )
+        .sort(*PROVENANCE, "_file_other", "_sheet_other", "_row_other")
+        .group_by(PROVENANCE, maintain_order=True)
+        .agg(pl.format("{} 第{}行", "_file_other", "_row_other").alias("_others"))
+    )
+    quarantine = (
+        rows.join(others, on=PROVENANCE, how="left", maintain_order="left")
+        .select(
+            pl.lit("surveys").alias("source"),
+            pl.col("_file").alias("file"),
+            pl.col("_sheet").alias("sheet"),
+            pl.col("_row").cast(pl.Int32).alias("row_number"),
+            pl.lit("序号").alias("column"),
+            pl.col("response_no").alias("value"),
+            pl.format(
+                '第{}行 序号 "{}" 冲突：同一答卷（序号、提交答卷时间、来自IP相同）在{}中的回答不同，'
+                "请核对后只保留正确的一份",
+                "_row",
+                "response_no",
+                pl.col("_others").list.join("、"),
+            ).alias("reason"),
+            pl.lit(None, pl.String).alias("unit_id"),
+        )
+        .cast(QUARANTINE_SCHEMA)
+        .sort("file", "sheet", "row_number")
+    )
+    return kept.filter(~flags), quarantine
 
 
 def _answers(kept: pl.DataFrame, year: int, rules: Survey) -> pl.DataFrame:

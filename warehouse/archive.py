@@ -81,6 +81,10 @@ def _write(root: Path, digest: str, data: bytes) -> str:
     return name
 
 
+class ArchiveMissing(LookupError):
+    """An archived input of a run is not in the archive; str() names it (a rerun cannot run)."""
+
+
 def fetch(root: Path, sha256: str) -> tuple[bytes, str]:
     """An archived file's bytes and the SHA-256 they have now (differs if the archive was altered)."""
     data = archive_path(root, sha256).read_bytes()

@@ -6,12 +6,22 @@ SELECT file, sheet, rows_read, rows_loaded, rows_duplicate, rows_quarantined
 FROM audit.input_file
 WHERE run_id = $run_id AND rows_read <> rows_loaded + rows_duplicate + rows_quarantined;
 
--- name: line_items_sum_to_totals  (a unit's line items, rounded, are its total)
-SELECT s.unit_id, s.total, l.points
+-- name: components_add_up_to_totals  (the parts a person sees add up to the total they see)
+SELECT unit_id, work, satisfaction, bonus, penalty, total
+FROM mart.unit_score
+WHERE year = $year
+  AND total <> greatest(0, coalesce(work, 0) + coalesce(satisfaction, 0) + bonus - penalty);
+
+-- name: line_items_make_components  (each component is its line items' sum, rounded)
+SELECT s.unit_id, l.component, l.points
 FROM mart.unit_score s
-LEFT JOIN (SELECT unit_id, sum(points) AS points FROM mart.score_line_item
-           WHERE year = $year GROUP BY unit_id) l USING (unit_id)
-WHERE s.year = $year AND (l.points IS NULL OR abs(s.total - l.points) > 0.005 + 1e-9);
+JOIN (SELECT unit_id, component, sum(points) AS points FROM mart.score_line_item
+      WHERE year = $year AND rule_id <> 'floor_zero' GROUP BY unit_id, component) l
+  USING (unit_id)
+WHERE s.year = $year
+  AND abs(CASE l.component WHEN 'work' THEN s.work WHEN 'satisfaction' THEN s.satisfaction
+                           WHEN 'bonus' THEN s.bonus ELSE -s.penalty END - l.points)
+      > 0.005 + 1e-9;
 
 -- name: every_unit_scored
 SELECT u.unit_id FROM core.units u

@@ -65,10 +65,15 @@ def _quote(text: str) -> str:
 
 
 def ddl_statements(con: duckdb.DuckDBPyConnection, tables: tuple[Table, ...]) -> list[str]:
-    """The CREATE and COMMENT statements that bring `con`'s catalog to `tables`, in contract
-    order: every schema and table that does not exist yet, and every COMMENT that is missing or
+    """The statements that bring `con`'s catalog to `tables`, in contract order: every schema and
+    table that does not exist yet, every column a newer contract added to an existing table,
+    every mart column whose type the contract changed, and every COMMENT that is missing or
     differs. Empty when the file is already at the contract, which is every run but the first
-    after a change to the contract (one catalog read instead of ~300 statements)."""
+    after a change to the contract (one catalog read instead of ~300 statements).
+
+    A warehouse is kept for years across upgrades, so an older file is brought forward in place.
+    history.* keeps the types its rows were published with (a published number is never
+    rewritten); readers see every table through its contract (schemas.tables.conform)."""
     where = "WHERE database_name = current_database()"
     schemas = {
         r[0] for r in con.execute(f"SELECT schema_name FROM duckdb_schemas() {where}").fetchall()
@@ -79,10 +84,11 @@ def ddl_statements(con: duckdb.DuckDBPyConnection, tables: tuple[Table, ...]) ->
             f"SELECT schema_name, table_name, comment FROM duckdb_tables() {where}"
         ).fetchall()
     }
-    column_comments = {
-        (s, t, col): c
-        for s, t, col, c in con.execute(
-            f"SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() {where}"
+    columns = {
+        (s, t, col): (kind, c)
+        for s, t, col, kind, c in con.execute(
+            "SELECT schema_name, table_name, column_name, data_type, comment "
+            f"FROM duckdb_columns() {where}"
         ).fetchall()
     }
     out = [
@@ -93,22 +99,37 @@ def ddl_statements(con: duckdb.DuckDBPyConnection, tables: tuple[Table, ...]) ->
     for table in tables:
         key = (table.schema, table.name)
         if key not in table_comments:
-            columns = ", ".join(f'"{c.name}" {sql_type(c.dtype)}' for c in table.columns)
-            out.append(f"CREATE TABLE IF NOT EXISTS {table.qualified} ({columns})")
-        else:  # a table of an older contract: the columns added since (nullable, so old rows stay)
-            out += [
-                f'ALTER TABLE {table.qualified} ADD COLUMN "{c.name}" {sql_type(c.dtype)}'
-                for c in table.columns
-                if (*key, c.name) not in column_comments
-            ]
+            spec = ", ".join(f'"{c.name}" {sql_type(c.dtype)}' for c in table.columns)
+            out.append(f"CREATE TABLE IF NOT EXISTS {table.qualified} ({spec})")
+        else:
+            out += _upgrades(
+                table, {n: kind for (*k, n), (kind, _) in columns.items() if tuple(k) == key}
+            )
         if table_comments.get(key) != table.comment:
             out.append(f"COMMENT ON TABLE {table.qualified} IS {_quote(table.comment)}")
         out += [
             f'COMMENT ON COLUMN {table.qualified}."{c.name}" IS {_quote(c.comment)}'
             for c in table.columns
-            if column_comments.get((*key, c.name)) != c.comment
+            if columns.get((*key, c.name), (None, None))[1] != c.comment
         ]
     return out
+
+
+def _upgrades(table: Table, existing: dict[str, str]) -> list[str]:
+    """ALTER statements for a table created by an older contract: added columns (null in the
+    rows before), and new types of mart columns (e.g. DOUBLE → DECIMAL(8,2))."""
+    out = []
+    for c in table.columns:
+        wanted = sql_type(c.dtype)
+        if c.name not in existing:
+            out.append(f'ALTER TABLE {table.qualified} ADD COLUMN "{c.name}" {wanted}')
+        elif table.schema == "mart" and _same_type(existing[c.name]) != _same_type(wanted):
+            out.append(f'ALTER TABLE {table.qualified} ALTER "{c.name}" TYPE {wanted}')
+    return out
+
+
+def _same_type(sql: str) -> str:
+    return sql.replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ").replace(" ", "")
 
 
 def create_tables(con: duckdb.DuckDBPyConnection, tables: tuple[Table, ...]) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from schemas.tables import MART_TABLES, OFFICE_TABLES
+from schemas.tables import MART_TABLES, OFFICE_TABLES, TASK_MONTH_STATUS, UNIT_SCORE, conform
+from warehouse.ddl import history_table
 from warehouse.publish import connect
 
 NAME_TABLES = ("units", "tasks", "communities")
@@ -62,9 +63,13 @@ def _published(con: duckdb.DuckDBPyConnection, year: int) -> dict:
 
 
 def _history(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, pl.DataFrame]:
-    """The marts of a published run, from history.*."""
+    """The marts of a published run, from history.*, in today's contract types (a run published
+    by an older version may be stored as, e.g., DOUBLE where the contract now says DECIMAL)."""
     return {
-        t.name: con.sql(f"SELECT * FROM history.{t.name} WHERE run_id = ?", params=[run_id]).pl()
+        t.name: conform(
+            con.sql(f"SELECT * FROM history.{t.name} WHERE run_id = ?", params=[run_id]).pl(),
+            history_table(t),
+        )
         for t in MART_TABLES
     }
 
@@ -107,8 +112,11 @@ def last_month_publication(
             return None
         run_id, run_as_of = found[0]
         status, scores = (
-            con.sql(f"SELECT * FROM history.{name} WHERE run_id = ?", params=[run_id]).pl()
-            for name in ("task_month_status", "unit_score")
+            conform(
+                con.sql(f"SELECT * FROM history.{t.name} WHERE run_id = ?", params=[run_id]).pl(),
+                history_table(t),
+            )
+            for t in (TASK_MONTH_STATUS, UNIT_SCORE)
         )
     except duckdb.CatalogException:  # a warehouse that never published anything
         return None

@@ -302,3 +302,84 @@ def test_a_quarantined_correction_of_a_month_already_reported_costs_nothing(tmp_
     assert [r[6:] for r in rows] == [
         ("2月已有有效报告：本行不影响得分", "已过截止日 2021-03-05：更正后按迟报计")
     ]
+
+
+SAME_DAY_HEADER = (
+    "任务编号",
+    "任务内容",
+    "月份",
+    "报送日期",
+    "采用的文件",
+    "采用的行号",
+    "采用的完成进度",
+    "采用的实际完成值",
+    "未采用的文件",
+    "未采用的行号",
+    "未采用的完成进度",
+    "未采用的实际完成值",
+)
+
+
+def same_day_files() -> list[tuple[str, bytes]]:
+    """The same report as .csv and .xlsx, submitted on one day: the .xlsx (later in name order)
+    is taken; T1's 3月 is the same in both (nothing to tell), its 4月 differs (55 and 50)."""
+    import io
+
+    import xlsxwriter
+
+    header = ["单位编码", "任务编号", "报告月份", "完成进度", "实际完成值", "报送日期"]
+    rows = [["U1", "T1", "3", "40", "", "2021-04-03"], ["U1", "T1", "4", "55", "", "2021-05-03"]]
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf)
+    sheet = book.add_worksheet("进度")
+    for i, r in enumerate([header, rows[0], ["U1", "T1", "4", "50", "", "2021-05-03"]]):
+        sheet.write_row(i, 0, r)
+    book.close()
+    return [("reports/u1.csv", csv(header, rows)), ("reports/u1.xlsx", buf.getvalue())]
+
+
+def _same_day_reports():
+    p = plan()
+    return p, reports.progress_reports(same_day_files(), p)
+
+
+def test_a_same_day_report_in_two_files_tells_the_unit_which_file_was_taken(tmp_path):
+    p, got = _same_day_reports()
+    written = write_unit_findings(
+        tmp_path,
+        year=p.year,
+        units=p.units,
+        quarantine=quarantine_rows("r1", p.year, [got.quarantine]),
+        task_month_status=frame(TASK_MONTH_STATUS, []),
+        tasks=p.tasks,
+        reports=got.rows,
+    )
+    assert [w.name for w in written] == ["U1_县民政局.xlsx"]
+    book = load(written[0])
+    assert book.sheetnames == ["需更正的行", "缺报迟报", "同日报告"]
+    sheet = book["同日报告"]
+    assert sheet["A1"].value == (
+        "县民政局（U1）2021年度：以下任务月份在同一报送日期有两份数值不同的报告，按文件名顺序"
+        "采用了后一个文件；如采用的不对，请以新的报送日期重新报送正确的数值。"
+    )
+    assert values(sheet, 2) == [
+        SAME_DAY_HEADER,
+        (
+            "T1",
+            "党群服务中心改造",
+            4,
+            "2021-05-03",
+            "reports/u1.xlsx",
+            3,
+            50,
+            None,
+            "reports/u1.csv",
+            3,
+            55,
+            None,
+        ),
+    ]
+
+
+def test_without_same_day_reports_the_sheet_is_not_written(written):
+    assert load(written[0]).sheetnames == ["需更正的行", "缺报迟报"]

@@ -8,6 +8,7 @@ from decimal import Decimal
 import polars as pl
 
 from schemas.rules import Rules, parse_rules
+from schemas.semantics import LATEST, Semantics
 from schemas.tables import (
     COMMUNITIES,
     HONORS,
@@ -213,6 +214,7 @@ def run(
     responses: list[dict] = (),
     rules: str | Rules | None = None,
     run_id: str = "run-1",
+    semantics: Semantics = LATEST,
 ) -> dict[str, pl.DataFrame]:
     if not isinstance(rules, Rules):
         rules = parse_rules(rules)
@@ -226,7 +228,7 @@ def run(
         "voucher_conflicts": frame(VOUCHER_CONFLICTS, list(conflicts)),
         "survey_responses": frame(SURVEY_RESPONSES, list(responses)),
     }
-    return score_year(Assessment(YEAR, as_of, rules), core, run_id)
+    return score_year(Assessment(YEAR, as_of, rules, semantics), core, run_id)
 
 
 def lines_of(

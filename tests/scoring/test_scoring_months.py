@@ -62,7 +62,7 @@ def test_no_assessed_month_yet():
     result = _run(D(2021, 2, 4))
     assert result["task_month_status"].height == 0
     assert result["unit_score"]["is_final"].to_list() == [False]
-    # no report of a month <= M: completion 0
-    assert result["unit_score"]["work"].to_list() == [0.0]
+    # no task has started by M = 0: no work yet
+    assert result["unit_score"]["work"].to_list() == [None]
     # a task whose start_month is after M has no assessed month either
     assert _run(D(2021, 11, 5))["task_month_status"].height == 0

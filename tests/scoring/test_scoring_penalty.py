@@ -1,5 +1,7 @@
 """docs/scoring.md 6.6: every penalty rule, the penalty cap and the floor at zero."""
 
+from decimal import Decimal
+
 import pytest
 from scoring_builders import (
     D,
@@ -143,7 +145,7 @@ def test_voucher_conflict_once_per_unit(provisional):
 
 def test_penalty_total_in_unit_score(provisional):
     # red 2 * 0.5 + missing 0.5 + late 0.2 + overspent 2 * 2 + voucher 2 * 1 = 7.7
-    assert score_row(provisional, "U1")["penalty"] == pytest.approx(7.7)
+    assert score_row(provisional, "U1")["penalty"] == Decimal("7.70")
     assert score_row(provisional, "U2")["penalty"] == 1.0
 
 

@@ -1,9 +1,10 @@
 """docs/scoring.md 6.3: community satisfaction, per-unit lines, the min_responses and empty fallbacks."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
-from scoring_builders import D, community, lines_of, response, run, score_row, task, unit
+from scoring_builders import D, community, lines_of, report, response, run, score_row, task, unit
 
 AS_OF = D(2021, 7, 5)
 LATE = dt.datetime(2021, 7, 6, 9, 0)
@@ -30,13 +31,14 @@ UNITS = [
 TASKS = [task(f"T{u[-1]}", u) for u in ("U1", "U2", "U3", "U4")]
 
 
-def _run(responses=RESPONSES, rules=RULES):
+def _run(responses=RESPONSES, rules=RULES, as_of=AS_OF, **kwargs):
     return run(
-        as_of=AS_OF,
+        as_of=as_of,
         units=UNITS,
         tasks=TASKS,
         communities=COMMUNITIES,
         responses=responses,
+        **kwargs,
         rules=rules,
     )
 
@@ -75,7 +77,7 @@ def test_unit_satisfaction_lines():
         lines_of(result, "U4", "satisfaction")[0]["detail"]
         == "社区C1 满意度 85分（有效答卷2份），2个社区取平均"
     )
-    assert score_row(result, "U4")["satisfaction"] == pytest.approx(18.5)
+    assert score_row(result, "U4")["satisfaction"] == Decimal("18.50")
 
 
 def test_default_min_responses_30_sends_everyone_to_the_county_mean():
@@ -83,7 +85,7 @@ def test_default_min_responses_30_sends_everyone_to_the_county_mean():
     assert {r["rule_id"] for r in lines_of(result, component="satisfaction")} == {
         "county_satisfaction"
     }
-    assert score_row(result, "U1")["satisfaction"] == pytest.approx(17.6)
+    assert score_row(result, "U1")["satisfaction"] == Decimal("17.60")
 
 
 def test_thirty_valid_responses_count_with_the_default_rules():
@@ -94,12 +96,39 @@ def test_thirty_valid_responses_count_with_the_default_rules():
         (r["rule_id"], r["ref"], r["points"]) for r in lines_of(result, "U1", "satisfaction")
     ] == [("community_satisfaction", "C1", pytest.approx(10.0))]
     # U2 falls back to all valid responses: (30 * 50 + 100) / 31 = 51.6129..., * 20 / 100
-    assert score_row(result, "U2")["satisfaction"] == pytest.approx(10.3225806)
+    assert score_row(result, "U2")["satisfaction"] == Decimal("10.32")
 
 
 def test_no_valid_response_at_all():
-    result = _run(responses=[response("C1", None, valid=False)])
+    # final: every unit falls back to the county, which has nothing: 0 points
+    result = _run(responses=[response("C1", None, valid=False)], as_of=D(2022, 1, 5))
     lines = lines_of(result, "U1", "satisfaction")
     assert [(r["rule_id"], r["points"]) for r in lines] == [("county_satisfaction", 0.0)]
     assert "全县无有效答卷" in lines[0]["detail"]
+    assert score_row(result, "U1")["satisfaction"] == Decimal("0.00")
     assert result["community_satisfaction"].drop("year").rows()[0] == ("C1", 0, 1, None, None)
+
+
+def test_provisional_without_a_valid_response_is_unrated():
+    # provisional: nothing to rate yet (未测评): no line, satisfaction null, counted as 0
+    result = _run(
+        responses=[response("C1", None, valid=False)], reports=[report("T4", "U4", 6, progress=60)]
+    )
+    assert lines_of(result, None, "satisfaction") == []
+    row = score_row(result, "U4")
+    assert row["satisfaction"] is None
+    # T4 60% at M = 6 against planned 50%: work 80; months 1-5 not reported: 2.5 + 2.5 penalty
+    assert (row["work"], row["bonus"], row["penalty"]) == (Decimal(80), 0, Decimal(5))
+    assert row["total"] == Decimal("75.00")
+    # one valid response anywhere in the county is enough to rate the fallback units
+    rated = _run(responses=[response("C2", 70.0)])
+    assert score_row(rated, "U3")["satisfaction"] == Decimal("14.00")
+
+
+def test_before_the_amendment_a_provisional_run_scored_unrated_units_0():
+    from schemas.semantics import Semantics
+
+    result = _run(responses=[response("C1", None, valid=False)], semantics=Semantics.of(1))
+    assert [(r["rule_id"], r["points"]) for r in lines_of(result, "U1", "satisfaction")] == [
+        ("county_satisfaction", 0.0)
+    ]

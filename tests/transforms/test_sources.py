@@ -502,3 +502,298 @@ def test_a_question_number_named_twice_rejects_the_survey_file(p):
         ("surveys/num.csv", "文件被拒收：列名重复：第3题"),
     ]
     assert loaded.rows.height == 0
+
+
+def _reports(p, *files):
+    return reports.progress_reports(
+        [(name, csv(REPORT_HEADER[:-1], rows)) for name, rows in files], p
+    )
+
+
+def test_a_report_below_an_earlier_months_effective_report_is_quarantined(p):
+    """A 进度 task (T1) and a 数量 task (T2); T1's February correction (60) is the floor that
+    March's report and April's later one fall below; April's earlier report (65) stays
+    effective. May's later 65 corrects its earlier 70 downwards: not lower than April's 65, so
+    it is no falling value. For the 数量 task the actual counts, not the progress."""
+    got = _reports(
+        p,
+        (
+            "reports/u1.csv",
+            [
+                ["U1", "T1", "1", "20", "", "2021-02-03", ""],
+                ["U1", "T1", "2", "35", "", "2021-03-01", ""],
+                ["U1", "T1", "2", "60", "", "2021-03-09", "更正"],
+                ["U1", "T1", "3", "49%", "", "2021-04-01", ""],  # below February's 60
+                ["U1", "T1", "4", "65", "", "2021-05-01", ""],
+                ["U1", "T1", "4", "0.7", "", "2021-05-03", ""],  # later, below 60: April is 65
+                ["U1", "T1", "5", "70", "", "2021-06-01", ""],
+                ["U1", "T1", "5", "65", "", "2021-06-02", ""],  # equal is not lower
+                ["U1", "T2", "1", "", "5", "2021-02-03", ""],
+                ["U1", "T2", "2", "90", "4", "2021-03-03", ""],  # 数量: actual counts
+                ["U1", "T2", "3", "", "6", "2021-04-03", ""],
+            ],
+        ),
+    )
+    assert got.quarantine.select("row_number", "column", "value", "reason").rows() == [
+        (
+            5,
+            "完成进度",
+            "49%",
+            '第5行 完成进度 "49%" 累计值低于2月报告的60，如2月有误请更正2月报告',
+        ),
+        (
+            7,
+            "完成进度",
+            "0.7",
+            '第7行 完成进度 "0.7" 累计值低于2月报告的60，如2月有误请更正2月报告',
+        ),
+        (
+            11,
+            "实际完成值",
+            "4",
+            '第11行 实际完成值 "4" 累计值低于1月报告的5，如1月有误请更正1月报告',
+        ),
+    ]
+    assert set(got.quarantine["unit_id"]) == {"U1"}
+    effective = got.rows.filter("is_effective").sort("task_id", "month")
+    assert effective.select("task_id", "month", "progress", "actual").rows() == [
+        ("T1", 1, 20.0, None),
+        ("T1", 2, 60.0, None),
+        ("T1", 4, 65.0, None),
+        ("T1", 5, 65.0, None),
+        ("T2", 1, None, 5.0),
+        ("T2", 3, None, 6.0),
+    ]
+    counts = file_counts(got)
+    assert counts.select("rows_read", "rows_loaded", "rows_quarantined").rows() == [(11, 8, 3)]
+
+
+def test_the_floor_is_the_effective_report_found_by_the_same_rule(p):
+    """The chain: June's later report (30) falls below May's 50, so June's effective report is
+    its earlier 55, and July's 52 falls below June's 55 (not below the quarantined 30); a
+    month whose every report is lower has no report, and August compares with June."""
+    got = _reports(
+        p,
+        (
+            "reports/u1.csv",
+            [
+                ["U1", "T1", "5", "50", "", "2021-06-01", ""],
+                ["U1", "T1", "6", "55", "", "2021-07-01", ""],
+                ["U1", "T1", "6", "30", "", "2021-07-02", ""],
+                ["U1", "T1", "7", "52", "", "2021-08-01", ""],
+                ["U1", "T1", "7", "40", "", "2021-08-02", ""],
+                ["U1", "T1", "8", "53", "", "2021-09-01", ""],
+                ["U1", "T1", "9", "56", "", "2021-10-01", ""],
+            ],
+        ),
+    )
+    assert got.quarantine.select("row_number", "reason").rows() == [
+        (4, '第4行 完成进度 "30" 累计值低于5月报告的50，如5月有误请更正5月报告'),
+        (5, '第5行 完成进度 "52" 累计值低于6月报告的55，如6月有误请更正6月报告'),
+        (6, '第6行 完成进度 "40" 累计值低于6月报告的55，如6月有误请更正6月报告'),
+        (7, '第7行 完成进度 "53" 累计值低于6月报告的55，如6月有误请更正6月报告'),
+    ]
+    assert got.rows.filter("is_effective").select("month", "progress").rows() == [
+        (5, 50.0),
+        (6, 55.0),
+        (9, 56.0),
+    ]
+
+
+def test_same_day_reports_are_ordered_by_file_then_row_before_comparing(p):
+    """Two files of one day: the later file (b) is the later report; when it is lower it is
+    quarantined and the earlier file's report of that month is effective."""
+    got = _reports(
+        p,
+        (
+            "reports/a.csv",
+            [
+                ["U1", "T1", "1", "40", "", "2021-02-03", ""],
+                ["U1", "T1", "2", "60", "", "2021-03-03", ""],
+            ],
+        ),
+        ("reports/b.csv", [["U1", "T1", "2", "30", "", "2021-03-03", ""]]),
+    )
+    assert got.quarantine.select("file", "row_number", "reason").rows() == [
+        ("reports/b.csv", 2, '第2行 完成进度 "30" 累计值低于1月报告的40，如1月有误请更正1月报告'),
+    ]
+    assert row(got.rows, month=2)["file"] == "reports/a.csv"
+    assert row(got.rows, month=2)["is_effective"] is True
+
+
+def test_falling_values_load_as_before_under_the_first_semantics(p):
+    """Version 1 (results published before the amendment): nothing is quarantined for falling."""
+    import dataclasses
+
+    from schemas.semantics import Semantics
+
+    old = dataclasses.replace(p, semantics=Semantics.of(1))
+    data = [
+        ["U1", "T1", "2", "60", "", "2021-03-09", ""],
+        ["U1", "T1", "3", "49", "", "2021-04-01", ""],
+    ]
+    got = reports.progress_reports([("reports/u1.csv", csv(REPORT_HEADER[:-1], data))], old)
+    assert got.quarantine.height == 0
+    assert got.rows.filter("is_effective").select("month", "progress").rows() == [
+        (2, 60.0),
+        (3, 49.0),
+    ]
+
+
+def _ledger(p, rows, name="funding/a.csv"):
+    return funding.ledger([(name, csv(LEDGER_HEADER, rows))], p)[0]
+
+
+def test_a_refund_larger_than_what_was_spent_is_quarantined(p):
+    """T1 spent 20000 by 4月3日 (the same day's 支出 counts before its 退回): the refund of 30000
+    is refused and does not count, so the 5000 after it is kept; T2 refunds with nothing spent."""
+    got = _ledger(
+        p,
+        [
+            ["2021-03-01", "V1", "T1", "民政局", "下达", "100000", ""],
+            ["2021-04-03", "V3", "T1", "民政局", "退回", "3万", "退回多余"],
+            ["2021-04-01", "V2", "T1", "民政局", "支出", "12000", ""],
+            ["2021-04-03", "V4", "T1", "民政局", "支出", "8000", ""],
+            ["2021-04-05", "V5", "T1", "民政局", "退回", "5000", ""],
+            ["2021-04-06", "V6", "T1", "民政局", "退回", "15000.01", ""],
+            ["2021-05-01", "V7", "T2", "民政局", "退回", "1", ""],
+        ],
+    )
+    assert got.quarantine.select("row_number", "column", "value", "reason", "unit_id").rows() == [
+        (
+            3,
+            "金额(元)",
+            "3万",
+            '第3行 金额(元) "3万" 退回金额超过已支出金额（截至2021-04-03该任务已支出20000.00元）',
+            "U1",
+        ),
+        (
+            7,
+            "金额(元)",
+            "15000.01",
+            '第7行 金额(元) "15000.01" 退回金额超过已支出金额（截至2021-04-06该任务已支出15000.00元）',
+            "U1",
+        ),
+        (
+            8,
+            "金额(元)",
+            "1",
+            '第8行 金额(元) "1" 退回金额超过已支出金额（截至2021-05-01该任务已支出0.00元）',
+            "U1",
+        ),
+    ]
+    assert sorted(got.rows["voucher_no"]) == ["V1", "V2", "V4", "V5"]
+    counts = file_counts(got)
+    assert counts.select("rows_read", "rows_loaded", "rows_quarantined").rows() == [(7, 4, 3)]
+
+
+def test_refunds_refused_in_a_chain_are_decided_without_counting_each_other(p):
+    """Spent 100, then refunds 60, 50, 50 and, after 20 more spent, 50: the first 60 is kept
+    (40 left), the two 50s are refused, the last 50 fits the 60 then spent."""
+    got = _ledger(
+        p,
+        [
+            ["2021-04-01", "S1", "T1", "民政局", "支出", "100", ""],
+            ["2021-04-02", "R1", "T1", "民政局", "退回", "60", ""],
+            ["2021-04-03", "R2", "T1", "民政局", "退回", "50", ""],
+            ["2021-04-04", "R3", "T1", "民政局", "退回", "50", ""],
+            ["2021-04-05", "S2", "T1", "民政局", "支出", "20", ""],
+            ["2021-04-06", "R4", "T1", "民政局", "退回", "50", ""],
+        ],
+    )
+    assert got.quarantine.select("row_number", "reason").rows() == [
+        (4, '第4行 金额(元) "50" 退回金额超过已支出金额（截至2021-04-03该任务已支出40.00元）'),
+        (5, '第5行 金额(元) "50" 退回金额超过已支出金额（截至2021-04-04该任务已支出40.00元）'),
+    ]
+    assert sorted(got.rows["voucher_no"]) == ["R1", "R4", "S1", "S2"]
+
+
+def test_refunds_load_as_before_under_the_first_semantics(p):
+    import dataclasses
+
+    from schemas.semantics import Semantics
+
+    old = dataclasses.replace(p, semantics=Semantics.of(1))
+    rows = [["2021-05-01", "V7", "T2", "民政局", "退回", "1", ""]]
+    got = funding.ledger([("funding/a.csv", csv(LEDGER_HEADER, rows))], old)[0]
+    assert got.quarantine.height == 0
+    assert got.rows["voucher_no"].to_list() == ["V7"]
+
+
+def _response(no, at, ip, *answers):
+    return [no, at, "95", "链接", "x", ip, "u9", *answers]
+
+
+def test_the_same_response_with_other_answers_in_two_exports_is_a_conflict(p):
+    """Response 1 is exported twice with other answers (by number and by text): both rows are
+    quarantined, each naming the other; response 2 is the same in both exports (3 is 基本满意):
+    an identical duplicate, counted once; response 3 has the same 序号 at another time: another
+    response."""
+    at, ip = "2021-10-13 09:00:00", "182.140.1.2"
+    by_number = csv(
+        SURVEY_HEADER,
+        [
+            _response(1, at, ip, "C1", "1", "3"),
+            _response(2, at, ip, "C1", "2", "3"),
+            _response(3, "2021-10-14 10:00:00", ip, "C1", "2", "2"),
+        ],
+    )
+    by_text = csv(
+        SURVEY_HEADER,
+        [
+            _response(2, "2021/10/13 09:00:00", ip, "C1", "满意", "基本满意"),
+            _response(1, "2021/10/13 09:00:00", ip, "水晶城社区", "不满意", "基本满意"),
+            _response(3, at, ip, "C1", "2", "2"),
+        ],
+    )
+    loaded, answers = surveys.surveys(
+        [("surveys/num.csv", by_number), ("surveys/text.csv", by_text)], p, b"k"
+    )
+    assert loaded.quarantine.select("file", "row_number", "column", "value", "reason").rows() == [
+        (
+            "surveys/num.csv",
+            2,
+            "序号",
+            "1",
+            '第2行 序号 "1" 冲突：同一答卷（序号、提交答卷时间、来自IP相同）在surveys/text.csv '
+            "第3行中的回答不同，请核对后只保留正确的一份",
+        ),
+        (
+            "surveys/text.csv",
+            3,
+            "序号",
+            "1",
+            '第3行 序号 "1" 冲突：同一答卷（序号、提交答卷时间、来自IP相同）在surveys/num.csv '
+            "第2行中的回答不同，请核对后只保留正确的一份",
+        ),
+    ]
+    assert loaded.rows.sort("file", "row_number").select(
+        "file", "row_number", "response_no"
+    ).rows() == [
+        ("surveys/num.csv", 3, "2"),
+        ("surveys/num.csv", 4, "3"),
+        ("surveys/text.csv", 4, "3"),
+    ]
+    assert loaded.duplicates.rows() == [("surveys/text.csv", "", 2)]
+    assert sorted(set(answers["row_number"])) == [3, 4]
+    counts = file_counts(loaded).sort("file")
+    assert counts.select(
+        "rows_read", "rows_loaded", "rows_duplicate", "rows_quarantined"
+    ).rows() == [
+        (3, 2, 0, 1),
+        (3, 1, 1, 1),
+    ]
+
+
+def test_conflicting_responses_are_counted_as_before_under_the_first_semantics(p):
+    import dataclasses
+
+    from schemas.semantics import Semantics
+
+    old = dataclasses.replace(p, semantics=Semantics.of(1))
+    at, ip = "2021-10-13 09:00:00", "182.140.1.2"
+    a = csv(SURVEY_HEADER, [_response(1, at, ip, "C1", "1", "3")])
+    b = csv(SURVEY_HEADER, [_response(1, at, ip, "C1", "4", "3")])
+    loaded, _ = surveys.surveys([("surveys/a.csv", a), ("surveys/b.csv", b)], old, b"k")
+    assert loaded.quarantine.height == 0
+    assert loaded.rows.height == 2

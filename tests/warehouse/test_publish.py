@@ -1,6 +1,7 @@
 """Publication: aside copy, one transaction, audits, swap; history by run_id; one writer."""
 
 import threading
+from decimal import Decimal
 
 import duckdb
 import polars as pl
@@ -105,10 +106,21 @@ def test_failed_audit_leaves_published_file_untouched(tmp_path):
     before = wh.read_bytes()
     bad = _pub("r2", "75.50")
     bad.marts["score_line_item"] = bad.marts["score_line_item"].with_columns(points=pl.lit(1.0))
-    with pytest.raises(PublicationCheckFailed, match="line_items_sum_to_totals"):
+    with pytest.raises(PublicationCheckFailed, match="line_items_make_components"):
         publish(wh, bad)
     assert wh.read_bytes() == before
     assert not list(tmp_path.glob(".*building*"))
+
+
+def test_components_that_do_not_add_up_to_the_total_are_not_published(tmp_path):
+    wh = tmp_path / "w.duckdb"
+    bad = _pub("r1", "70.00")
+    bad.marts["unit_score"] = bad.marts["unit_score"].with_columns(
+        total=pl.lit(Decimal("70.01"), pl.Decimal(8, 2))
+    )
+    with pytest.raises(PublicationCheckFailed, match="components_add_up_to_totals"):
+        publish(wh, bad)
+    assert not wh.exists()
 
 
 def test_open_reader_keeps_its_snapshot_while_a_run_publishes(tmp_path):

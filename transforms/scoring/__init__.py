@@ -87,8 +87,8 @@ def score_year(
     )
     lines = concat_lines(
         [
-            work_lines(task_completion(tasks, summary), ctx.rules),
-            satisfaction_lines(t["units"], community, known, ctx.rules),
+            work_lines(task_completion(ctx, tasks, summary), ctx.rules),
+            satisfaction_lines(ctx, t["units"], community, known),
             bonus_lines(ctx, facts),
             penalty_lines(ctx, facts),
         ]

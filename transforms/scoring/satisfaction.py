@@ -8,8 +8,10 @@ import polars as pl
 
 from schemas.codes import SATISFACTION
 from schemas.rules import Rules
+from schemas.semantics import UNRATED_SATISFACTION
+from transforms.assessment import Assessment
 
-from .lines import concat_lines, make_lines, num_text
+from .lines import concat_lines, empty_lines, make_lines, num_text
 
 
 def known_responses(responses: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
@@ -54,10 +56,16 @@ def community_satisfaction(
 
 
 def satisfaction_lines(
-    units: pl.DataFrame, community: pl.DataFrame, responses: pl.DataFrame, rules: Rules
+    ctx: Assessment, units: pl.DataFrame, community: pl.DataFrame, responses: pl.DataFrame
 ) -> pl.DataFrame:
     """`community_satisfaction` lines over a unit's counted communities, else one
-    `county_satisfaction` line (the mean of all valid responses of the year known at as-of)."""
+    `county_satisfaction` line (the mean of all valid responses of the year known at as-of).
+
+    With no valid response in the county yet, a provisional run has nothing to rate: the unit
+    gets no line and its satisfaction is null, shown as 未测评 (UNRATED_SATISFACTION); a final
+    run scores it 0, as every run did before that change."""
+    rules = ctx.rules
+    unrated = ctx.semantics.uses(UNRATED_SATISFACTION) and not ctx.is_final
     counted = community.filter(
         (pl.col("valid_responses") >= rules.survey.min_responses) & pl.col("score").is_not_null()
     )
@@ -74,7 +82,7 @@ def satisfaction_lines(
     return concat_lines(
         [
             community_lines(unit_communities, rules),
-            county_lines(fallback, responses, rules),
+            county_lines(fallback, responses, rules, unrated),
         ]
     )
 
@@ -97,10 +105,15 @@ def community_lines(unit_communities: pl.DataFrame, rules: Rules) -> pl.DataFram
     )
 
 
-def county_lines(fallback: pl.DataFrame, responses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """Units without a counted community: the mean of all valid responses (0 without any)."""
+def county_lines(
+    fallback: pl.DataFrame, responses: pl.DataFrame, rules: Rules, unrated: bool = False
+) -> pl.DataFrame:
+    """Units without a counted community: the mean of all valid responses (0 without any, or
+    no line at all when `unrated`)."""
     valid = responses.filter(pl.col("is_valid") & pl.col("score").is_not_null())
     county_score = valid.get_column("score").mean() if valid.height else None
+    if county_score is None and unrated:
+        return empty_lines()
     why = (
         pl.when(pl.col("communities").list.len().fill_null(0) == 0)
         .then(pl.lit("未设联系社区"))

@@ -19,6 +19,7 @@ from schemas.codes import (
     YELLOW,
 )
 from schemas.rules import Grade, Rules
+from schemas.semantics import GRADE_FINAL_ONLY, ROUNDED_COMPONENTS
 from transforms.assessment import Assessment
 
 from .lines import LINE_KEY, concat_lines, make_lines, no_negative_zero, num_text, param_text
@@ -86,11 +87,10 @@ def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: Rules) -> 
     return concat_lines([bonus_lines, penalty_lines, floor_lines])
 
 
-def rounded_total(points: pl.Expr) -> pl.Expr:
-    """Sum → 9 places (float noise) → exact decimal → 2 places, half away from zero."""
+def rounded(value: pl.Expr) -> pl.Expr:
+    """A float → 9 places (float noise) → exact decimal → 2 places, half away from zero."""
     return (
-        points.sum()
-        .round(9)
+        value.round(9)
         .cast(pl.Decimal(38, 9))
         .round(2, mode="half_away_from_zero")
         .cast(pl.Decimal(8, 2))
@@ -105,10 +105,16 @@ def unit_score(
     lines: pl.DataFrame,
     months: pl.DataFrame,
 ) -> pl.DataFrame:
-    """One row per unit. `lines` are all line items including the adjustment lines."""
-    ranked = ranked_units(units, lines, months)
+    """One row per unit. `lines` are all line items including the adjustment lines.
+
+    A provisional run ranks the units but grades none of them (GRADE_FINAL_ONLY): a grade is a
+    verdict on the year, and in July most of the year is still to come."""
+    rounded_parts = ctx.semantics.uses(ROUNDED_COMPONENTS)
+    ranked = ranked_units(units, lines, months, rounded_parts=rounded_parts)
     # round first: 0.29 * 100 is 28.999999999999996 in binary floating point
     quota = int(round(ctx.rules.grade.excellent_quota * units.height, 9) // 1)
+    graded = ctx.is_final or not ctx.semantics.uses(GRADE_FINAL_ONLY)
+    grade = grade_expr(ctx.rules.grade, quota) if graded else pl.lit(None, pl.String)
     return ranked.select(
         pl.lit(ctx.year, pl.Int32).alias("year"),
         "unit_id",
@@ -116,7 +122,7 @@ def unit_score(
         *COMPONENTS,
         "total",
         pl.col("rank").cast(pl.Int32),
-        grade_expr(ctx.rules.grade, quota).alias("grade"),
+        grade.alias("grade"),
         "red_months",
         "yellow_months",
         pl.lit(ctx.is_final).alias("is_final"),
@@ -124,18 +130,48 @@ def unit_score(
     ).sort("unit_id")
 
 
-def ranked_units(units: pl.DataFrame, lines: pl.DataFrame, months: pl.DataFrame) -> pl.DataFrame:
-    """Per unit: component sums, rounded total, veto flag, red/yellow months, in rank order."""
+def ranked_units(
+    units: pl.DataFrame, lines: pl.DataFrame, months: pl.DataFrame, *, rounded_parts: bool = True
+) -> pl.DataFrame:
+    """Per unit: the four components, total, veto flag, red/yellow months, in rank order.
+
+    ROUNDED_COMPONENTS: each component is rounded to 2 places first and the total is the sum of
+    the rounded components, so the parts a person sees add up to the total they see. Before that
+    change the components were unrounded and the total was the rounded sum of every line."""
     component, rule, points = pl.col("component"), pl.col("rule_id"), pl.col("points")
+    is_work, is_satisfaction = component == WORK, component == SATISFACTION
+    capped_penalty = (component == PENALTY) & (rule != "floor_zero")
+    raw = {
+        WORK: points.filter(is_work).sum(),
+        SATISFACTION: points.filter(is_satisfaction).sum(),
+        BONUS: points.filter(component == BONUS).sum(),
+        PENALTY: -points.filter(capped_penalty).sum(),
+    }
+    # work and satisfaction are null for a unit with no line of theirs (no task started yet,
+    # 未测评: WORK_TO_DATE, UNRATED_SATISFACTION; before those changes every unit had lines)
+    parts = {
+        WORK: pl.when(is_work.any()).then(raw[WORK]),
+        SATISFACTION: pl.when(is_satisfaction.any()).then(raw[SATISFACTION]),
+        BONUS: raw[BONUS],
+        PENALTY: raw[PENALTY],
+    }
+    if rounded_parts:
+        parts = {c: rounded(expr) for c, expr in parts.items()}
+        zero = pl.lit(0, pl.Decimal(8, 2))
+        filled = [pl.col(c).fill_null(zero).alias(c) for c in (BONUS, PENALTY)]
+        work, satisfaction, bonus, penalty = (pl.col(c).fill_null(zero) for c in COMPONENTS)
+        total = work + satisfaction + bonus - penalty
+        total = pl.when(total < 0).then(zero).otherwise(total).cast(pl.Decimal(8, 2))
+    else:
+        filled = [no_negative_zero(pl.col(c).fill_null(0.0)).alias(c) for c in (BONUS, PENALTY)]
+        filled += [no_negative_zero(pl.col(c)).alias(c) for c in (WORK, SATISFACTION)]
+        total = pl.col("total").fill_null(pl.lit(0, pl.Decimal(8, 2)))
     sums = (
         lines.sort(LINE_KEY, nulls_last=True)
         .group_by("unit_id", maintain_order=True)
         .agg(
-            points.filter(component == WORK).sum().alias(WORK),
-            points.filter(component == SATISFACTION).sum().alias(SATISFACTION),
-            points.filter(component == BONUS).sum().alias(BONUS),
-            (-points.filter((component == PENALTY) & (rule != "floor_zero")).sum()).alias(PENALTY),
-            rounded_total(points).alias("total"),
+            *(expr.alias(c) for c, expr in parts.items()),
+            rounded(points.sum()).alias("total"),
             rule.is_in(list(VETO_RULES)).any().alias("vetoed"),
         )
     )
@@ -148,11 +184,11 @@ def ranked_units(units: pl.DataFrame, lines: pl.DataFrame, months: pl.DataFrame)
         .join(sums, on="unit_id", how="left")
         .join(lights, on="unit_id", how="left")
         .with_columns(
-            *(no_negative_zero(pl.col(c).fill_null(0.0)).alias(c) for c in COMPONENTS),
-            pl.col("total").fill_null(pl.lit(0, pl.Decimal(8, 2))),
+            *filled,
             pl.col("vetoed").fill_null(False),
             pl.col("red_months", "yellow_months").fill_null(0).cast(pl.Int32),
         )
+        .with_columns(total.alias("total"))
         .sort(["total", "red_months", "unit_id"], descending=[True, False, False])
         .with_row_index("rank", offset=1)
     )

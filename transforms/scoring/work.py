@@ -1,4 +1,4 @@
-"""Work results (工作实绩), one `task_completion` line per task (docs/scoring.md, 6.2)."""
+"""Work results (工作实绩), one `task_completion` line per started task (docs/scoring.md, 6.2)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import polars as pl
 
 from schemas.codes import QUANTITY, WORK
 from schemas.rules import Rules
+from schemas.semantics import WORK_TO_DATE
+from transforms.assessment import Assessment
 
 from .lines import make_lines, num_text, pct_text
+from .months import planned_expr
 
 
 def completion_expr() -> pl.Expr:
@@ -29,14 +32,34 @@ def completion_expr() -> pl.Expr:
     return raw.fill_null(0.0).clip(0.0, 1.0)
 
 
-def task_completion(tasks: pl.DataFrame, summary: pl.DataFrame) -> pl.DataFrame:
-    """Per task: unit_id, weight, completion (0-1) and the unit's total weight."""
+def task_completion(ctx: Assessment, tasks: pl.DataFrame, summary: pl.DataFrame) -> pl.DataFrame:
+    """Per task that counts: unit_id, weight, completion (0-1), expected (0-1), share (0-1) and
+    the unit's total weight over the tasks that count.
+
+    Measured against the plan to date (WORK_TO_DATE): only tasks started by M count, and each is
+    expected to be planned(M) done, so in July a task due in December that is 60% done while the
+    plan says 58% scores in full. In a final run every task counts with expected = 1. Before that
+    change every task counted against its whole target, whatever M was.
+    """
+    frame = tasks.select(
+        "task_id", "unit_id", "metric", "target", "weight", "start_month", "due_month"
+    ).join(summary, on="task_id", how="left")
+    expected = pl.lit(1.0)
+    if ctx.semantics.uses(WORK_TO_DATE):
+        frame = frame.filter(pl.col("start_month") <= ctx.last_month)
+        month = pl.lit(ctx.last_month, pl.Int32)
+        expected = planned_expr(month, pl.col("start_month"), pl.col("due_month")) / 100.0
     return (
-        tasks.select("task_id", "unit_id", "metric", "target", "weight")
-        .join(summary, on="task_id", how="left")
-        .sort("unit_id", "task_id")
+        frame.sort("unit_id", "task_id")
         .with_columns(
             completion_expr().alias("completion"),
+            expected.alias("expected"),
+            pl.lit(ctx.last_month, pl.Int32).alias("plan_month"),
+        )
+        .with_columns(
+            pl.min_horizontal(pl.lit(1.0), pl.col("completion") / pl.col("expected")).alias(
+                "share"
+            ),
             pl.col("weight").sum().over("unit_id").alias("unit_weight"),
         )
     )
@@ -48,12 +71,26 @@ def work_lines(completion: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         completion,
         component=WORK,
         rule_id="task_completion",
-        points=w * pl.col("weight") * pl.col("completion") / pl.col("unit_weight"),
+        points=w * pl.col("weight") * pl.col("share") / pl.col("unit_weight"),
         task_id=pl.col("task_id"),
-        detail=pl.format(
-            "任务{} 完成度 {}，权重 {}",
-            pl.col("task_id"),
-            pct_text(pl.col("completion")),
-            num_text(pl.col("weight"), 4),
+        detail=pl.when(pl.col("expected") < 1)
+        .then(
+            pl.format(
+                "任务{} 完成度 {}，截至{}月计划 {}，按 {} 计，权重 {}",
+                pl.col("task_id"),
+                pct_text(pl.col("completion")),
+                pl.col("plan_month"),
+                pct_text(pl.col("expected")),
+                pct_text(pl.col("share")),
+                num_text(pl.col("weight"), 4),
+            )
+        )
+        .otherwise(
+            pl.format(
+                "任务{} 完成度 {}，权重 {}",
+                pl.col("task_id"),
+                pct_text(pl.col("completion")),
+                num_text(pl.col("weight"), 4),
+            )
         ),
     )
