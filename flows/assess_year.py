@@ -6,11 +6,12 @@ a failed row in audit.run whenever the warehouse can be written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -19,7 +20,9 @@ from prefect import flow
 from prefect.utilities.annotations import quote
 
 from flows import config, notes, progress
-from flows.failures import InboxMissing, SaysLess, one_line
+from flows.approve import check_against_approval
+from flows.artifacts import publish_artifacts
+from flows.failures import ApprovalRefused, InboxMissing, SaysLess, one_line
 from flows.runs import new_run_id, run_row
 from flows.tasks import (
     Raised,
@@ -40,11 +43,12 @@ from office.findings import same_day_conflicts
 from schemas.rules import Rules
 from schemas.semantics import LATEST, Semantics
 from transforms.assessment import Assessment
+from transforms.forecast import forecast_marts
 from transforms.plan import Plan
 from warehouse.faults import pause_point
 from warehouse.inbox import Taken, TakenIn
 from warehouse.publish import Publication, publish
-from warehouse.read import current_publication, published_run_of
+from warehouse.read import approval_of, current_approval, current_publication, published_run_of
 from warehouse.target import check_target
 
 
@@ -120,7 +124,7 @@ def compute(
         # quote: Prefect would otherwise walk thousands of files looking for futures
         plan: Plan = unwrap(plan_task(year, quote(files), semantics))
     if rules is not None:
-        plan = replace(plan, rules=rules)
+        plan = dataclasses.replace(plan, rules=rules)
     ctx = Assessment(year, as_of, plan.rules, plan.semantics)
     admit(ctx)
     with watch.stage("sources"):
@@ -156,6 +160,7 @@ def assess_year(
     replace: bool = False,
     run_id: str | None = None,
     county: str | None = None,
+    document: str | None = None,
 ) -> RunResult:
     """Assess one year from its inbox and publish the result atomically, or end in one line.
 
@@ -167,7 +172,8 @@ def assess_year(
     try:
         conf = config.settings(inbox=inbox, warehouse=warehouse)
         check_target(conf.warehouse)  # before any work: nothing is read or written otherwise
-        _run(conf, result, watch, trigger, replace, conf.county if county is None else county)
+        county = conf.county if county is None else county
+        _run(conf, result, watch, trigger, (replace, document), county)
     except Exception as exc:  # every way a run can fail ends here, in one line
         result.message = one_line(exc, conf.warehouse if conf else None, result.run_id)
         if conf is not None:
@@ -180,9 +186,10 @@ def _run(
     result: RunResult,
     watch: Stopwatch,
     trigger: str,
-    replace: bool,
+    replacing: tuple[bool, str | None],
     county: str,
 ) -> None:
+    replace, document = replacing
     year = result.year
     taken = Taken(files=[], not_read=[])
     got: Computed | None = None
@@ -211,8 +218,11 @@ def _run(
             (f.sha256 for f in taken.files if f.file == "plan/rules.toml"), None
         )
     said = run_notes(conf.inbox / str(year), taken, got)  # before publishing: it cannot fail after
-    published_at = _publish(conf, result, got, watch, trigger, replace)
+    published_at = _publish(conf, result, got, watch, trigger, replacing)
+    if published_at is None:
+        return  # the approved result reproduced: nothing changes (flows/approve.py)
     result.status, result.marts, result.stages = "published", got.marts, watch.stages
+    publish_artifacts(result.year, got.ctx.kind_text, got.marts["unit_score"], result.files)
     result.notes = said
     edition = Edition(
         year,
@@ -223,6 +233,7 @@ def _run(
         published_at,
         got.ctx.rules,
         conf.timezone,
+        _signed_off(conf.warehouse, year, result.run_id),
     )
     with watch.stage("office"):
         written = office_files_task(
@@ -257,19 +268,40 @@ def run_notes(year_dir: Path, taken: Taken, got: Computed) -> list[str]:
     ]
 
 
+def _signed_off(warehouse: Path, year: int, run_id: str) -> str | None:
+    """The sign-off document when the run just published is the year's approved result (a
+    --replace --document run), for the office files to say 定稿; None: 待定稿 or 临时."""
+    approval = approval_of(warehouse, year)
+    return approval["document"] if approval and approval["run_id"] == run_id else None
+
+
 def _publish(
     conf: config.Settings,
     result: RunResult,
     got: Computed,
     watch: Stopwatch,
     trigger: str,
-    replace: bool,
-) -> dt.datetime:
+    replacing: tuple[bool, str | None],
+) -> dt.datetime | None:
     """The warning list and what changed since last month, then one atomic publication; the
     refusal is checked again under the writer lock (another run may have published since).
-    Returns when the run was published (its finished_at in audit.run)."""
+    Returns when the run was published (its finished_at in audit.run). Once the year is
+    approved, a run that reproduces the approved result publishes nothing (None) and one that
+    differs needs --replace and --document (flows/approve.py)."""
     year, run_id = result.year, result.run_id
+    replace, document = replacing
+    verdict, approval = check_against_approval(conf.warehouse, year, got.marts, replace, document)
+    if verdict == "unchanged":
+        result.status, result.ctx, result.marts = "unchanged", got.ctx, got.marts
+        result.message = f"{year} 年结果已定稿，本次运行与定稿结果逐行一致，未改动"
+        record_failure(conf.warehouse, result, trigger, watch.stages)
+        return None
     got.marts.update(warnings_task(conf.warehouse, got.ctx, got.marts, got.core, run_id))
+    got.marts.update(
+        forecast_marts(
+            got.ctx, got.core["tasks"], got.core["reports"], got.marts["task_month_status"], run_id
+        )
+    )
     result.quarantine = audit_quarantine(run_id, year, got.src)
     with watch.stage("publish"):
         row = run_row(
@@ -283,9 +315,13 @@ def _publish(
             stages=watch.stages,
         )
         audit = {"run": row, "input_file": result.files, "quarantine": result.quarantine}
+        if approval is not None:  # --replace --document: the new result is the approved one
+            audit["approval"] = approval.with_columns(run_id=pl.lit(run_id))
 
         def guard(con: duckdb.DuckDBPyConnection) -> None:
             refuse_if_says_less(current_publication(con, year), got.ctx, replace)
+            if approval is None and current_approval(con, year) is not None:
+                raise ApprovalRefused(f"{year} 年结果在本次运行期间已定稿，未发布；请重新运行")
 
         publish(
             conf.warehouse,
@@ -299,15 +335,16 @@ def _publish(
 def record_failure(
     warehouse: Path, result: RunResult, trigger: str, stages: dict[str, float]
 ) -> None:
-    """Append the failed run to audit.run (nothing else changes). Best effort: when the
-    warehouse cannot be written (busy, unusable), the console line is the only record."""
+    """Append the run that did not publish (failed, or unchanged once the year is approved) to
+    audit.run; nothing else changes. Best effort: when the warehouse cannot be written (busy,
+    unusable), the console line is the only record."""
     row = run_row(
         run_id=result.run_id,
         ctx=result.ctx,
         year=result.year,
         as_of=result.as_of,
         trigger=trigger,
-        status="failed",
+        status=result.status,
         message=result.message,
         rules_sha256=result.rules_sha256,
         started_at=result.started_at,

@@ -150,10 +150,20 @@ def run(
         bool,
         typer.Option(
             "--replace",
-            help="允许替换已发布的结果，即使新结果信息更少 （临时结果，或基准日更早）",
+            # spaces: where rich may wrap CJK text in an 80-column help (never cut with …)
+            help="允许替换已发布的结果，即使新结果信息更少 （临时结果，或基准日更早）；"
+            " 已定稿的年度还须用 --document 给出复核决定文号",
             metavar="",
         ),
     ] = False,
+    document: Annotated[
+        str | None,
+        typer.Option(
+            "--document",
+            help="改动定稿结果所依据的复核决定文号（与 --replace 一起）",
+            metavar="文号",
+        ),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Assess a year and publish it (README, "Command line")."""
@@ -172,10 +182,14 @@ def run(
             trigger,
             replace,
             run_id,
+            document=document,
         )
         lines.close()
     if not quiet:
         print_files(result.files)
+    if result.status == "unchanged":  # approved, and reproduced: nothing to do
+        say(f"{result.message}（运行 {result.run_id}）。")
+        return
     if not result.published:
         fail(f"{year} 年未发布：{result.message}")
     if result.warning:
@@ -385,6 +399,34 @@ def simulate(
         fail(f"规则模拟未完成：{result.error}")
     say(f"规则模拟（草案 {rules.name}，基于运行 {result.run_id}）：{result.summary}")
     say(f"对比表与可打印页面：{result.out_dir}")
+
+
+@app.command(
+    help="定稿：记录该年度已发布的最终结果经批准（文号），此后改动定稿结果须有复核决定"
+    "（见 docs/reliability.md）。",
+    short_help="定稿：记录已发布的最终结果经批准（文号）。",
+)
+def approve(
+    year: Year,
+    document: Annotated[
+        str,
+        typer.Option(
+            "--document", help="批准定稿的文件文号，如 大英目考〔2022〕3号", metavar="文号"
+        ),
+    ],
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Record the approval of the year's published final result."""
+    from flows.failures import one_line
+
+    try:
+        from flows.approve import approve_year
+
+        say(approve_year(year, document, str(warehouse) if warehouse else None))
+    except typer.Exit:
+        raise
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001  (one line, never a traceback)
+        fail(f"未定稿：{one_line(exc, warehouse, f'approve-{year}')}")
 
 
 @app.command(

@@ -31,6 +31,11 @@ class SaysLess(Exception):
     """The run would replace a published result with one that says less (needs --replace)."""
 
 
+class ApprovalRefused(Exception):
+    """Sign-off refused the request: a run would change the approved result without a decision,
+    or an approval was asked of a result that cannot be approved."""
+
+
 class SimulationPlace(Exception):
     """A simulation was asked to write inside the published year's office folder."""
 
@@ -46,6 +51,7 @@ EXPECTED = (
     InboxMissing,
     SaysLess,
     SimulationPlace,
+    ApprovalRefused,
     SettingsError,
     RunNotFound,
     InboxUnreadable,

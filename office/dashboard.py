@@ -55,6 +55,7 @@ def edition_of(run: dict, timezone: str = DEFAULT_TIMEZONE) -> Edition:
         str(run["run_id"]),
         run.get("finished_at"),
         timezone=timezone,
+        document=run.get("approval_document"),
     )
 
 
@@ -111,7 +112,8 @@ def _masthead(title: str, edition: Edition) -> str:
         ("发布时间", f"{edition.local()}（北京时间）" if _beijing(edition) else edition.local()),
     ]
     meta = "".join(f"<span>{text(k)}：<b>{text(v)}</b></span>" for k, v in facts)
-    badge = f'<span class="kind {kind}">{text(edition.kind)}结果</span>'
+    label = f"{edition.kind}结果" + (f"·{edition.signed_off}" if edition.signed_off else "")
+    badge = f'<span class="kind {kind}">{text(label)}</span>'
     return f'<h1>{text(title)}{badge}</h1><p class="meta">{meta}</p>'
 
 

@@ -1,4 +1,5 @@
-"""Which publication an office file belongs to: the as-of date, the month assessed and 临时/最终.
+"""Which publication an office file belongs to: the as-of date, the month assessed, 临时/最终 and,
+for a final result, 定稿 (with its document) or 待定稿.
 
 Eleven of twelve months the published result is provisional, and a printout travels without its
 file name: every workbook and the dashboard say, on screen and on every printed page, which
@@ -35,6 +36,7 @@ class Edition:
     published_at: dt.datetime | None = None
     rules: Rules = DEFAULT_RULES  # the run's rules: due day, points of late and missing reports
     timezone: str = DEFAULT_TIMEZONE
+    document: str | None = None  # the sign-off (定稿) document when this run is the approved one
 
     @property
     def kind(self) -> str:
@@ -42,11 +44,21 @@ class Edition:
         return "最终" if self.is_final else "临时"
 
     @property
+    def signed_off(self) -> str:
+        """The sign-off of a final result (assess approve): `定稿：<文号>` or `待定稿`; empty for
+        a provisional one (it is 临时)."""
+        if not self.is_final:
+            return ""
+        return f"定稿：{self.document}" if self.document else "待定稿"
+
+    @property
     def assessed(self) -> str:
-        """`评估至6月（临时结果）`; `尚无到期月份` before the first report was due."""
+        """`评估至6月（临时结果）`, `评估至12月（最终结果，待定稿）`; `尚无到期月份` before the
+        first report was due."""
         if self.month <= 0:
             return "尚无到期月份"
-        return f"评估至{self.month}月（{self.kind}结果）"
+        signed = f"，{self.signed_off}" if self.signed_off else ""
+        return f"评估至{self.month}月（{self.kind}结果{signed}）"
 
     @property
     def line(self) -> str:

@@ -436,7 +436,20 @@ RERUN_DIFF = _t(
     Col("reason", S, "差异的原因：按当前口径复算（--current）时为引起该差异的口径变更"),
 )
 
-AUDIT_TABLES = (RUN, INPUT_FILE, PUBLICATION, QUARANTINE, RERUN_DIFF)
+APPROVAL = _t(
+    "audit",
+    "approval",
+    "定稿记录：年度最终结果的批准（assess approve），及依复核决定改动定稿结果的发布（--replace --document）",
+    ("year", "run_id", "document"),
+    Col("year", INT, "考核年度"),
+    Col("run_id", S, "定稿的运行编号（该年度此后以它为准）"),
+    Col("document", S, "定稿或改动所依据的文号，如 大英目考〔2022〕3号"),
+    Col("approved_by", S, "操作人（系统用户名，或 ASSESS_USER）"),
+    Col("approved_at", pl.Datetime("us", "UTC"), "定稿时间（UTC）"),
+    Col("replaces_run_id", S, "依复核决定改动时：此前定稿的运行编号；首次定稿为空"),
+)
+
+AUDIT_TABLES = (RUN, INPUT_FILE, PUBLICATION, QUARANTINE, RERUN_DIFF, APPROVAL)
 
 CORE_TABLES = (
     UNITS,
@@ -482,4 +495,38 @@ def _in_key_order(frame: pl.DataFrame, key: list[str]) -> bool:
 
 
 # Outputs for people (issue 5): not part of the published marts or their history.
-OFFICE_TABLES = (WARNING_LIST, STATUS_CORRECTION, RANK_CHANGE)
+TASK_FORECAST = _t(
+    "mart",
+    "task_forecast",
+    "年终预测：已开始、尚未完成的任务按自身进度推算到完成月份（预计逾期），方法见 docs/forecast.md",
+    ("year", "task_id"),
+    YEAR,
+    Col("task_id", S, "任务编号"),
+    Col("unit_id", S, "责任单位编码"),
+    Col("month", INT, "评估月份 M（预测所依据的最后评估月）"),
+    Col("status", S, "M 月状态：green 绿、yellow 黄、red 红"),
+    Col("due_month", INT, "完成月份"),
+    Col("last_report_month", INT, "最近一次有效报告的月份（M 及以前；无报告为开始月份前一月）"),
+    Col("last_progress", F, "最近一次有效报告的进度（百分点）"),
+    Col("pace", F, "自身进度：每月完成的百分点（最近进度 ÷ 已过月数）"),
+    Col("projected", F, "按自身进度推算到完成月份的进度（百分点，最多100）"),
+    Col("needed_pace", F, "按期完成还需的每月百分点"),
+    Col("finish_month", INT, "按自身进度预计完成的月份（可晚于12月）；进度为0时为空"),
+    Col("at_risk", B, "按自身进度到完成月份不足100：预计逾期"),
+    Col("flagged", B, "今天为绿灯或黄灯、但预计逾期的任务（需要提前督办）"),
+    Col("run_id", S, "产生该预测的运行编号"),
+)
+UNIT_FORECAST = _t(
+    "mart",
+    "unit_forecast",
+    "年终预测：各单位工作实绩得分的年终推算范围（按任务自身进度与最近进度）",
+    ("year", "unit_id"),
+    YEAR,
+    Col("unit_id", S, "单位编码"),
+    Col("month", INT, "评估月份 M"),
+    Col("work_low", F, "年终工作实绩得分推算的较低值"),
+    Col("work_high", F, "年终工作实绩得分推算的较高值"),
+    Col("run_id", S, "产生该预测的运行编号"),
+)
+
+OFFICE_TABLES = (WARNING_LIST, STATUS_CORRECTION, RANK_CHANGE, TASK_FORECAST, UNIT_FORECAST)

@@ -55,6 +55,29 @@ def current_publication(con: duckdb.DuckDBPyConnection, year: int) -> dict | Non
     return dict(zip(("run_id", "as_of", "last_month", "is_final"), rows[0], strict=True))
 
 
+def current_approval(con: duckdb.DuckDBPyConnection, year: int) -> dict | None:
+    """The year's approval in force (the latest audit.approval row), or None."""
+    try:
+        rows = con.execute(
+            "SELECT run_id, document, approved_by, approved_at FROM audit.approval "
+            "WHERE year = ? ORDER BY approved_at DESC LIMIT 1",
+            [year],
+        ).fetchall()
+    except duckdb.CatalogException:  # a warehouse from before sign-off existed
+        return None
+    if not rows:
+        return None
+    return dict(zip(("run_id", "document", "approved_by", "approved_at"), rows[0], strict=True))
+
+
+def approval_of(warehouse: Path, year: int) -> dict | None:
+    """current_approval, read from the warehouse file (None when there is no file)."""
+    if not warehouse.exists():
+        return None
+    with reading(warehouse) as con:
+        return current_approval(con, year)
+
+
 def _published(con: duckdb.DuckDBPyConnection, year: int) -> dict:
     found = current_publication(con, year)
     if found is None:
@@ -215,6 +238,9 @@ def published_year(warehouse: Path, year: int) -> PublishedYear:
             .to_dicts()
         )
         marts = _history(con, run_id)
+        approval = current_approval(con, year)
+        if approval is not None and approval["run_id"] == run_id:  # 定稿 with its document
+            runs[0] = {**runs[0], "approval_document": approval["document"]}
         for table in OFFICE_TABLES:  # what changed since last month, written with the run
             marts[table.name] = con.sql(
                 f"SELECT {', '.join(c.name for c in table.columns)} FROM {table.qualified} "

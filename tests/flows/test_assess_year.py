@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import duckdb
@@ -160,3 +161,31 @@ def test_what_changed_since_last_month_is_the_same_every_night_and_on_a_rerun(
     assert again.reproduced, again.differences
     out = workspace / "out" / "2021" / "历次通报"
     assert sorted(p.name for p in out.iterdir()) == ["06月", "07月"]
+
+
+def test_the_ranking_and_reconciliation_are_prefect_artifacts_of_the_run(published):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        found = {
+            a.key: a
+            for a in client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    key=ArtifactFilterKey(
+                        any_=["assess-2021-ranking", "assess-2021-reconciliation"]
+                    )
+                )
+            )
+        }
+    ranking = found["assess-2021-ranking"].data
+    ranking = json.loads(ranking) if isinstance(ranking, str) else ranking
+    assert [r["rank"] for r in ranking] == list(range(1, 21))
+    assert ranking[0]["unit_id"] == "DY01" and ranking[0]["total"] == "100.75"
+    files = found["assess-2021-reconciliation"].data
+    files = json.loads(files) if isinstance(files, str) else files
+    assert all(
+        f["rows_read"] == f["rows_loaded"] + f["rows_duplicate"] + f["rows_quarantined"]
+        for f in files
+        if f["rows_read"] is not None
+    )

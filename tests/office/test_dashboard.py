@@ -214,7 +214,7 @@ def test_screenshots_and_the_printed_bulletin(browser, page_file, unit_score, tm
     for unit in unit_score.values():  # every unit's waterfall is printed by default
         assert f"第{unit['rank']}名" in text.replace(" ", "")
     pages = text.split("\f")[:-1]
-    header = "2021年度评估至12月（最终结果）基准日" + AS_OF
+    header = "2021年度评估至12月（最终结果，待定稿）基准日" + AS_OF
     assert all(header in page.replace(" ", "").replace("\u3000", "") for page in pages)
     # no page holds a lone row (e.g. the last unit's total): besides the running header and
     # footer and the colophon, every page has at least four lines

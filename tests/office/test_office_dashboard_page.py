@@ -283,3 +283,17 @@ def test_waterfall_bars_stay_inside_their_cells_when_a_total_dips_below_zero():
     u03 = units_part.split('id="unit-U03"', 1)[1].split("</article>", 1)[0]
     zero = re.findall(r'<tr class="sum">.*?left:([\d.]+)%', u03)
     assert zero == ["2.91"]  # 0 sits 3 points (of 103) from the left: the dip is drawn
+
+
+def test_a_final_result_says_whether_it_is_signed_off():
+    final = {**RUN, "last_month": 12, "is_final": True, "as_of": dt.date(2022, 1, 31)}
+    pending = render(PublishedYear(final, None, published().marts, published().core))
+    masthead = pending.split('<header class="masthead">', 1)[1].split("</header>", 1)[0]
+    assert '<span class="kind final">最终结果·待定稿</span>' in masthead
+    assert "评估至12月（最终结果，待定稿）" in masthead
+    signed = {**final, "approval_document": "大英目考〔2022〕3号"}
+    page = render(PublishedYear(signed, None, published().marts, published().core))
+    assert "最终结果·定稿：大英目考〔2022〕3号" in page
+    running = page.split("@top-center", 1)[1].split("}", 1)[0]
+    assert css_string("定稿：大英目考〔2022〕3号")[1:-1] in running
+    assert "定稿" not in render(published())  # a provisional result is 临时, nothing to sign
