@@ -40,34 +40,35 @@ def reading(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def _first_row(con: duckdb.DuckDBPyConnection, sql: str, year: int) -> dict | None:
+    """The first row of an audit query for `year` as a dict, or None (also for a warehouse made
+    before the audit table existed)."""
+    try:
+        found = con.execute(sql, [year])
+        row = found.fetchone()
+    except duckdb.CatalogException:  # a new warehouse, or one from before the table existed
+        return None
+    return None if row is None else dict(zip([d[0] for d in found.description], row, strict=True))
+
+
 def current_publication(con: duckdb.DuckDBPyConnection, year: int) -> dict | None:
     """The published run of `year` (run_id, as_of, last_month, is_final), or None."""
-    try:
-        rows = con.execute(
-            "SELECT r.run_id, r.as_of, r.last_month, r.is_final FROM audit.publication p "
-            "JOIN audit.run r USING (run_id) WHERE p.year = ?",
-            [year],
-        ).fetchall()
-    except duckdb.CatalogException:  # a new warehouse: nothing published yet
-        return None
-    if not rows:
-        return None
-    return dict(zip(("run_id", "as_of", "last_month", "is_final"), rows[0], strict=True))
+    return _first_row(
+        con,
+        "SELECT r.run_id, r.as_of, r.last_month, r.is_final FROM audit.publication p "
+        "JOIN audit.run r USING (run_id) WHERE p.year = ?",
+        year,
+    )
 
 
 def current_approval(con: duckdb.DuckDBPyConnection, year: int) -> dict | None:
     """The year's approval in force (the latest audit.approval row), or None."""
-    try:
-        rows = con.execute(
-            "SELECT run_id, document, approved_by, approved_at FROM audit.approval "
-            "WHERE year = ? ORDER BY approved_at DESC LIMIT 1",
-            [year],
-        ).fetchall()
-    except duckdb.CatalogException:  # a warehouse from before sign-off existed
-        return None
-    if not rows:
-        return None
-    return dict(zip(("run_id", "document", "approved_by", "approved_at"), rows[0], strict=True))
+    return _first_row(
+        con,
+        "SELECT run_id, document, approved_by, approved_at FROM audit.approval "
+        "WHERE year = ? ORDER BY approved_at DESC LIMIT 1",
+        year,
+    )
 
 
 def approval_of(warehouse: Path, year: int) -> dict | None:
