@@ -45,10 +45,11 @@ def _first_row(con: duckdb.DuckDBPyConnection, sql: str, year: int) -> dict | No
     before the audit table existed)."""
     try:
         found = con.execute(sql, [year])
-        row = found.fetchone()
+        rows = found.fetchall()  # to the end: an unfinished result blocks the connection (duckdb 2)
     except duckdb.CatalogException:  # a new warehouse, or one from before the table existed
         return None
-    return None if row is None else dict(zip([d[0] for d in found.description], row, strict=True))
+    names = [d[0] for d in found.description]
+    return dict(zip(names, rows[0], strict=True)) if rows else None
 
 
 def current_publication(con: duckdb.DuckDBPyConnection, year: int) -> dict | None:
