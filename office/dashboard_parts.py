@@ -97,7 +97,7 @@ def ranking(scores: pl.DataFrame) -> str:
         Col("总分", num(C("total")), "num total", "total"),
         Col("", bar(pl.lit(0.0), C("total").cast(pl.Float64), "total"), "bar"),
         Col("等次", grade_badge(C("grade")), "mark", "grade"),
-        Col("工作实绩", num(C("work")), "num", "work"),
+        Col("工作实绩", dash(num(C("work"))), "num", "work"),
         Col("群众满意度", num(C("satisfaction")).fill_null(NOT_SURVEYED), "num", "satisfaction"),
         Col("加分", num(C("bonus")), "num", "bonus"),
         Col("扣分", num(C("penalty")), "num", "penalty"),
@@ -500,7 +500,9 @@ def _unit_block(low: float, span: float, wf_head: str) -> pl.Expr:
         pl.lit('</td><td colspan="4"></td></tr>'),
     )
     sums = [("工作实绩 ", "work"), (" ＋ 群众满意度 ", "satisfaction"), (" ＋ 加分 ", "bonus")]
-    shown = {c: num(C(c)).fill_null(NOT_SURVEYED) for _, c in sums}
+    # null parts count as 0 in the total: no survey response yet (未测评), no started task (—)
+    empty = {"satisfaction": NOT_SURVEYED}
+    shown = {c: num(C(c)).fill_null(empty.get(c, "—")) for _, c in sums}
     return pl.concat_str(
         pl.lit('<article class="unit-wf" id="unit-'),
         esc(C("unit_id")),
@@ -517,7 +519,7 @@ def _unit_block(low: float, span: float, wf_head: str) -> pl.Expr:
         pl.lit('</h3><p class="eq">'),
         *(e for text_, col in sums for e in (pl.lit(text_), shown[col])),
         pl.lit(" － 扣分 "),
-        num(C("penalty")),
+        num(C("penalty")).fill_null("—"),
         pl.lit(" ＝ "),
         num(total),
         pl.lit(f'</p><div class="scroll"><table class="wf">{wf_head}<tbody>'),

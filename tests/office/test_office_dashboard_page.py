@@ -174,6 +174,11 @@ def test_a_provisional_year_has_no_grade_and_no_zero_satisfaction():
     assert "等次在年终（评估至12月）评定" in ranking
     u03 = section(page, "units").split('id="unit-U03"', 1)[1].split("</article>", 1)[0]
     assert "＋ 群众满意度 未测评 ＋" in u03
+    data.marts["unit_score"] = data.marts["unit_score"].with_columns(
+        work=pl.when(pl.col("unit_id") == "U03").then(None).otherwise("work")
+    )  # no task started yet: work null, the unit still has its breakdown
+    u03 = section(render(data), "units").split('id="unit-U03"', 1)[1].split("</article>", 1)[0]
+    assert "工作实绩 — ＋ 群众满意度 未测评 ＋ 加分 0.00 － 扣分 0.00 ＝ 44.00" in u03
     assert "年终评定" in section(page, "brief") and "优秀" not in section(page, "brief")
 
 
