@@ -168,16 +168,13 @@ def test_the_ranking_and_reconciliation_are_prefect_artifacts_of_the_run(publish
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
     with get_client(sync_client=True) as client:
-        found = {
-            a.key: a
-            for a in client.read_artifacts(
-                artifact_filter=ArtifactFilter(
-                    key=ArtifactFilterKey(
-                        any_=["assess-2021-ranking", "assess-2021-reconciliation"]
-                    )
-                )
+        versions = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["assess-2021-ranking", "assess-2021-reconciliation"])
             )
-        }
+        )
+    # the latest version of each key: the session's server also holds earlier tests' 2021 runs
+    found = {a.key: a for a in sorted(versions, key=lambda a: a.created)}
     ranking = found["assess-2021-ranking"].data
     ranking = json.loads(ranking) if isinstance(ranking, str) else ranking
     assert [r["rank"] for r in ranking] == list(range(1, 21))
