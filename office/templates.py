@@ -81,7 +81,7 @@ PROGRESS_COLUMNS = [
     Cell(TASK["due_month"], "due_month", 10, "fixed_month"),
     Cell(REQUIREMENT, "requirement", 20, "fixed_wrap"),
     Cell(REPORT["month"], "month_text", 12, "required"),
-    Cell(REPORT["progress"], None, 10, "required_number"),  # or optional: see BY_METRIC
+    Cell(REPORT["progress"], None, 10, "required_percent"),  # or optional: see BY_METRIC
     Cell(REPORT["actual"], None, 12, "required_number"),
     Cell(REPORT["submitted_on"], None, 12, "date"),
     Cell(REPORT["note"], None, 32, "note"),
@@ -93,7 +93,7 @@ PROGRESS_COLUMNS = [
 COL = {c.header: i for i, c in enumerate(PROGRESS_COLUMNS)}
 # header → its format for a 数量 task, for a 进度 task
 BY_METRIC = {
-    REPORT["progress"]: ("optional_number", "required_number"),
+    REPORT["progress"]: ("optional_percent", "required_percent"),
     REPORT["actual"]: ("required_number", "optional_number"),
 }
 HONOR_COLUMNS = [
@@ -103,6 +103,8 @@ HONOR_COLUMNS = [
     Cell(HONOR["document_no"], None, 24, "required"),
     Cell(HONOR["awarded_on"], None, 12, "date"),
 ]
+
+PERCENT_SIGN = 'General"%"'  # the number as typed, then a % sign
 
 FORMATS: dict[str, dict[str, Any]] = {
     "fixed_header": {"bg_color": FIXED_HEADER_FILL},
@@ -116,6 +118,10 @@ FORMATS: dict[str, dict[str, Any]] = {
     "required_wrap": {"bg_color": REQUIRED_FILL, "locked": False, "text_wrap": True},
     "required_number": {"bg_color": REQUIRED_FILL, "locked": False, "num_format": "General"},
     "optional_number": {"bg_color": OPTIONAL_FILL, "locked": False, "num_format": "General"},
+    # 完成进度: percent points shown with a % after them, unscaled (85 shows 85%): not a percent
+    # number format, which would show 8500% and invite typing 0.85
+    "required_percent": {"bg_color": REQUIRED_FILL, "locked": False, "num_format": PERCENT_SIGN},
+    "optional_percent": {"bg_color": OPTIONAL_FILL, "locked": False, "num_format": PERCENT_SIGN},
     "date": {"bg_color": REQUIRED_FILL, "locked": False, "num_format": "yyyy-mm-dd"},
     "note": {"locked": False, "text_wrap": True},
     "bad": {"bg_color": BAD_FILL, "font_color": "#9C0006"},
@@ -371,9 +377,12 @@ def _progress_validations(
     ):
         if rows:
             *where, extra = _cells(col, rows)
+            cell = f"{_letter(col)}{rows[0] + 1}"  # a custom rule's formula: the first cell
+            if rule["validate"] == "custom":
+                rule = {**rule, "value": rule["value"].format(c=cell)}
             sheet.data_validation(*where, {**rule, **extra})
     for col, test in (
-        (COL[REPORT["progress"]], "OR(NOT(ISNUMBER({c})),{c}<0,{c}>100)"),
+        (COL[REPORT["progress"]], "OR(NOT(ISNUMBER({c})),{c}<0,{c}>100,AND({c}>0,{c}<1))"),
         (COL[REPORT["actual"]], "OR(NOT(ISNUMBER({c})),{c}<0)"),
         (COL[REPORT["submitted_on"]], "NOT(ISNUMBER({c}))"),
     ):
@@ -416,18 +425,21 @@ def month_rule(year: int, month: int) -> dict[str, Any]:
 
 
 def progress_rule(required: bool) -> dict[str, Any]:
-    """完成进度: a number 0-100 (percent points, without %)."""
+    """完成进度: a number 0-100 (percent points, without %). A value between 0 and 1 is refused:
+    it is what Excel stores for a typed 85% (0.85), which would read as 0.85 percent points.
+    `value` is a custom formula on the rule's first cell `{c}` (relative: Excel moves it)."""
     need = "必填" if required else "数量类任务可不填（按实际完成值÷目标值计算）"
     return {
-        "validate": "decimal",
-        "criteria": "between",
-        "minimum": 0,
-        "maximum": 100,
+        "validate": "custom",
+        "value": "=AND(ISNUMBER({c}),{c}>=0,{c}<=100,OR({c}=0,{c}>=1))",
+        "ignore_blank": True,
         **_messages(
             "完成进度（0-100）",
-            f"{need}。填 0-100 的数字，如 85 表示完成 85%，不要输入 % 号。",
+            f"{need}。填 0-100 的数字：完成 85% 就输入 85（单元格会显示 85%），"
+            "不要输入 % 号或 0.85。",
             "完成进度无效",
-            "完成进度应为 0 到 100 之间的数字（如 85），不要输入 % 号。",
+            "完成进度应为 0 到 100 之间的数字：完成 85% 请输入 85，不要输入 85% 或 0.85"
+            "（0 到 1 之间的数会被当作不到 1%）。",
         ),
     }
 

@@ -57,6 +57,19 @@ PARSE_ERRORS: dict[str, str] = {
 }
 # An amount in fractions of 分 ("12.345" 元, "0.001"): told apart from a cell that is no amount.
 MONEY_PLACES_ERROR = "金额最多两位小数"
+# A month written as a decimal number: Excel keeps a typed 2021.10 as 2021.1 (schemas/semantics.py
+# DECIMAL_MONTH), so which month is meant cannot be known.
+DECIMAL_MONTH_ERROR = (
+    "月份写法有歧义：写成小数的月份（如 2021.10 在 Excel 中会变成 2021.1）无法判断是几月，"
+    "请写成 2021-10 或 2021年10月"
+)
+# A CSV row with more cells than its header (transforms/read.py EXTRA): the quarantine names
+# the cells beyond the header as its column.
+EXTRA_CELLS_LABEL = "表头之外的单元格"
+EXTRA_CELLS_ERROR = (
+    "本行的单元格比表头多：很可能有未加引号的英文逗号（如金额 12,345.00 或备注中的逗号）把一个"
+    "单元格分成了两个，本行未读取；请去掉千位分隔符、改用中文逗号，或给该单元格加上引号"
+)
 
 # Personal contact data is dropped on read, before anything else sees it (docs/validation.md).
 PERSONAL_HEADER = r"电话|手机|联系方式|姓名|微信昵称|用户ID|来源详情|身份证"

@@ -17,7 +17,7 @@ LEDGER_VALUES = ["entry_date", "voucher_no", "task_id", "source", "kind", "amoun
 
 def ledger(files: list[InputFile], plan: Plan) -> tuple[Loaded, pl.DataFrame]:
     """(the loaded ledger, its conflicting vouchers). Conflicting rows are all quarantined."""
-    got = intake(spec.LEDGER, files, plan.year, plan.units)
+    got = intake(spec.LEDGER, files, plan.year, plan.units, plan.semantics)
     owner = plan.tasks.select("task_id", pl.col("unit_id").alias("_owner"))
     typed = got.typed.join(owner, on="task_id", how="left", maintain_order="left")
     schema = spec.ledger_schema(plan.tasks["task_id"].to_list(), plan.year)

@@ -14,10 +14,21 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from schemas.fields import SheetChoice, SourceSpec
+from schemas.fields import Field, SheetChoice, SourceSpec, header_aliases
+from schemas.semantics import LATEST, PERCENT_CELLS, Semantics
 from schemas.surveys import QUESTION_HEADER, question_column
 from transforms import normalise
-from transforms.read import PART, ROW, Book, ReadError, Sheet, normalise_header, stack
+from transforms.read import (
+    EXTRA,
+    PART,
+    ROW,
+    Book,
+    HeaderSpec,
+    ReadError,
+    Sheet,
+    normalise_header,
+    stack,
+)
 from transforms.validate import (
     PROVENANCE,
     QUARANTINE_SCHEMA,
@@ -28,6 +39,7 @@ from transforms.validate import (
 )
 
 READERS = min(4, os.cpu_count() or 1)
+FILE_UNIT = "_file_unit"  # with_file_unit: the unit whose file a row is in
 
 InputFile = tuple[str, bytes]  # (path relative to the year's inbox, content)
 
@@ -57,37 +69,46 @@ class FileSheet:
 
 
 def intake(
-    spec: SourceSpec, files: list[InputFile], year: int, units: pl.DataFrame | None = None
+    spec: SourceSpec,
+    files: list[InputFile],
+    year: int,
+    units: pl.DataFrame | None = None,
+    semantics: Semantics = LATEST,
 ) -> Intake:
     """Read the source's sheet of every file, match headers per file, then stack, parse and
     count the rows of the whole folder at once. A file rejected whole is quarantined, naming its
-    unit when `units` (unit_id, unit_name) can tell which (docs/validation.md)."""
-    opened = [conform_sheet(spec, name, got) for name, got in open_sheets(spec.sheet, files)]
+    unit when `units` (unit_id, unit_name) can tell which (docs/validation.md). `semantics`
+    says how percent cells and decimal months are read (schemas/semantics.py)."""
+    opened = [conform_sheet(spec, name, got) for name, got in open_sheets(spec, files, semantics)]
     questions = list(dict.fromkeys(q for f in opened if f.rejection is None for q in f.questions))
-    rows = stack_rows(opened, [f.name for f in spec.fields] + questions)
+    # EXTRA only when some CSV row is wider than its header: no column for millions of rows
+    extra = (
+        [EXTRA] if any(f.cells is not None and f.cells.extra is not None for f in opened) else []
+    )
+    rows = stack_rows(opened, [f.name for f in spec.fields] + questions + extra)
     read_counts = _read_counts(opened, rows)
     opened = [replace(f, cells=None) for f in opened]  # the cells as read: freed before parsing
     rejected = rejections(spec.source, opened, rows, units)
     raw = rows.filter(~pl.col("_rejected")).drop("_rejected")
     del rows
-    typed = parse(raw, spec.fields, year).hstack(
+    typed = parse(raw, spec.fields, year, semantics).hstack(
         raw.select(normalise.text(pl.col(q)).alias(q) for q in questions)
     )
     return Intake(spec.source, raw, typed, rejected, read_counts)
 
 
 def open_sheets(
-    choice: SheetChoice, files: list[InputFile]
+    spec: SourceSpec, files: list[InputFile], semantics: Semantics = LATEST
 ) -> list[tuple[str, tuple[str, Sheet] | ReadError]]:
     """(file, (sheet name, its cells) or why it cannot be read) for every file, in name order,
-    that has the source's sheet. The readers (calamine, polars) release the GIL: files are read
-    in parallel."""
+    that has the source's sheet (choose_sheet). The readers (calamine, polars) release the GIL:
+    files are read in parallel."""
+    header = header_spec(spec.fields)
+    percent = percent_headers(spec.fields) if semantics.uses(PERCENT_CELLS) else frozenset()
 
     def open_one(file: InputFile) -> tuple[str, Sheet] | ReadError | None:
         try:
-            book = Book(file[1], file[0])
-            chosen = choice.pick(book.sheet_names)
-            return None if chosen is None else (chosen, book.sheet(chosen or None))
+            return choose_sheet(Book(file[1], file[0]), spec.sheet, header, percent)
         except ReadError as exc:
             return exc
 
@@ -95,6 +116,59 @@ def open_sheets(
     with ThreadPoolExecutor(READERS) as pool:
         opened = list(pool.map(open_one, ordered))
     return [(name, got) for (name, _), got in zip(ordered, opened, strict=True) if got is not None]
+
+
+def choose_sheet(
+    book: Book, choice: SheetChoice, header: HeaderSpec, percent: frozenset[str]
+) -> tuple[str, Sheet] | None:
+    """The sheet of the source, as offices make workbooks (docs/inputs.md): the named one if
+    present; else the first visible sheet whose header names the required columns, so an
+    instructions sheet or a hidden sheet placed first is passed over. When no sheet has them,
+    the first visible sheet is read (and rejected for the columns it lacks); when only a hidden
+    one has them, the file is rejected saying so. None: the file has nothing of the source."""
+    names = book.sheet_names
+    if choice.name is not None and choice.name in names:
+        return choice.name, book.sheet(choice.name, header, percent)
+    candidates = [n for n in names if n not in choice.others] if choice.or_first else []
+    first: tuple[str, Sheet] | None = None
+    error: ReadError | None = None
+    hidden: str | None = None
+    for name in candidates:
+        try:
+            found = book.sheet(name or None, header, percent)
+        except ReadError as exc:
+            error = error or exc
+            continue
+        complete = header.complete(found.headers)
+        if not found.visible:
+            hidden = hidden or (name if complete else None)
+        elif complete:
+            return name, found
+        else:
+            first = first or (name, found)
+    if hidden is not None:
+        raise ReadError(f"数据所在的工作表“{hidden}”被隐藏：请取消隐藏，或把数据放在可见的工作表中")
+    if first is None and error is not None:
+        raise error
+    return first
+
+
+def header_spec(fields: tuple[Field, ...]) -> HeaderSpec:
+    """How a header row of these fields looks (read.HeaderSpec), by the headers that
+    validate.conform_headers matches."""
+    aliases = header_aliases(fields)
+    required = tuple(
+        frozenset(h for h, name in aliases.items() if name == f.name)
+        for f in fields
+        if f.required_column
+    )
+    return HeaderSpec(frozenset(aliases), required)
+
+
+def percent_headers(fields: tuple[Field, ...]) -> frozenset[str]:
+    """The headers naming a percent field: their percent-formatted cells are percent points."""
+    percent = {f.name for f in fields if f.kind == "percent"}
+    return frozenset(h for h, name in header_aliases(fields).items() if name in percent)
 
 
 def conform_sheet(spec: SourceSpec, file: str, opened: tuple[str, Sheet] | ReadError) -> FileSheet:
@@ -119,7 +193,7 @@ def conform_sheet(spec: SourceSpec, file: str, opened: tuple[str, Sheet] | ReadE
     # other columns (personal ones too) only matter for telling blank rows; dropped when stacked
     frame = found.frame.clone()
     frame.columns = [renames.get(c, f"_other{i}") for i, c in enumerate(columns)]
-    cells = Sheet(frame, found.first_row)
+    cells = Sheet(frame, found.first_row, extra=found.extra)
     return FileSheet(file, name, cells, in_wan, tuple(questions.values()), rejection)
 
 
@@ -192,11 +266,11 @@ def unit_of_file(files: pl.DataFrame, units: pl.DataFrame, named: pl.DataFrame) 
     """(file, sheet, unit_id) for files (file, sheet): the one unit whose id or name the file's
     name contains; else the one unit of the plan every row names (`named`: _file, _sheet,
     unit_id of each row, null where its 单位编码 could not be read); else null."""
-    name = pl.col("file").str.split("/").list.last()
+    name = pl.col("file").str.split("/").list.last().str.to_uppercase()  # dy10_….csv too
     by_name = (
         files.join(units.select("unit_id", "unit_name"), how="cross")
         .filter(
-            name.str.contains(pl.col("unit_id"), literal=True)
+            name.str.contains(pl.col("unit_id").str.to_uppercase(), literal=True)
             | name.str.contains(pl.col("unit_name"), literal=True)
         )
         .group_by("file", "sheet")
@@ -219,6 +293,21 @@ def unit_of_file(files: pl.DataFrame, units: pl.DataFrame, named: pl.DataFrame) 
             ).alias("unit_id"),
         )
     )
+
+
+def with_file_unit(typed: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """`typed` (with _file, _sheet, unit_id) and FILE_UNIT: the unit whose file each row is in
+    (unit_of_file, by the units of the plan its rows name), null when it cannot be told. Only
+    looked up when some row names no unit of the plan: otherwise no row needs it."""
+    known = units["unit_id"].implode()
+    if typed["unit_id"].is_in(known).fill_null(False).all():
+        return typed.with_columns(pl.lit(None, pl.String).alias(FILE_UNIT))
+    files = typed.select(file="_file", sheet="_sheet").unique(maintain_order=True)
+    named = typed.select("_file", "_sheet", "unit_id").filter(pl.col("unit_id").is_in(known))
+    owner = unit_of_file(files, units, named).rename(
+        {"file": "_file", "sheet": "_sheet", "unit_id": FILE_UNIT}
+    )
+    return typed.join(owner, on=["_file", "_sheet"], how="left", maintain_order="left")
 
 
 def _only(column: str) -> pl.Expr:

@@ -23,9 +23,12 @@ Forms accepted (after trimming; in everything but `text` full-width ASCII folds 
            "44469" / "44469.5" (1900 date system with its phantom 1900-02-29; 1..100000).
 - datetime the date forms with an optional time "14:03" / "14:03:22" (space or T), date only
            = midnight; a fractional Excel serial is rounded to the second.
-- month    "2021-09", "2021/9", "2021.9", "2021年9月", "9月", "9", "09", or any date form (its
-           month). Plain integers are months (1-12), never serials. A month of another year
-           than `year` is null.
+- month    "2021-09", "2021/9", "2021年9月", "9月", "9", "09", or any date form (its month).
+           Plain integers are months (1-12), never serials. A month of another year than
+           `year` is null. "2021.9" (a decimal number) is read as a month only with
+           decimal=True, the scoring semantics before DECIMAL_MONTH: Excel keeps 2021.10 as
+           2021.1.
+- id       folded, upper case: "ｄｙ１０" and "dy10" are "DY10".
 - seconds  "95", "95秒", "95 秒", "1分35秒", "1分钟35秒", "1小时2分3秒".
 - free_text text as written (not folded), mobile and resident ID numbers masked.
 """
@@ -107,8 +110,9 @@ def fold(e: pl.Expr) -> pl.Expr:
 
 
 def ident(e: pl.Expr) -> pl.Expr:
-    """An id as written, folded: "Ｕ０１" → "U01"."""
-    return fold(e)
+    """An id as written, folded to one spelling: full-width and lower case are the same id as
+    the plan's ("Ｕ０１", "u01" → "U01"; "dy10" → "DY10")."""
+    return fold(e).str.to_uppercase()
 
 
 def _decimal_text(folded: pl.Expr) -> pl.Expr:
@@ -226,14 +230,26 @@ def datetime(e: pl.Expr) -> pl.Expr:
     return pl.coalesce(_text_datetime(folded), _serial_datetime(folded, round_to_day=False))
 
 
-def month(e: pl.Expr, year: int) -> pl.Expr:
-    """Month 1-12 of `year`; a month (or date) of another year is null."""
+_DECIMAL_MONTH = r"^[0-9]{4}\.[0-9]{1,2}$"
+
+
+def decimal_month(e: pl.Expr) -> pl.Expr:
+    """True where the cell is a month written as a decimal number ("2021.1", "2021.10")."""
+    return fold(e).str.contains(_DECIMAL_MONTH).fill_null(False)
+
+
+def month(e: pl.Expr, year: int, decimal: bool = True) -> pl.Expr:
+    """Month 1-12 of `year`; a month (or date) of another year is null. `decimal=False`: a
+    month written as a decimal number ("2021.1", which is what Excel keeps of a typed 2021.10)
+    is null too, ambiguous (schemas/semantics.py DECIMAL_MONTH); True reads it as before."""
     folded = fold(e)
+    if not decimal:
+        folded = pl.when(~folded.str.contains(_DECIMAL_MONTH)).then(folded)
     bare = folded.str.extract(r"^([0-9]{1,2})(?:\.0+)?\s*(?:月份?)?$").cast(pl.Int32, strict=False)
     year_month = folded.str.extract_groups(
         r"^(?<y>[0-9]{4})\s*[-/.年]\s*(?<m>[0-9]{1,2})\s*(?:月份?)?$"
     ).struct
-    day = date(e)
+    day = date(folded)
     m = pl.coalesce(bare, year_month.field("m").cast(pl.Int32), day.dt.month().cast(pl.Int32))
     y = pl.coalesce(
         pl.when(bare.is_not_null()).then(year),

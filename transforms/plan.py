@@ -76,7 +76,7 @@ def build_plan(year: int, files: list[InputFile], semantics: Semantics = LATEST)
         if len(found) != 1:
             what = "缺少" if not found else "有多个"
             raise PlanError(f"计划无效：plan/ {what}{table} 文件（{spec.LABELS[table]}）")
-        got = intake(SourceSpec(table, fields), found, year)
+        got = intake(SourceSpec(table, fields), found, year, semantics=semantics)
         if got.rejected.height:
             raise PlanError(f"计划无效：{_first_problem(got.rejected)}")
         if table == "tasks":

@@ -7,7 +7,15 @@ import polars as pl
 from schemas import reports as spec
 from schemas.codes import QUANTITY
 from schemas.semantics import FALLING_CUMULATIVE
-from transforms.intake import InputFile, Loaded, dedupe, intake, with_provenance_names
+from transforms.intake import (
+    FILE_UNIT,
+    InputFile,
+    Loaded,
+    dedupe,
+    intake,
+    with_file_unit,
+    with_provenance_names,
+)
 from transforms.plan import Plan
 from transforms.scoring.effective import effective_flag
 from transforms.scoring.lines import num_text
@@ -18,18 +26,25 @@ HONOR_VALUES = ["unit_id", "honor", "level", "document_no", "awarded_on"]
 
 
 def progress_reports(files: list[InputFile], plan: Plan) -> Loaded:
-    got = intake(spec.PROGRESS, files, plan.year, plan.units)
+    got = intake(spec.PROGRESS, files, plan.year, plan.units, plan.semantics)
     task_info = plan.tasks.select(
         "task_id", pl.col("unit_id").alias("_task_unit"), pl.col("metric").alias("_metric")
     )
     typed = got.typed.join(task_info, on="task_id", how="left", maintain_order="left")
+    typed = with_file_unit(typed, plan.units)
     schema = spec.progress_schema(
         plan.units["unit_id"].to_list(), plan.tasks["task_id"].to_list(), plan.year
     )
     valid, quarantine = check(
-        got.raw, typed, schema, spec.PROGRESS_FIELDS, "reports", unit_of_row=pl.col("unit_id")
+        got.raw,
+        typed,
+        schema,
+        spec.PROGRESS_FIELDS,
+        "reports",
+        unit_of_row=_unit_of_row(plan),
+        semantics=plan.semantics,
     )
-    kept, duplicates = dedupe(valid, REPORT_VALUES)
+    kept, duplicates = dedupe(valid.drop(FILE_UNIT), REPORT_VALUES)
     falling = pl.DataFrame(schema=QUARANTINE_SCHEMA)
     if plan.semantics.uses(FALLING_CUMULATIVE):
         kept, falling = falling_cumulative(kept, got.raw)
@@ -138,11 +153,24 @@ def falling_cumulative(kept: pl.DataFrame, raw: pl.DataFrame) -> tuple[pl.DataFr
 
 
 def honors(files: list[InputFile], plan: Plan) -> Loaded:
-    got = intake(spec.HONORS, files, plan.year, plan.units)
+    got = intake(spec.HONORS, files, plan.year, plan.units, plan.semantics)
     schema = spec.honor_schema(plan.units["unit_id"].to_list(), plan.year)
     valid, quarantine = check(
-        got.raw, got.typed, schema, spec.HONOR_FIELDS, "honors", unit_of_row=pl.col("unit_id")
+        got.raw,
+        with_file_unit(got.typed, plan.units),
+        schema,
+        spec.HONOR_FIELDS,
+        "honors",
+        unit_of_row=_unit_of_row(plan),
+        semantics=plan.semantics,
     )
-    kept, duplicates = dedupe(valid, HONOR_VALUES)
+    kept, duplicates = dedupe(valid.drop(FILE_UNIT), HONOR_VALUES)
     rows = with_provenance_names(kept).with_columns(year=pl.lit(plan.year))
     return Loaded(rows, duplicates, pl.concat([got.rejected, quarantine]), got.read_counts)
+
+
+def _unit_of_row(plan: Plan) -> pl.Expr:
+    """Whose findings a quarantined row reaches: the unit it names, when that is a unit of the
+    plan; else the unit whose file it is in (an unknown or empty 单位编码 in DY10's own file)."""
+    named = pl.col("unit_id")
+    return pl.when(named.is_in(plan.units["unit_id"].implode())).then(named).otherwise(FILE_UNIT)

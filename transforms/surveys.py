@@ -64,7 +64,7 @@ def surveys(
 ) -> tuple[Loaded, pl.DataFrame]:
     """(the loaded responses, their satisfaction answers in long form)."""
     rules = plan.rules.survey
-    got = intake(spec.SURVEYS, files, plan.year, plan.units)
+    got = intake(spec.SURVEYS, files, plan.year, plan.units, plan.semantics)
     if not got.typed.height:
         return Loaded(
             pl.DataFrame(schema=tables.SURVEY_RESPONSES.polars_schema),

@@ -18,14 +18,18 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from schemas.fields import (
+    DECIMAL_MONTH_ERROR,
+    EXTRA_CELLS_ERROR,
+    EXTRA_CELLS_LABEL,
     MONEY_PLACES_ERROR,
     PARSE_ERRORS,
     PERSONAL_HEADER,
     Field,
     header_aliases,
 )
+from schemas.semantics import DECIMAL_MONTH, LATEST, Semantics
 from transforms import normalise
-from transforms.read import normalise_header
+from transforms.read import EXTRA, normalise_header
 
 PROVENANCE = ["_file", "_sheet", "_row"]
 
@@ -78,7 +82,9 @@ def conform_headers(
     return renames
 
 
-def _parse(expr: pl.Expr, kind: str, year: int, wan: pl.Expr) -> pl.Expr:
+def _parse(
+    expr: pl.Expr, kind: str, year: int, wan: pl.Expr, semantics: Semantics = LATEST
+) -> pl.Expr:
     match kind:
         case "text":
             return normalise.text(expr)
@@ -87,7 +93,7 @@ def _parse(expr: pl.Expr, kind: str, year: int, wan: pl.Expr) -> pl.Expr:
         case "id":
             return normalise.ident(expr)
         case "month":
-            return normalise.month(expr, year)
+            return normalise.month(expr, year, decimal=not semantics.uses(DECIMAL_MONTH))
         case "money":
             return (
                 pl.when(wan)
@@ -110,8 +116,11 @@ def _fast_parse(expr: pl.Expr, kind: str, wan: pl.Expr) -> pl.Expr | None:
             return None
 
 
-def parse(frame: pl.DataFrame, fields: tuple[Field, ...], year: int) -> pl.DataFrame:
+def parse(
+    frame: pl.DataFrame, fields: tuple[Field, ...], year: int, semantics: Semantics = LATEST
+) -> pl.DataFrame:
     """Typed columns for every field (a missing optional column is all null), plus provenance.
+    `semantics` says how a month written as a decimal number is read (schemas/semantics.py).
 
     Money is in 万元 on rows whose `_wan` column is true (their file's header said 金额(万元)).
 
@@ -123,7 +132,9 @@ def parse(frame: pl.DataFrame, fields: tuple[Field, ...], year: int) -> pl.DataF
     """
     wan = pl.col("_wan").fill_null(False) if "_wan" in frame.columns else pl.lit(False)
     present = [f for f in fields if f.name in frame.columns]
-    general = {f.name: _parse(pl.col(f.name), f.kind, year, wan).cast(f.dtype) for f in present}
+    general = {
+        f.name: _parse(pl.col(f.name), f.kind, year, wan, semantics).cast(f.dtype) for f in present
+    }
     fast = {
         f.name: fast.cast(f.dtype)
         for f in present
@@ -153,14 +164,16 @@ def check(
     fields: tuple[Field, ...],
     source: str,
     unit_of_row: pl.Expr | None = None,
+    semantics: Semantics = LATEST,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split typed rows into (valid rows, quarantine rows). raw and typed are row-aligned.
 
     A value that does not parse is reported once, as a parse failure, not again by the schema.
+    A row with cells beyond its header (raw EXTRA) is quarantined whole.
     """
     typed = typed.with_row_index(_INDEX)
     raw = raw.with_row_index(_INDEX)
-    parsing = parse_failures(raw, typed, fields)
+    parsing = pl.concat([parse_failures(raw, typed, fields, semantics), extra_cells(raw)])
     checking = schema_failures(typed, schema).join(
         parsing.select("index", "column"), on=["index", "column"], how="anti"
     )
@@ -171,8 +184,23 @@ def check(
     return valid, quarantine
 
 
+def extra_cells(raw: pl.DataFrame) -> pl.DataFrame:
+    """(index, EXTRA, message) for every row with more cells than its header: an unquoted comma
+    (12,345.00) split a cell, so which cell holds what cannot be known and no cell is dropped."""
+    if EXTRA not in raw.columns:
+        return pl.DataFrame(schema=FAILURE_SCHEMA)
+    return raw.filter(pl.col(EXTRA).is_not_null()).select(
+        pl.col(_INDEX).cast(pl.Int64).alias("index"),
+        pl.lit(EXTRA).alias("column"),
+        pl.lit(EXTRA_CELLS_ERROR).alias("message"),
+    )
+
+
 def parse_failures(
-    raw: pl.DataFrame, typed: pl.DataFrame, fields: tuple[Field, ...]
+    raw: pl.DataFrame,
+    typed: pl.DataFrame,
+    fields: tuple[Field, ...],
+    semantics: Semantics = LATEST,
 ) -> pl.DataFrame:
     """(index, column, message) for every cell with a raw value that did not parse as its kind."""
     parsed = [f for f in fields if f.kind in PARSE_ERRORS and f.name in raw.columns]
@@ -187,7 +215,7 @@ def parse_failures(
             ).select(
                 pl.col(_INDEX).cast(pl.Int64).alias("index"),
                 pl.lit(f.name).alias("column"),
-                _parse_failure_message(f, pl.col(f.name), wan).alias("message"),
+                _parse_failure_message(f, pl.col(f.name), wan, semantics).alias("message"),
             )
             for f in parsed
         ],
@@ -195,9 +223,18 @@ def parse_failures(
     )
 
 
-def _parse_failure_message(f: Field, cell: pl.Expr, wan: pl.Expr) -> pl.Expr:
-    """Why the cell is not a value of its kind: an amount in fractions of 分 is told so."""
+def _parse_failure_message(
+    f: Field, cell: pl.Expr, wan: pl.Expr, semantics: Semantics = LATEST
+) -> pl.Expr:
+    """Why the cell is not a value of its kind: an amount in fractions of 分 is told so, and so
+    is a month written as a decimal number (2021.1: January, or October as Excel keeps it)."""
     message = pl.lit(PARSE_ERRORS[f.kind])
+    if f.kind == "month" and semantics.uses(DECIMAL_MONTH):
+        return (
+            pl.when(normalise.decimal_month(cell))
+            .then(pl.lit(DECIMAL_MONTH_ERROR))
+            .otherwise(message)
+        )
     if f.kind != "money":
         return message
     too_precise = (
@@ -237,7 +274,7 @@ def quarantine_rows(
 ) -> pl.DataFrame:
     """One quarantine row per failure: file, sheet, row, the column's label, its raw value, and
     the reason `第N行 <表头> "<原值>" <message>`."""
-    labels = {f.name: f.label for f in fields}
+    labels = {f.name: f.label for f in fields} | {EXTRA: EXTRA_CELLS_LABEL}
     unit = (unit_of_row if unit_of_row is not None else pl.lit(None, pl.String)).alias("unit_id")
     # the task and month a row names (when they parse): a unit's findings tell a report that
     # was submitted but not loaded from one never submitted (office/findings.py)
@@ -274,6 +311,8 @@ def _raw_cells(
     """(index, column, value): the raw cells of the failing rows only (unpivoting every cell of
     millions of rows costs gigabytes); free text shows with its personal numbers masked."""
     cells = [_shown(f) for f in fields if f.name in raw.columns]
+    if EXTRA in raw.columns:
+        cells.append(pl.col(EXTRA))
     return (
         raw.filter(pl.col(_INDEX).cast(pl.Int64).is_in(failures["index"].unique().implode()))
         .select(pl.col(_INDEX).cast(pl.Int64).alias("index"), *cells)

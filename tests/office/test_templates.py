@@ -10,6 +10,7 @@ as of 2021-10-05 (last assessed month 9).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -129,12 +130,24 @@ def _serial(day: dt.date) -> float:
     return float((day - dt.date(1899, 12, 30)).days)
 
 
+def _custom_accepts(formula: str, value) -> bool:
+    """A custom rule of AND/OR/NOT/ISNUMBER and comparisons on its one cell, as Excel reads it."""
+    if not isinstance(value, int | float):
+        return "ISNUMBER" not in formula
+    python = re.sub(r"\b[A-Z]{1,3}[0-9]+\b", "x", formula.lstrip("="))
+    python = re.sub(r"(?<![<>])=", "==", python).replace("<>", "!=")
+    names = {"AND": lambda *a: all(a), "OR": lambda *a: any(a), "NOT": lambda a: not a}
+    return bool(eval(python, {**names, "ISNUMBER": lambda _: True}, {"x": value}))
+
+
 def accepts(rule, value) -> bool:
     """Whether Excel lets `value` into a cell with this validation (the rule as read back)."""
     if value is None:
         return bool(rule.allow_blank)
     if rule.type == "list":
         return str(value) in rule.formula1.strip('"').split(",")
+    if rule.type == "custom":
+        return _custom_accepts(rule.formula1, value)
     if rule.type == "textLength":
         x = float(len(str(value)))
     elif rule.type == "date":
@@ -372,13 +385,18 @@ def test_validation_rules_read_back_reject_invalid_values(made):
     col = {h: openpyxl.utils.get_column_letter(c) for h, c in headers(sheet).items()}
     for row in (2, 3):
         progress = rule_at(sheet, f"{col['完成进度']}{row}")
-        assert [accepts(progress, v) for v in (0, 85, 100, 120, -1, "85%")] == [
+        values = (0, 85, 100, 120, -1, "85%", 0.85, 0.5, 1, 85.5)
+        assert [accepts(progress, v) for v in values] == [
             True,
             True,
             True,
             False,
             False,
             False,
+            False,  # a typed 85% is stored as 0.85: refused at the cell
+            False,
+            True,
+            True,
         ]
         actual = rule_at(sheet, f"{col['实际完成值']}{row}")
         assert [accepts(actual, v) for v in (0, 15, 1e6, -1)] == [True, True, True, False]
@@ -393,6 +411,14 @@ def test_validation_rules_read_back_reject_invalid_values(made):
         assert rule.showErrorMessage and rule.errorStyle in (None, "stop")
         assert rule.error and rule.prompt and rule.showInputMessage
     assert "0 到 100" in rule_at(sheet, f"{col['完成进度']}2").error
+    assert "请输入 85" in rule_at(sheet, f"{col['完成进度']}2").error
+
+
+def test_progress_cells_show_a_percent_sign_without_scaling(made):
+    sheet = openpyxl.load_workbook(made[0])["进度"]
+    col = openpyxl.utils.get_column_letter(headers(sheet)["完成进度"])
+    for row in (2, 3):
+        assert sheet[f"{col}{row}"].number_format == 'General"%"'  # 85 shows 85%, not 8500%
 
 
 def test_every_cell_the_unit_owns_has_a_rule(made):

@@ -49,6 +49,8 @@ def test_text(raw, expected):
             ("Ｔ－０３", "T-03"),
             ("\u3000101 ", "101"),
             ("U01", "U01"),
+            ("dy10", "DY10"),  # ids differing only in case are one id
+            ("ｔ０２３", "T023"),
             ("", None),
         ]
     ),
@@ -350,6 +352,28 @@ def test_datetime(raw, expected):
 )
 def test_month(raw, expected):
     assert parse(lambda e: normalise.month(e, 2021), raw, pl.Int32) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2021.1", None),  # what Excel keeps of a typed 2021.10: ambiguous
+        ("2021.10", None),
+        ("２０２１．９", None),
+        ("2021.9.30", 9),  # a date, not a decimal number
+        ("2021-09", 9),
+        ("2021/9", 9),
+        ("2021年9月", 9),
+        ("9月", 9),
+        ("9", 9),
+        ("9.0", 9),  # an integer cell
+        ("44469", 9),
+        ("2021-09-30 00:00:00", 9),  # an Excel date cell
+    ],
+)
+def test_month_without_decimal_months(raw, expected):
+    assert parse(lambda e: normalise.month(e, 2021, decimal=False), raw, pl.Int32) == expected
+    assert parse(normalise.decimal_month, raw, pl.Boolean) == (expected is None)
 
 
 @pytest.mark.parametrize(
