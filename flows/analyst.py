@@ -1,6 +1,11 @@
 """`assess sql`: the warehouse opened read-only with DuckDB's Python package, which is in the
 lock, so it works right after `uv sync` (README, "Querying the warehouse").
 
+A sandbox, not a door (docs/reliability.md, "What assess sql allows"): the session reads the
+warehouse and nothing else. External access is off (no COPY TO, EXPORT DATABASE, read_csv or
+read_text of a host file, glob, ATTACH, INSTALL or LOAD) and the configuration is locked before
+the connection is handed over, so no statement of the analyst can switch that back on.
+
 One QUERY (several statements allowed) runs and exits; without one, SQL comes from stdin
 (a pipe or file), or from an interactive prompt: statements end with `;`; between statements
 `.tables` lists the tables, `help` says this, `.quit`, `exit` or `quit` leaves (also in a
@@ -17,17 +22,44 @@ from typing import TextIO
 import duckdb
 
 from flows import config
+from warehouse.lock import WarehouseInUse, open_elsewhere
 
 PROMPT, MORE = "assess sql> ", "        ...> "
+# The warehouse file is all a session may touch: no other file, no network, no extension.
+SANDBOX = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
+NOT_ALLOWED = (
+    "不允许：assess sql 只能只读查询数据仓库本身，不能读写其他文件、连接其他数据库、"
+    "安装或加载扩展，也不能更改设置"
+)
 
 
 def connect(warehouse: Path | None) -> duckdb.DuckDBPyConnection:
+    """The warehouse, read-only, in the sandbox; locked before anyone else gets the connection."""
     path = config.settings(warehouse=warehouse).warehouse
     if not path.is_file():
         raise FileNotFoundError(
             f"数据仓库不存在：{path}（先运行 assess run，或用 --warehouse 指定）"
         )
-    return duckdb.connect(str(path), read_only=True)
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=SANDBOX)
+    except duckdb.Error as exc:  # another program has it open for writing: say which
+        raise open_elsewhere(path, exc) or exc from None
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def refusal(exc: duckdb.Error) -> str:
+    """The one Chinese line for a statement that failed: the sandbox's refusal, or the error."""
+    first = " ".join(str(exc).split())
+    locked = isinstance(exc, duckdb.InvalidInputException) and "locked" in first
+    if isinstance(exc, duckdb.PermissionException) or locked:
+        return f"{NOT_ALLOWED}（{first}）"
+    return f"SQL 错误：{first}"
 
 
 def show(con: duckdb.DuckDBPyConnection, text: str, out: TextIO) -> None:
@@ -114,7 +146,7 @@ def _prompted(con: duckdb.DuckDBPyConnection) -> None:
             try:
                 show(con, "\n".join(buffer), sys.stdout)
             except duckdb.Error as exc:
-                print(f"SQL 错误：{exc}")
+                print(refusal(exc))
             buffer = []
 
 
@@ -122,8 +154,8 @@ def main(warehouse: Path | None, query: str | None) -> int:
     """Exit status: 0 done, 1 no warehouse or an SQL error (one line on stderr)."""
     try:
         con = connect(warehouse)
-    except (FileNotFoundError, duckdb.Error) as exc:
-        print(f"assess: {exc}", file=sys.stderr)
+    except (FileNotFoundError, WarehouseInUse, duckdb.Error) as exc:
+        print(f"assess: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
     try:
         if query is None and sys.stdin.isatty():
@@ -132,7 +164,7 @@ def main(warehouse: Path | None, query: str | None) -> int:
         script(con, query if query is not None else sys.stdin.read(), sys.stdout)
         return 0
     except duckdb.Error as exc:
-        print(f"assess: SQL 错误：{' '.join(str(exc).split())}", file=sys.stderr)
+        print(f"assess: {refusal(exc)}", file=sys.stderr)
         return 1
     finally:
         con.close()

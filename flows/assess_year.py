@@ -17,12 +17,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 from prefect import flow
+from prefect.exceptions import TerminationSignal
 from prefect.utilities.annotations import quote
 
 from flows import config, notes, progress
 from flows.approve import check_against_approval
 from flows.artifacts import publish_artifacts
-from flows.failures import ApprovalRefused, InboxMissing, SaysLess, one_line
+from flows.asof import check_as_of, refuse_if_nothing_due
+from flows.failures import ApprovalRefused, InboxMissing, SaysLess, interrupted, one_line
 from flows.runs import new_run_id, run_row
 from flows.tasks import (
     Raised,
@@ -50,6 +52,10 @@ from warehouse.inbox import Taken, TakenIn
 from warehouse.publish import Publication, publish
 from warehouse.read import approval_of, current_approval, current_publication, published_run_of
 from warehouse.target import check_target
+
+# How long a failed run waits for another run's writer lock to record its row.
+FAILURE_LOCK_WAIT = 30
+AFTER_PUBLICATION = "运行在发布之后被中断，办公文件未生成（下次运行会重新生成）"
 
 
 @dataclass
@@ -172,12 +178,19 @@ def assess_year(
     try:
         conf = config.settings(inbox=inbox, warehouse=warehouse)
         check_target(conf.warehouse)  # before any work: nothing is read or written otherwise
+        check_as_of(year, result.as_of, dt.date.today())
         county = conf.county if county is None else county
         _run(conf, result, watch, trigger, (replace, document), county)
-    except Exception as exc:  # every way a run can fail ends here, in one line
-        result.message = one_line(exc, conf.warehouse if conf else None, result.run_id)
-        if conf is not None:
-            record_failure(conf.warehouse, result, trigger, watch.stages)
+    except (Exception, KeyboardInterrupt, TerminationSignal) as exc:  # every way a run ends
+        if result.published:  # interrupted after the swap: the year is published
+            result.warning = AFTER_PUBLICATION
+            return result
+        place = conf.warehouse if conf else getattr(exc, "warehouse", None)
+        result.message = one_line(exc, place, result.run_id)
+        if place is not None:
+            # Interrupted, someone wants the terminal back: no waiting for another run's lock.
+            wait = 0 if interrupted(exc) else FAILURE_LOCK_WAIT
+            record_failure(place, result, trigger, watch.stages, wait)
     return result
 
 
@@ -201,6 +214,7 @@ def _run(
 
         def admit(ctx: Assessment) -> None:
             result.ctx = ctx
+            refuse_if_nothing_due(ctx)
             refuse_if_says_less(published, ctx, replace)
 
         got = compute(year, result.as_of, taken.files, result.run_id, watch, config.pii_key, admit)
@@ -221,7 +235,6 @@ def _run(
     published_at = _publish(conf, result, got, watch, trigger, replacing)
     if published_at is None:
         return  # the approved result reproduced: nothing changes (flows/approve.py)
-    result.status, result.marts, result.stages = "published", got.marts, watch.stages
     publish_artifacts(result.year, got.ctx.kind_text, got.marts["unit_score"], result.files)
     result.notes = said
     edition = Edition(
@@ -248,7 +261,12 @@ def _run(
             edition,
         )
     if isinstance(written, Raised):  # the year is published; only the office files are missing
-        result.warning = one_line(written.error, conf.warehouse, result.run_id)
+        error = written.error
+        result.warning = (
+            AFTER_PUBLICATION
+            if interrupted(error)
+            else one_line(error, conf.warehouse, result.run_id)
+        )
     else:
         result.out_dir = written
 
@@ -323,21 +341,30 @@ def _publish(
             if approval is None and current_approval(con, year) is not None:
                 raise ApprovalRefused(f"{year} 年结果在本次运行期间已定稿，未发布；请重新运行")
 
+        def swapped() -> None:  # called with interrupts held: a published run says so
+            result.status, result.marts, result.stages = "published", got.marts, watch.stages
+
         publish(
             conf.warehouse,
             Publication(run_id, year, audit, got.core, got.marts),
             conf.lock_wait_seconds,
             guard=guard,
+            on_swapped=swapped,
         )
     return row["finished_at"][0]
 
 
 def record_failure(
-    warehouse: Path, result: RunResult, trigger: str, stages: dict[str, float]
+    warehouse: Path,
+    result: RunResult,
+    trigger: str,
+    stages: dict[str, float],
+    wait_seconds: float = FAILURE_LOCK_WAIT,
 ) -> None:
     """Append the run that did not publish (failed, or unchanged once the year is approved) to
     audit.run; nothing else changes. Best effort: when the warehouse cannot be written (busy,
-    unusable), the console line is the only record."""
+    open in another program, unusable), the console line is the only record; it never waits
+    longer than `wait_seconds`, says nothing while it waits, and a second Ctrl-C only skips it."""
     row = run_row(
         run_id=result.run_id,
         ctx=result.ctx,
@@ -355,6 +382,8 @@ def record_failure(
         audit["input_file"] = result.files
     try:
         check_target(warehouse)
-        publish(warehouse, Publication(result.run_id, result.year, audit), wait_seconds=30)
-    except Exception:  # noqa: BLE001  (the run already failed; its one line is what matters)
+        publish(
+            warehouse, Publication(result.run_id, result.year, audit), wait_seconds, on_wait=None
+        )
+    except (Exception, KeyboardInterrupt, TerminationSignal):  # the one line is what matters
         return

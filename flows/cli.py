@@ -7,7 +7,9 @@ is printed; the Prefect server a run needs is found or started first (flows/loca
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -170,7 +172,11 @@ def run(
     as_of_date = _date(as_of)  # a wrong date is a usage error before any work
     if not quiet:
         say(f"assess run：评估 {year} 年{f'（基准日 {as_of}）' if as_of else ''}")
-    with one_line_on_failure(year, warehouse) as run_id:
+    with (
+        _interrupts_end_in_one_line(),
+        one_line_on_failure(year, warehouse, as_of_date, trigger) as run_id,
+    ):
+        _check_before_any_work(year, warehouse, as_of_date)
         lines = _prepare(quiet)
         from flows.assess_year import assess_year
 
@@ -197,6 +203,19 @@ def run(
     _published(result)
 
 
+def _check_before_any_work(year: int, warehouse: Path | None, as_of: dt.date | None) -> None:
+    """What the flow checks first (settings, the warehouse path and whether another program
+    holds it, the as-of date), checked before the Prefect server: a refusal costs a second,
+    not a server's start-up, and nothing is started for it."""
+    from flows import config
+    from flows.asof import check_as_of
+    from warehouse.target import check_target
+
+    check_target(config.settings(warehouse=warehouse).warehouse)
+    today = dt.date.today()
+    check_as_of(year, as_of or today, today)
+
+
 def fail(line: str) -> NoReturn:
     """The one stderr line of a command that did not do its job, and exit status 1."""
     print(f"assess: {line}", file=sys.stderr)
@@ -204,9 +223,31 @@ def fail(line: str) -> NoReturn:
 
 
 @contextmanager
-def one_line_on_failure(year: int, warehouse: Path | None) -> Iterator[str]:
+def _interrupts_end_in_one_line() -> Iterator[None]:
+    """Inside: Ctrl-C and SIGTERM raise KeyboardInterrupt, which the flow (or
+    one_line_on_failure) turns into the run's one line; Prefect's own crash lines are silenced
+    from then on. SIGTERM's default would end the process with no line and no record."""
+
+    def interrupt(signum: int, frame: object) -> NoReturn:
+        logging.disable(logging.CRITICAL)
+        raise KeyboardInterrupt
+
+    before = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+        logging.disable(logging.NOTSET)
+
+
+@contextmanager
+def one_line_on_failure(
+    year: int, warehouse: Path | None, as_of: dt.date | None = None, trigger: str = "manual"
+) -> Iterator[str]:
     """Around a flow call: anything it raises (Prefect failing to start, an interrupt, a bug
-    outside the flow's own handling) still ends in one line, a log file and a failed run row."""
+    outside the flow's own handling) still ends in one line, a log file and a failed run row
+    with the run's own as-of date."""
     from flows.runs import new_run_id
 
     run_id = new_run_id(year)
@@ -215,22 +256,38 @@ def one_line_on_failure(year: int, warehouse: Path | None) -> Iterator[str]:
     except typer.Exit:
         raise
     except (Exception, KeyboardInterrupt) as exc:
-        fail(f"{year} 年未发布：{_outside_flow(exc, year, warehouse, run_id)}")
+        try:
+            message = _outside_flow(exc, year, warehouse, run_id, as_of, trigger)
+        except KeyboardInterrupt:  # a second Ctrl-C: the line, without its record
+            message = INTERRUPTED
+        fail(f"{year} 年未发布：{message}")
 
 
-def _outside_flow(exc: BaseException, year: int, warehouse: Path | None, run_id: str) -> str:
+INTERRUPTED = "运行被中断，未发布，已发布的结果不变"  # flows.failures.INTERRUPTED, not imported
+
+
+def _outside_flow(
+    exc: BaseException,
+    year: int,
+    warehouse: Path | None,
+    run_id: str,
+    as_of: dt.date | None,
+    trigger: str,
+) -> str:
     from flows import config
     from flows.assess_year import RunResult, record_failure
-    from flows.failures import one_line
+    from flows.failures import interrupted, one_line
 
     try:
         place = config.settings(warehouse=warehouse).warehouse
-    except Exception:  # noqa: BLE001  (the settings themselves may be what failed)
+    except config.SettingsError as broken:  # the settings themselves may be what failed
+        place = broken.warehouse
+    except Exception:  # noqa: BLE001
         place = None
     message = one_line(exc, place, run_id)
     if place is not None:
-        result = RunResult(run_id, year, dt.date.today(), "failed", message)
-        record_failure(place, result, "manual", {})
+        result = RunResult(run_id, year, as_of or dt.date.today(), "failed", message)
+        record_failure(place, result, trigger, {}, 0 if interrupted(exc) else 30)
     return message
 
 
@@ -302,7 +359,7 @@ def rerun(
     """Replay a published run from the archive and compare every mart row (docs/reliability.md)."""
     if not quiet:
         say(f"assess rerun：复算 {year} 年{f' 运行 {run_id}' if run_id else '当前发布的运行'}")
-    with one_line_on_failure(year, warehouse) as rerun_id:
+    with _interrupts_end_in_one_line(), one_line_on_failure(year, warehouse) as rerun_id:
         lines = _prepare(quiet)
         from flows.rerun import rerun_year
 

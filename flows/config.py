@@ -29,7 +29,19 @@ SECRET_BLOCK = "assess-pii-key"
 
 
 class SettingsError(ValueError):
-    """A setting has a value that cannot be used; str() is the one-line Chinese reason."""
+    """A setting has a value that cannot be used; str() is the one-line Chinese reason.
+    `warehouse` is where the failed run can still be recorded (None when that is what failed)."""
+
+    def __init__(self, message: str, warehouse: Path | None = None) -> None:
+        super().__init__(message)
+        self.warehouse = warehouse
+
+
+# What a usable value looks like, for the settings whose rule is not obvious from the name.
+EXPECTED_VALUES = {
+    "lock_wait_seconds": "应为有限的非负秒数（如 600；0 表示不等待），不能是 inf 或 nan",
+}
+ENVIRONMENT = {"lock_wait_seconds": "ASSESS_LOCK_WAIT", "timezone": "ASSESS_TIMEZONE"}
 
 
 class Settings(BaseSettings):
@@ -43,7 +55,11 @@ class Settings(BaseSettings):
     out: Path | None = None  # office files, out/<year>/...; default: out/ beside the warehouse
     lock_wait_seconds: Annotated[
         float,
-        Field(ge=0, validation_alias=AliasChoices("lock_wait_seconds", "ASSESS_LOCK_WAIT")),
+        Field(
+            ge=0,
+            allow_inf_nan=False,  # "inf" would wait forever in silence
+            validation_alias=AliasChoices("lock_wait_seconds", "ASSESS_LOCK_WAIT"),
+        ),
     ] = 600
     nightly_cron: str = "0 2 * * *"
     county: str = ""  # shown in the title of 看板.html
@@ -81,15 +97,31 @@ class Settings(BaseSettings):
 
 def settings(**options: Any) -> Settings:
     """The settings, with the command line's options (None = not given) taking precedence."""
+    given = {k: v for k, v in options.items() if v is not None}
     try:
-        return Settings(**{k: v for k, v in options.items() if v is not None})
+        return Settings(**given)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        why = f"：{first['ctx']['error']}" if first["type"] == "value_error" else ""  # ours
+        name = f"{where}（{ENVIRONMENT[where]}）" if where in ENVIRONMENT else where
+        rule = f"：{EXPECTED_VALUES[where]}" if where in EXPECTED_VALUES else ""
+        if not rule and first["type"] == "value_error":  # our validators' own reason
+            rule = f"：{first['ctx']['error']}"
         raise SettingsError(
-            f"设置 {where} 的值 {first['input']!r} 无效{why}（见 assess.toml 或 ASSESS_* 环境变量）"
+            f"设置 {name} 的值 {first['input']!r} 无效{rule}（见 assess.toml 或 ASSESS_* 环境变量）",
+            _warehouse_despite(given, where),
         ) from None
+
+
+def _warehouse_despite(given: dict[str, Any], broken: str) -> Path | None:
+    """The warehouse the settings name when the one broken setting is left at its default:
+    where a run refused for that setting is still recorded."""
+    if broken not in Settings.model_fields or broken == "warehouse":
+        return None
+    try:
+        return Settings(**given, **{broken: Settings.model_fields[broken].default}).warehouse
+    except ValidationError:  # another setting is broken too
+        return None
 
 
 def pii_key() -> bytes | None:

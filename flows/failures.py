@@ -7,8 +7,13 @@ logs/<run_id>.log beside the warehouse, and the line names that file (docs/relia
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
+import duckdb
+from prefect.exceptions import TerminationSignal
+
+from flows.asof import AsOfRefused
 from flows.config import SettingsError
 from schemas.rules import RulesError
 from schemas.semantics import UnknownSemantics
@@ -16,7 +21,7 @@ from transforms.pii import PiiKeyMissing
 from transforms.plan import PlanError
 from warehouse.archive import ArchiveMissing
 from warehouse.inbox import InboxUnreadable, Unreadable
-from warehouse.lock import WarehouseBusy
+from warehouse.lock import WarehouseBusy, WarehouseInUse
 from warehouse.publish import PublicationCheckFailed
 from warehouse.read import RunNotFound
 from warehouse.runlog import write_log
@@ -46,12 +51,14 @@ EXPECTED = (
     RulesError,
     PiiKeyMissing,
     WarehouseBusy,
+    WarehouseInUse,
     WarehouseUnusable,
     PublicationCheckFailed,
     InboxMissing,
     SaysLess,
     SimulationPlace,
     ApprovalRefused,
+    AsOfRefused,
     SettingsError,
     RunNotFound,
     InboxUnreadable,
@@ -61,14 +68,26 @@ EXPECTED = (
 )
 
 
+INTERRUPTED = "运行被中断，未发布，已发布的结果不变"
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Ctrl-C or SIGTERM, however it surfaced: KeyboardInterrupt, Prefect's TerminationSignal
+    (its SIGTERM handler while a flow runs), or DuckDB's InterruptException (mid-query)."""
+    return isinstance(exc, (KeyboardInterrupt, TerminationSignal, duckdb.InterruptException))
+
+
 def one_line(exc: BaseException, warehouse: Path | None, run_id: str) -> str:
     """The console line for a run ended by `exc` (its traceback logged when unexpected)."""
     if isinstance(exc, EXPECTED):
         return " ".join(str(exc).split())
-    if isinstance(exc, KeyboardInterrupt):
-        return "运行被中断，未发布，已发布的结果不变"
+    if interrupted(exc):
+        return INTERRUPTED
     log = write_log(warehouse, run_id, exc)
+    details = f"详情见 {log}" if log else "日志也无法写入"
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"磁盘空间已满，无法写入 {exc.filename or ''}，已发布的结果不变；{details}"
     if isinstance(exc, OSError):
         what = f"无法读写文件 {exc.filename or ''}：{exc.strerror or exc}".replace("  ", " ")
-        return f"{what}；详情见 {log}"
-    return f"内部错误（{type(exc).__name__}），已发布的结果不变；详情见 {log}，请交给系统维护人员"
+        return f"{what}；{details}"
+    return f"内部错误（{type(exc).__name__}），已发布的结果不变；{details}，请交给系统维护人员"

@@ -13,7 +13,7 @@ from typing import NamedTuple, ParamSpec, TypeVar
 import polars as pl
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.exceptions import MissingContextError
+from prefect.exceptions import MissingContextError, TerminationSignal
 
 from flows import progress
 from office.files import write_office_files
@@ -42,9 +42,10 @@ R = TypeVar("R")
 
 class Raised(NamedTuple):
     """An exception carried out of a task as a value: Prefect logs a raising task with its
-    traceback on the console, and a run must end in one line (the flow decides which)."""
+    traceback on the console, and a run must end in one line (the flow decides which).
+    An interrupt (Ctrl-C, SIGTERM) is carried out too: Prefect would log it as a crash."""
 
-    error: Exception
+    error: BaseException
 
 
 def errors_as_values(fn: Callable[P, R]) -> Callable[P, R | Raised]:
@@ -52,7 +53,7 @@ def errors_as_values(fn: Callable[P, R]) -> Callable[P, R | Raised]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Raised:
         try:
             return fn(*args, **kwargs)
-        except Exception as exc:  # every error, expected or not: see Raised
+        except (Exception, KeyboardInterrupt, TerminationSignal) as exc:  # see Raised
             return Raised(exc)
 
     return wrapper

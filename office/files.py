@@ -1,12 +1,10 @@
 """The office files of a published run, written together into out/<year>/ (README: "What the
-demo run leaves behind"): written aside and renamed into place, so the folder always holds the
-files of one run, beside the kept bulletins of earlier months (历次通报/)."""
+demo run leaves behind"): written aside and renamed into place (office/folders.py), so the
+folder always holds the files of one run, beside the kept bulletins of earlier months (历次通报/)."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -14,6 +12,7 @@ import polars as pl
 from office.dashboard import DASHBOARD_FILE, write_dashboard
 from office.edition import Edition, set_mtime, undated
 from office.findings import write_unit_findings
+from office.folders import swapped_folder
 from office.templates import TEMPLATES_DIR, template_month, write_templates
 from office.warnings_file import WARNINGS_FILE, write_warning_list
 from office.workbook import RESULTS_FILE, write_results_workbook
@@ -21,26 +20,6 @@ from office.workbook import RESULTS_FILE, write_results_workbook
 FINDINGS_DIR = "单位反馈"
 KEPT_DIR = "历次通报"  # out/<year>/历次通报/<MM>月/: the latest publication of each month assessed
 KEPT_FILES = (RESULTS_FILE, WARNINGS_FILE, DASHBOARD_FILE)
-
-
-@contextmanager
-def swapped_folder(out_dir: Path) -> Iterator[Path]:
-    """A fresh folder beside `out_dir` to write into; on success it replaces `out_dir`, on
-    failure it is removed and `out_dir` stays as it was."""
-    aside = out_dir.with_name(f".{out_dir.name}.building")
-    shutil.rmtree(aside, ignore_errors=True)
-    aside.mkdir(parents=True)
-    try:
-        yield aside
-    except BaseException:
-        shutil.rmtree(aside, ignore_errors=True)
-        raise
-    old = out_dir.with_name(f".{out_dir.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(old)
-    aside.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def keep_bulletins(out_dir: Path, aside: Path, edition: Edition) -> None:

@@ -21,7 +21,6 @@ Text from the plan is always written as text, never as a formula or a link.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from office.edition import Edition, undated
 from office.findings import file_name
+from office.folders import swapped_folder
 from office.sheets import NOT_ASCII, close_dated, new_workbook, of_year, text_width
 from schemas.codes import QUANTITY
 from schemas.plan import TASK_FIELDS
@@ -220,19 +220,15 @@ def write_templates(
         .with_columns(row_height().alias("height"))
     )
     by_unit = rows.partition_by("unit_id", as_dict=True)
-    aside = out_dir.with_name(f".{out_dir.name}.building")
-    shutil.rmtree(aside, ignore_errors=True)
-    aside.mkdir(parents=True)
     names = []
-    for unit in units.iter_rows(named=True):
-        name = template_file(unit["unit_id"], unit["unit_name"], year, month)
-        unit_rows = by_unit.get((unit["unit_id"],), rows.clear())
-        write_template(
-            aside / name, year=year, month=month, unit=unit, rows=unit_rows, edition=edition
-        )
-        names.append(name)
-    shutil.rmtree(out_dir, ignore_errors=True)
-    aside.rename(out_dir)
+    with swapped_folder(out_dir) as aside:  # a failure leaves the last set, nothing hidden
+        for unit in units.iter_rows(named=True):
+            name = template_file(unit["unit_id"], unit["unit_name"], year, month)
+            unit_rows = by_unit.get((unit["unit_id"],), rows.clear())
+            write_template(
+                aside / name, year=year, month=month, unit=unit, rows=unit_rows, edition=edition
+            )
+            names.append(name)
     return [out_dir / name for name in names]
 
 

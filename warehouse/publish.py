@@ -6,7 +6,12 @@ file: under the writer lock it copies it aside, writes the run in one transactio
 audits, checkpoints, and renames the copy over the published path. An open analyst session
 keeps reading the old file (its inode) consistently; a new session sees the new result. A run
 killed at any point leaves the published file as it was; its aside copy is removed by the
-next run.
+next run. A run that fails (a full disk during the copy) removes its aside copy itself.
+
+A session opened read-write by another program (DBeaver, a notebook) is the one thing the
+rename must never meet: what it commits would go to a file nobody opens again. So publication
+refuses while one is open, and from the copy to the rename holds a read-only session of its
+own, which keeps any other program from opening the file for writing (warehouse/lock.py).
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from schemas.tables import MART_TABLES, Table
 from warehouse.ddl import ALL_TABLES, create_tables
 from warehouse.disk import fsync
 from warehouse.faults import pause_point
-from warehouse.lock import writer_lock
+from warehouse.lock import WarehouseInUse, no_other_writer, say_on_stderr, writer_lock
+from warehouse.signals import held
 
 # Written in a storage format older DuckDB command-line tools open too (1.2 and later).
 STORAGE_VERSION = "v1.2.0"
@@ -129,19 +135,28 @@ def _write(con: duckdb.DuckDBPyConnection, pub: Publication) -> None:
 
 @contextmanager
 def swapped_in(
-    target: Path, run_id: str, wait_seconds: float, tables: tuple[Table, ...]
+    target: Path,
+    run_id: str,
+    wait_seconds: float,
+    tables: tuple[Table, ...],
+    on_wait: Callable[[str], None] | None = say_on_stderr,
+    on_swapped: Callable[[], None] = lambda: None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Under the writer lock, a connection to a copy of `target` (with `tables` created) inside
     one transaction. On success the copy is committed, checkpointed, fsynced and renamed over
-    `target`; on any failure it is thrown away and `target` is untouched."""
+    `target`; on any failure (a full disk during the copy included) it is thrown away and
+    `target` is untouched. Refused (WarehouseInUse) while another program has `target` open
+    for writing: from the copy to the rename, no other program can open it so. `on_swapped`
+    runs right after the rename, with Ctrl-C and SIGTERM held from before the rename until it
+    has run: the caller always learns that the file was swapped in."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with writer_lock(target, wait_seconds):
+    with writer_lock(target, wait_seconds, run_id, on_wait), no_other_writer(target) as existed:
         for stale in target.parent.glob(f".{target.name}.*.building*"):
             stale.unlink()  # left by a killed run; only the lock holder writes asides
         aside = _aside(target, run_id)
-        if target.exists():
-            shutil.copyfile(target, aside)
         try:
+            if existed:
+                shutil.copyfile(target, aside)
             con = connect(aside)
             try:
                 con.execute("BEGIN TRANSACTION")
@@ -153,8 +168,14 @@ def swapped_in(
                 con.close()
             fsync(aside)
             pause_point("swap")
-            os.replace(aside, target)
-            fsync(target.parent)
+            if not existed and target.exists():  # created meanwhile by another program
+                raise WarehouseInUse(
+                    f"数据仓库 {target} 在本次运行期间被另一个程序创建，未做任何改动"
+                )
+            with held():
+                os.replace(aside, target)
+                fsync(target.parent)
+                on_swapped()
         finally:
             for leftover in target.parent.glob(f"{aside.name}*"):
                 leftover.unlink()
@@ -165,12 +186,16 @@ def publish(
     pub: Publication,
     wait_seconds: float = 600,
     guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    on_wait: Callable[[str], None] | None = say_on_stderr,
+    on_swapped: Callable[[], None] = lambda: None,
 ) -> None:
     """Make `pub` part of the published warehouse in one step, or leave it untouched.
 
     `guard` runs first under the writer lock, on the state about to be replaced: by raising,
-    it refuses the publication (e.g. a result that says less than the one published)."""
-    with swapped_in(warehouse, pub.run_id, wait_seconds, ALL_TABLES) as con:
+    it refuses the publication (e.g. a result that says less than the one published).
+    `on_wait` is told once when the writer lock is held by another run (None: say nothing);
+    `on_swapped` is called once `pub` is published, even if an interrupt arrives then."""
+    with swapped_in(warehouse, pub.run_id, wait_seconds, ALL_TABLES, on_wait, on_swapped) as con:
         if guard is not None:
             guard(con)
         _write(con, pub)

@@ -2,7 +2,8 @@
 
 The path must name a DuckDB database file, or nothing yet in a folder that can be written.
 A folder, a file that is not a DuckDB database, or a place that cannot be written is refused
-with one line, so a mistyped path never turns into a traceback or a damaged file.
+with one line, so a mistyped path never turns into a traceback or a damaged file. So is a
+warehouse another program has open for writing (warehouse/lock.py, WarehouseInUse).
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+
+import duckdb
+
+from warehouse.lock import check_no_other_writer
 
 # A DuckDB database file: an 8-byte checksum, then the magic bytes "DUCK" (storage format).
 DUCKDB_MAGIC = b"DUCK"
@@ -27,7 +32,8 @@ def is_duckdb_file(path: Path) -> bool:
 
 
 def check_target(path: Path) -> None:
-    """Raise WarehouseUnusable unless `path` is a DuckDB file or a new file in a writable place."""
+    """Raise WarehouseUnusable unless `path` is a DuckDB file or a new file in a writable place;
+    WarehouseInUse when another program has it open for writing."""
     try:
         if path.is_dir():
             raise WarehouseUnusable(
@@ -40,6 +46,8 @@ def check_target(path: Path) -> None:
                 f"{path} 不是 DuckDB 数据仓库文件，未做任何改动；请用 --warehouse 指定正确的文件"
             )
         _probe_writable(path.parent)
+        if path.is_file():
+            _check_opens(path)
     except OSError as exc:
         raise WarehouseUnusable(f"无法使用数据仓库路径 {path}：{exc.strerror or exc}") from None
 
@@ -56,4 +64,16 @@ def _probe_writable(folder: Path) -> None:
     except OSError as exc:
         raise WarehouseUnusable(
             f"无法在 {folder} 写入数据仓库（{exc.strerror or exc}）；请用 --warehouse 指定可写的位置"
+        ) from None
+
+
+def _check_opens(path: Path) -> None:
+    """The file opens as a DuckDB database, and no other program has it open for writing."""
+    try:
+        check_no_other_writer(path)
+    except duckdb.Error as exc:  # damaged, or written by a newer DuckDB
+        reason = " ".join(str(exc).split())
+        raise WarehouseUnusable(
+            f"{path} 无法作为 DuckDB 数据仓库打开（{reason}），未做任何改动；"
+            "请用 --warehouse 指定正确的文件"
         ) from None

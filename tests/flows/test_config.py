@@ -58,10 +58,27 @@ def test_an_unusable_value_is_one_line(here, monkeypatch, value):
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "Infinity", "1e400"])
+def test_a_wait_that_never_ends_is_refused(here, monkeypatch, value):
+    monkeypatch.setenv("ASSESS_LOCK_WAIT", value)
+    with pytest.raises(SettingsError, match="ASSESS_LOCK_WAIT.*有限的非负秒数") as caught:
+        settings()
+    assert "\n" not in str(caught.value)
+    assert caught.value.warehouse == Path("assess.duckdb")  # where the refusal is recorded
+
+
+def test_inf_in_the_config_file_is_refused_too(here):
+    (here / "assess.toml").write_text("[assess]\nlock_wait_seconds = inf\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="lock_wait_seconds"):
+        settings()
+
+
 def test_times_for_people_are_beijing_time_unless_set(here, monkeypatch):
     assert settings().timezone == "Asia/Shanghai"
     monkeypatch.setenv("ASSESS_TIMEZONE", "Asia/Urumqi")
     assert settings().timezone == "Asia/Urumqi"
     monkeypatch.setenv("ASSESS_TIMEZONE", "Mars/Base")
-    with pytest.raises(SettingsError, match="设置 timezone 的值 'Mars/Base' 无效"):
+    with pytest.raises(
+        SettingsError, match="设置 timezone（ASSESS_TIMEZONE） 的值 'Mars/Base' 无效：未知的时区"
+    ):
         settings()

@@ -84,3 +84,29 @@ def test_two_runs_at_once_one_waits_or_fails_clearly(workspace, baseline):
     assert first.wait(120) == 0, first.stderr.read()
     state = published_state(workspace)
     assert state[0] != baseline[0] and state[1] == baseline[1]
+
+
+@pytest.mark.parametrize(
+    ("point", "sig"),
+    [("swap", signal.SIGINT), ("swap", signal.SIGTERM), ("take_in", signal.SIGINT)],
+    ids=["ctrl_c_in_publish", "sigterm_in_publish", "ctrl_c_reading"],
+)
+def test_an_interrupt_is_one_line_and_changes_nothing(workspace, baseline, point, sig):
+    marker = workspace / "paused"
+    run = start_assess(workspace, *RUN, ASSESS_PAUSE_AT=point, ASSESS_PAUSE_FILE=str(marker))
+    wait_for(marker)
+    os.kill(run.pid, sig)
+    out, err = run.communicate(timeout=120)
+    assert run.returncode == 1, err
+    assert err == "assess: 2021 年未发布：运行被中断，未发布，已发布的结果不变\n", err
+    assert "Traceback" not in out + err and "Crash" not in out + err
+    assert published_state(workspace) == baseline
+    con = duckdb.connect(str(workspace / "assess.duckdb"), read_only=True)
+    try:
+        last = con.execute(
+            "SELECT status, as_of FROM audit.run ORDER BY started_at DESC LIMIT 1"
+        ).fetchall()
+    finally:
+        con.close()
+    assert last == [("failed", dt.date.fromisoformat(AS_OF))]  # the run's date, not today's
+    assert not list(workspace.glob(".*building*"))

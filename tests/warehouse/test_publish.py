@@ -1,7 +1,11 @@
 """Publication: aside copy, one transaction, audits, swap; history by run_id; one writer."""
 
+import errno
+import os
+import signal
 import threading
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -154,6 +158,66 @@ def test_second_writer_waits_then_fails_clearly(tmp_path):
         release.set()
         t.join()
     publish(wh, _pub("r1", "70.00"), wait_seconds=1)
+
+
+def test_a_waiting_run_says_once_whom_it_waits_for(tmp_path, capsys):
+    wh = tmp_path / "w.duckdb"
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with writer_lock(wh, 5, holder="2021-20220131T020000Z-abc123"):
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    held.wait(5)
+    try:
+        with pytest.raises(WarehouseBusy) as refused:
+            publish(wh, _pub("r1", "70.00"), wait_seconds=0.5)
+    finally:
+        release.set()
+        t.join()
+    holder = f"进程 {os.getpid()}，运行 2021-20220131T020000Z-abc123"
+    assert holder in str(refused.value)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("assess: 等待写入锁：另一运行正在写入")
+    assert holder in lines[0] and "最多等待 0.5 秒" in lines[0]
+
+
+def test_an_interrupt_at_the_swap_never_hides_a_publication(tmp_path, monkeypatch):
+    """Ctrl-C arriving as the new file is renamed in is held until the caller knows."""
+    wh = tmp_path / "w.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    rename = os.replace
+    told = []
+
+    def ctrl_c_then_rename(src, dst):
+        signal.raise_signal(signal.SIGINT)
+        rename(src, dst)
+
+    monkeypatch.setattr("warehouse.publish.os.replace", ctrl_c_then_rename)
+    with pytest.raises(KeyboardInterrupt):
+        publish(wh, _pub("r2", "75.50"), on_swapped=lambda: told.append("published"))
+    assert told == ["published"]
+    assert _published(wh, "SELECT run_id FROM mart.unit_score") == [("r2",)]
+    assert not list(tmp_path.glob(".*building*"))
+
+
+def test_a_full_disk_during_the_copy_leaves_no_partial_copy(tmp_path, monkeypatch):
+    wh = tmp_path / "w.duckdb"
+    publish(wh, _pub("r1", "70.00"))
+    before = wh.read_bytes()
+
+    def half_then_full(src, dst):
+        Path(dst).write_bytes(Path(src).read_bytes()[: len(before) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr("warehouse.publish.shutil.copyfile", half_then_full)
+    with pytest.raises(OSError, match="No space left"):
+        publish(wh, _pub("r2", "75.50"))
+    assert wh.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
 
 
 def test_every_table_and_column_has_a_comment(tmp_path):
