@@ -7,7 +7,9 @@ read_text of a host file, glob, ATTACH, INSTALL or LOAD) and the configuration i
 the connection is handed over, so no statement of the analyst can switch that back on.
 
 One QUERY (several statements allowed) runs and exits; without one, SQL comes from stdin
-(a pipe or file), or from an interactive prompt: statements end with `;`, `.quit` leaves.
+(a pipe or file), or from an interactive prompt: statements end with `;`; between statements
+`.tables` lists the tables, `help` says this, `.quit`, `exit` or `quit` leaves (also in a
+piped script, after printing what ran before it).
 On a terminal results are tables; otherwise one tab-separated line per row.
 """
 
@@ -74,8 +76,58 @@ def show(con: duckdb.DuckDBPyConnection, text: str, out: TextIO) -> None:
             print("\t".join("" if v is None else str(v) for v in row), file=out)
 
 
+QUIT = {".quit", ".exit", r"\q", "exit", "quit", "exit;", "quit;"}
+HELP = {"help", ".help", "help;", "?"}
+HELP_TEXT = (
+    "语句以 ; 结束，可跨多行。\n"
+    ".tables          列出全部表及其说明\n"
+    "help             显示本说明\n"
+    ".quit、exit、quit 退出\n"
+    "各表各列的含义见 docs/data-dictionary.md。"
+)
+TABLES = (
+    'SELECT schema_name || \'.\' || table_name AS "表", comment AS "说明" FROM duckdb_tables() '
+    "WHERE database_name = current_database() ORDER BY 1"
+)
+
+
+def command(con: duckdb.DuckDBPyConnection, line: str, out: TextIO) -> bool | None:
+    """A line that is not SQL (at the start of a statement): .tables, help or a way to quit.
+    Returns True to go on, False to quit, None when the line is SQL after all."""
+    word = line.strip()
+    if word in QUIT:
+        return False
+    if word in HELP:
+        print(HELP_TEXT, file=out)
+        return True
+    if word.rstrip(";") == ".tables":
+        show(con, TABLES, out)
+        return True
+    return None
+
+
+def script(con: duckdb.DuckDBPyConnection, text: str, out: TextIO) -> None:
+    """SQL from a pipe or a file, with the prompt's commands between statements: every
+    statement before a `.quit` runs and prints its result."""
+    buffer: list[str] = []
+    for line in text.splitlines():
+        if not buffer or not "".join(buffer).strip():
+            went = command(con, line, out)
+            if went is not None:
+                buffer = []
+                if not went:
+                    return
+                continue
+        buffer.append(line)
+        if line.rstrip().endswith(";"):
+            show(con, "\n".join(buffer), out)
+            buffer = []
+    if "".join(buffer).strip():
+        show(con, "\n".join(buffer), out)
+
+
 def _prompted(con: duckdb.DuckDBPyConnection) -> None:
-    print("只读打开数据仓库；语句以 ; 结束，.quit 退出。")
+    print("只读打开数据仓库；语句以 ; 结束，.tables 列出表，help 查看说明，.quit 或 exit 退出。")
     buffer: list[str] = []
     while True:
         try:
@@ -83,8 +135,12 @@ def _prompted(con: duckdb.DuckDBPyConnection) -> None:
         except (EOFError, KeyboardInterrupt):
             print()
             return
-        if not buffer and line.strip() in {".quit", ".exit", r"\q"}:
-            return
+        if not buffer:
+            went = command(con, line, sys.stdout)
+            if went is False:
+                return
+            if went:
+                continue
         buffer.append(line)
         if line.rstrip().endswith(";"):
             try:
@@ -105,7 +161,7 @@ def main(warehouse: Path | None, query: str | None) -> int:
         if query is None and sys.stdin.isatty():
             _prompted(con)
             return 0
-        show(con, query if query is not None else sys.stdin.read(), sys.stdout)
+        script(con, query if query is not None else sys.stdin.read(), sys.stdout)
         return 0
     except duckdb.Error as exc:
         print(f"assess: {refusal(exc)}", file=sys.stderr)

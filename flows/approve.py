@@ -83,7 +83,26 @@ def approve_year(year: int, document: str, warehouse: str | None = None) -> str:
         Publication(f"approve-{run_id}", year, {"approval": row}),
         conf.lock_wait_seconds,
     )
-    return f"已定稿：{year} 年最终结果（运行 {run_id}，基准日 {published['as_of']}）以 {document} 批准。"
+    said = f"已定稿：{year} 年最终结果（运行 {run_id}，基准日 {published['as_of']}）以 {document} 批准。"
+    return said + _dashboard_signed_off(conf, year)
+
+
+def _dashboard_signed_off(conf: config.Settings, year: int) -> str:
+    """看板.html says 定稿 and the document from now on (out/<year>/ and its kept December copy);
+    the workbooks say so from the next published run. Best effort: the approval is recorded."""
+    from office.dashboard import DASHBOARD_FILE, write_dashboard
+    from office.files import KEPT_DIR
+
+    folder = conf.out / str(year)
+    pages = [folder / DASHBOARD_FILE, folder / KEPT_DIR / "12月" / DASHBOARD_FILE]
+    try:
+        for page in (p for p in pages if p.is_file()):
+            stamp = page.stat().st_mtime
+            write_dashboard(conf.warehouse, year, page, conf.county, conf.timezone)
+            os.utime(page, (stamp, stamp))  # still the publication's date
+    except (OSError, RunNotFound):
+        return "（看板.html 未能更新，下次发布时更新）"
+    return ""
 
 
 approve_flow = flow(name="approve-year", log_prints=False)(approve_year)

@@ -40,6 +40,7 @@ from flows.tasks import (
     unwrap,
     warnings_task,
 )
+from office.edition import Edition
 from office.findings import same_day_conflicts
 from schemas.rules import Rules
 from schemas.semantics import LATEST, Semantics
@@ -49,7 +50,7 @@ from transforms.plan import Plan
 from warehouse.faults import pause_point
 from warehouse.inbox import Taken, TakenIn
 from warehouse.publish import Publication, publish
-from warehouse.read import current_approval, current_publication, published_run_of
+from warehouse.read import approval_of, current_approval, current_publication, published_run_of
 from warehouse.target import check_target
 
 # How long a failed run waits for another run's writer lock to record its row.
@@ -231,10 +232,22 @@ def _run(
             (f.sha256 for f in taken.files if f.file == "plan/rules.toml"), None
         )
     said = run_notes(conf.inbox / str(year), taken, got)  # before publishing: it cannot fail after
-    if not _publish(conf, result, got, watch, trigger, replacing):
+    published_at = _publish(conf, result, got, watch, trigger, replacing)
+    if published_at is None:
         return  # the approved result reproduced: nothing changes (flows/approve.py)
     publish_artifacts(result.year, got.ctx.kind_text, got.marts["unit_score"], result.files)
     result.notes = said
+    edition = Edition(
+        year,
+        got.ctx.last_month,
+        got.ctx.is_final,
+        got.ctx.as_of,
+        result.run_id,
+        published_at,
+        got.ctx.rules,
+        conf.timezone,
+        _signed_off(conf.warehouse, year, result.run_id),
+    )
     with watch.stage("office"):
         written = office_files_task(
             conf.out / str(year),
@@ -245,6 +258,7 @@ def _run(
             got.ctx.last_month,
             conf.warehouse,
             county,
+            edition,
         )
     if isinstance(written, Raised):  # the year is published; only the office files are missing
         error = written.error
@@ -272,6 +286,13 @@ def run_notes(year_dir: Path, taken: Taken, got: Computed) -> list[str]:
     ]
 
 
+def _signed_off(warehouse: Path, year: int, run_id: str) -> str | None:
+    """The sign-off document when the run just published is the year's approved result (a
+    --replace --document run), for the office files to say 定稿; None: 待定稿 or 临时."""
+    approval = approval_of(warehouse, year)
+    return approval["document"] if approval and approval["run_id"] == run_id else None
+
+
 def _publish(
     conf: config.Settings,
     result: RunResult,
@@ -279,11 +300,12 @@ def _publish(
     watch: Stopwatch,
     trigger: str,
     replacing: tuple[bool, str | None],
-) -> bool:
-    """The early-warning list against the published run, then one atomic publication; the
+) -> dt.datetime | None:
+    """The warning list and what changed since last month, then one atomic publication; the
     refusal is checked again under the writer lock (another run may have published since).
-    Once the year is approved, a run that reproduces the approved result publishes nothing
-    (False) and one that differs needs --replace and --document (flows/approve.py)."""
+    Returns when the run was published (its finished_at in audit.run). Once the year is
+    approved, a run that reproduces the approved result publishes nothing (None) and one that
+    differs needs --replace and --document (flows/approve.py)."""
     year, run_id = result.year, result.run_id
     replace, document = replacing
     verdict, approval = check_against_approval(conf.warehouse, year, got.marts, replace, document)
@@ -291,8 +313,8 @@ def _publish(
         result.status, result.ctx, result.marts = "unchanged", got.ctx, got.marts
         result.message = f"{year} 年结果已定稿，本次运行与定稿结果逐行一致，未改动"
         record_failure(conf.warehouse, result, trigger, watch.stages)
-        return False
-    got.marts["warning_list"] = warnings_task(conf.warehouse, year, got.marts, got.core, run_id)
+        return None
+    got.marts.update(warnings_task(conf.warehouse, got.ctx, got.marts, got.core, run_id))
     got.marts.update(
         forecast_marts(
             got.ctx, got.core["tasks"], got.core["reports"], got.marts["task_month_status"], run_id
@@ -329,7 +351,7 @@ def _publish(
             guard=guard,
             on_swapped=swapped,
         )
-    return True
+    return row["finished_at"][0]
 
 
 def record_failure(

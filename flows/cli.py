@@ -41,7 +41,32 @@ server_app = typer.Typer(
     options_metavar="[选项]",
     subcommand_metavar="命令",
 )
-app.add_typer(server_app, name="server")
+app.add_typer(server_app, name="server", short_help="本机后台 Prefect 服务：status、stop、start。")
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from flows.runs import code_version
+
+        say(f"assess {code_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="显示程序版本并退出。",
+            callback=_version,
+            is_eager=True,
+            metavar="",
+        ),
+    ] = False,
+) -> None:
+    """社区治理试点年度目标考核：读取收件箱、校验、计分并发布到 DuckDB。"""
+
 
 Year = Annotated[int, typer.Option("--year", help="考核年度，如 2021", metavar="年度")]
 WarehouseOpt = Annotated[
@@ -106,7 +131,9 @@ def _prepare(quiet: bool) -> StageLines:
     return lines
 
 
-@app.command(help="评估一个年度并发布结果。", options_metavar="[选项]")
+@app.command(
+    help="评估一个年度并发布结果。", short_help="评估一个年度并发布结果。", options_metavar="[选项]"
+)
 def run(
     year: Year,
     inbox: Annotated[
@@ -125,8 +152,9 @@ def run(
         bool,
         typer.Option(
             "--replace",
-            help="允许用信息更少的结果（临时结果，或更早的基准日）替换已发布的结果；"
-            "已定稿的年度还须用 --document 给出复核决定文号",
+            # spaces: where rich may wrap CJK text in an 80-column help (never cut with …)
+            help="允许替换已发布的结果，即使新结果信息更少 （临时结果，或基准日更早）；"
+            " 已定稿的年度还须用 --document 给出复核决定文号",
             metavar="",
         ),
     ] = False,
@@ -263,19 +291,53 @@ def _outside_flow(
     return message
 
 
-def _published(result) -> None:
-    scores = result.marts["unit_score"]
-    quarantined = int(result.files["rows_quarantined"].sum())
-    say(
-        f"已发布 {result.year} 年{result.ctx.kind_text}（运行 {result.run_id}，基准日 {result.as_of}）："
-        f"{scores.height} 个单位，优秀 {(scores['grade'] == '优秀').sum()} 个，"
-        f"隔离 {quarantined} 行（见 audit.quarantine）。"
+def _where(path: Path) -> str:
+    """A path as the user can type it: relative to the current folder when under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def result_line(result) -> str:
+    """The one line a published run ends with: what was published, what was not taken in
+    (files rejected whole apart from rows quarantined) and where people read the result."""
+    from office.dashboard import DASHBOARD_FILE
+    from office.files import FINDINGS_DIR
+
+    scores, files = result.marts["unit_score"], result.files
+    loaded = files.filter(files["status"] == "loaded")
+    rejected = int((files["status"] == "rejected").sum())
+    quarantined = int(loaded["rows_quarantined"].fill_null(0).sum())
+    red = int((result.marts["warning_list"]["status"] == "red").sum())
+    grades = (
+        f"优秀 {(scores['grade'] == '优秀').sum()} 个" if result.ctx.is_final else "等次年终评定"
     )
+    taken = f"拒收文件 {rejected} 个、隔离 {quarantined} 行（见 audit.quarantine）"
+    line = (
+        f"已发布 {result.year} 年{result.ctx.kind_text}（运行 {result.run_id}，基准日 {result.as_of}）："
+        f"{scores.height} 个单位，{grades}，当前红灯任务 {red} 项；{taken}"
+    )
+    if result.out_dir is not None:
+        findings = result.out_dir / FINDINGS_DIR
+        count = len(list(findings.glob("*.xlsx"))) if findings.is_dir() else 0
+        line += (
+            f"；看板 {_where(result.out_dir / DASHBOARD_FILE)}，"
+            f"单位反馈 {_where(findings)}（{count} 份）"
+        )
+    return line + "。"
+
+
+def _published(result) -> None:
+    say(result_line(result))
     for note in result.notes:
         say(note)
 
 
-@app.command(help="复算已发布的运行：用归档的输入和规则重算，逐行比对全部结果。")
+@app.command(
+    help="复算已发布的运行：用归档的输入和规则重算，逐行比对全部结果。",
+    short_help="复算已发布的运行，逐行比对全部结果。",
+)
 def rerun(
     year: Year,
     run_id: Annotated[
@@ -287,7 +349,9 @@ def rerun(
         bool,
         typer.Option(
             "--current",
-            help="按当前版本的评分口径复算，列出与发布结果不同的每一行及引起它的口径变更",
+            # spaces: where rich may wrap CJK text in an 80-column help (never cut with …)
+            help="按当前版本的评分口径复算， 列出与发布结果不同的每一行 及引起它的口径变更",
+            metavar="",
         ),
     ] = False,
     quiet: Quiet = False,
@@ -309,10 +373,13 @@ def rerun(
         _say_current(result)
         return
     if result.reproduced:
-        say(f"reproduced：运行 {result.run_id} 的全部结果行已逐行复现（复算 {result.rerun_id}）。")
+        say(
+            f"已复现（reproduced）：运行 {result.run_id} 的全部结果行已逐行复现"
+            f"（复算 {result.rerun_id}）。"
+        )
         return
     say(
-        f"differs：运行 {result.run_id} 复算有 {result.differences.height} 处差异，"
+        f"不一致（differs）：运行 {result.run_id} 复算有 {result.differences.height} 处差异，"
         f"已写入 audit.rerun_diff（rerun_id = {result.rerun_id}）："
     )
     console.print(result.differences.head(20))
@@ -347,7 +414,8 @@ def _say_current(result) -> None:  # noqa: ANN001  (flows.rerun.RerunResult, imp
 
 @app.command(
     help="规则模拟：用草案规则对已发布运行的归档输入重新计分，列出各单位得分、排名、等次的变化"
-    "及变化的得分明细（不改动已发布的结果；见 docs/simulate.md）。"
+    "及变化的得分明细（不改动已发布的结果；见 docs/simulate.md）。",
+    short_help="规则模拟：草案规则下各单位得分、排名、等次的变化。",
 )
 def simulate(
     year: Year,
@@ -392,7 +460,8 @@ def simulate(
 
 @app.command(
     help="定稿：记录该年度已发布的最终结果经批准（文号），此后改动定稿结果须有复核决定"
-    "（见 docs/reliability.md）。"
+    "（见 docs/reliability.md）。",
+    short_help="定稿：记录已发布的最终结果经批准（文号）。",
 )
 def approve(
     year: Year,
@@ -418,7 +487,8 @@ def approve(
 
 
 @app.command(
-    help="在 Prefect 服务上运行每晚的部署 assess-nightly/nightly（见 docs/operations.md）。"
+    help="在 Prefect 服务上运行每晚的部署 assess-nightly/nightly（见 docs/operations.md）。",
+    short_help="运行每晚的部署 assess-nightly/nightly。",
 )
 def serve(
     cron: Annotated[
@@ -477,7 +547,11 @@ def server_start() -> None:
     say(f"本机后台 Prefect 服务运行中：{state.api_url}")
 
 
-@app.command(help="只读打开数据仓库执行 SQL：给出 QUERY 则执行后退出，否则进入交互式 SQL。")
+@app.command(
+    help="只读打开数据仓库执行 SQL：给出 QUERY 则执行后退出，否则进入交互式 SQL"
+    "（.tables 列出表，help 查看说明，.quit 或 exit 退出）。",
+    short_help="只读查询数据仓库（SQL）。",
+)
 def sql(
     query: Annotated[str | None, typer.Argument(help="要执行的 SQL", metavar="QUERY")] = None,
     warehouse: WarehouseOpt = None,
@@ -496,7 +570,9 @@ TEMPLATES_HELP = (
 )
 
 
-@app.command(help=TEMPLATES_HELP, options_metavar="[选项]")
+@app.command(
+    help=TEMPLATES_HELP, short_help="生成各单位下期进度月报填报模板。", options_metavar="[选项]"
+)
 def templates(
     year: Year,
     month: Annotated[

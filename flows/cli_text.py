@@ -32,6 +32,12 @@ ERRORS = [
     (r"^Invalid value: ", "值无效："),
     (r"Input should be a valid integer.*", "应为整数"),
     (r"Input should be a valid (\w+).*", r"应为 \1"),
+    (r"Input should be less than or equal to (\S+?)\.?$", r"应不大于 \1"),
+    (r"Input should be greater than or equal to (\S+?)\.?$", r"应不小于 \1"),
+    (r"Input should be less than (\S+?)\.?$", r"应小于 \1"),
+    (r"Input should be greater than (\S+?)\.?$", r"应大于 \1"),
+    (r"Input should be .*", "不是允许的值"),  # pydantic's other words: never shown in English
+    (r"(-?\d+) is not in the range (\S+)\.?", r"\1 不在范围 \2 内"),
     (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
     (r"Value '([^']*)' is not a valid (\w+)\.?", r"“\1”不是有效的 \2"),
     (r"'([^']*)' is not a valid (\w+)\.?", r"“\1”不是有效的 \2"),

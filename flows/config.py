@@ -3,7 +3,8 @@ the built-in default (docs/operations.md, "Settings").
 
 Environment: ASSESS_INBOX, ASSESS_WAREHOUSE, ASSESS_ARCHIVE, ASSESS_OUT, ASSESS_LOCK_WAIT
 (seconds), ASSESS_NIGHTLY_CRON, ASSESS_COUNTY (the county's name in the title of 看板.html,
-e.g. 大英县; default none), and ASSESS_CONFIG (the config file, default ./assess.toml,
+e.g. 大英县; default none), ASSESS_TIMEZONE (the time zone of the times people read, default
+Asia/Shanghai: Beijing time), and ASSESS_CONFIG (the config file, default ./assess.toml,
 keys in its [assess] table). An empty environment variable counts as not set; a zero is a zero.
 The PII key is never read from a file: ASSESS_PII_KEY or the Prefect Secret block
 `assess-pii-key`.
@@ -14,8 +15,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, ValidationError, model_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -39,7 +41,7 @@ class SettingsError(ValueError):
 EXPECTED_VALUES = {
     "lock_wait_seconds": "应为有限的非负秒数（如 600；0 表示不等待），不能是 inf 或 nan",
 }
-ENVIRONMENT = {"lock_wait_seconds": "ASSESS_LOCK_WAIT"}
+ENVIRONMENT = {"lock_wait_seconds": "ASSESS_LOCK_WAIT", "timezone": "ASSESS_TIMEZONE"}
 
 
 class Settings(BaseSettings):
@@ -61,6 +63,16 @@ class Settings(BaseSettings):
     ] = 600
     nightly_cron: str = "0 2 * * *"
     county: str = ""  # shown in the title of 看板.html
+    timezone: str = "Asia/Shanghai"  # the time zone of times shown to people (看板.html)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"未知的时区：{value}（如 Asia/Shanghai）") from None
+        return value
 
     @model_validator(mode="after")
     def _beside_the_warehouse(self) -> Self:
@@ -93,6 +105,8 @@ def settings(**options: Any) -> Settings:
         where = ".".join(str(p) for p in first["loc"])
         name = f"{where}（{ENVIRONMENT[where]}）" if where in ENVIRONMENT else where
         rule = f"：{EXPECTED_VALUES[where]}" if where in EXPECTED_VALUES else ""
+        if not rule and first["type"] == "value_error":  # our validators' own reason
+            rule = f"：{first['ctx']['error']}"
         raise SettingsError(
             f"设置 {name} 的值 {first['input']!r} 无效{rule}（见 assess.toml 或 ASSESS_* 环境变量）",
             _warehouse_despite(given, where),

@@ -31,10 +31,10 @@ from transforms.reconcile import (
     quarantine_rows,
 )
 from transforms.scoring import score_year
-from transforms.warnings import warning_list
+from transforms.warnings import corrections, rank_changes, warning_list
 from warehouse import archive, inbox
 from warehouse.inbox import NotRead, Taken, TakenIn
-from warehouse.read import published_frame
+from warehouse.read import last_month_publication
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -193,14 +193,24 @@ def audit_quarantine(run_id: str, year: int, src: Sources) -> pl.DataFrame:
 
 def warnings_task(
     warehouse: Path,
-    year: int,
+    ctx: Assessment,
     marts: dict[str, pl.DataFrame],
     core: dict[str, pl.DataFrame],
     run_id: str,
-) -> pl.DataFrame:
-    """The early-warning list against the currently published run of the year."""
-    previous = published_frame(warehouse, "mart.task_month_status", year)
-    return warning_list(marts["task_month_status"], previous, core["tasks"], run_id)
+) -> dict[str, pl.DataFrame]:
+    """The warning list (month M against M-1 inside this run), and the corrections and rank
+    changes against last month's publication (the latest published run whose M was M-1)."""
+    month = ctx.last_month
+    before = last_month_publication(warehouse, ctx.year, month, ctx.as_of)
+    ref_status, ref_scores, ref_id = (
+        (before.task_month_status, before.unit_score, before.run_id) if before else (None,) * 3
+    )
+    status = marts["task_month_status"]
+    return {
+        "warning_list": warning_list(status, core["tasks"], run_id, month),
+        "status_correction": corrections(status, ref_status, ref_id, core["tasks"], run_id),
+        "rank_change": rank_changes(marts["unit_score"], ref_scores, ref_id, run_id),
+    }
 
 
 # The office files of the published run in out_dir: office.files.write_office_files as a task.

@@ -13,8 +13,22 @@ from pathlib import Path
 import duckdb
 
 from flows import config
+from office.edition import Edition
 from office.templates import TEMPLATES_DIR, template_month, write_templates
+from schemas.rules import DEFAULT_RULES, Rules, RulesError, parse_rules
+from warehouse import archive
 from warehouse.read import RunNotFound, published_plan
+
+
+def _rules(archive_root: Path, sha256: str | None) -> Rules:
+    """The published run's rules (its archived rules.toml: the due day of the reports)."""
+    if not sha256:
+        return DEFAULT_RULES
+    try:
+        data, _ = archive.fetch(archive_root, sha256)
+        return parse_rules(data.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, RulesError):  # not archived here: the defaults
+        return DEFAULT_RULES
 
 
 class TemplatesError(Exception):
@@ -34,7 +48,10 @@ def write_year_templates(
 ) -> Written:
     """Write `<out>/<year>/填报模板/` for `month` (default: the month after the published run's
     last assessed month, at most 12) from the year's published run."""
-    conf = config.settings(warehouse=warehouse)
+    try:
+        conf = config.settings(warehouse=warehouse)
+    except config.SettingsError as exc:
+        raise TemplatesError(str(exc)) from None
     folder = (out or conf.out) / str(year) / TEMPLATES_DIR
     try:
         plan = published_plan(conf.warehouse, year)
@@ -45,8 +62,25 @@ def write_year_templates(
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise TemplatesError(f"无法读取数据仓库 {conf.warehouse}：{reason}") from None
     month = month or template_month(plan.last_month)
+    edition = Edition(
+        year,
+        plan.last_month,
+        plan.last_month == 12,
+        plan.as_of,
+        plan.run_id,
+        rules=_rules(conf.archive, plan.rules_sha256),
+        timezone=conf.timezone,
+    )
     try:
-        paths = write_templates(folder, year=year, month=month, units=plan.units, tasks=plan.tasks)
+        paths = write_templates(
+            folder,
+            year=year,
+            month=month,
+            units=plan.units,
+            tasks=plan.tasks,
+            reports=plan.reports,
+            edition=edition,
+        )
     except OSError as exc:
         raise TemplatesError(f"无法写入 {folder}：{exc.strerror or exc}") from None
     return Written(plan.run_id, month, folder, paths)

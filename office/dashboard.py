@@ -1,20 +1,20 @@
 """看板.html: the year's published run as one self-contained page (docs/dashboard.md).
 
 Built from the warehouse only (the published run's history.* marts, mart.warning_list,
-audit.run and the names in core), after each published run. Everything is inline (CSS, a
+mart.status_correction, mart.rank_change, audit.run and the names in core), after each published run. Everything is inline (CSS, a
 small script, bars drawn with CSS), so the file opens offline in any browser, reads on a
 phone, and prints to A4 as the month's 通报.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from string import Template
 
 import polars as pl
 
 from office import dashboard_parts as parts
+from office.edition import DEFAULT_TIMEZONE, Edition
 from office.html import css_string, text
 from warehouse.read import PublishedYear, published_year
 
@@ -22,27 +22,48 @@ DASHBOARD_FILE = "看板.html"
 HERE = Path(__file__).parent
 TITLE = "城乡社区治理试点目标考核通报"
 SECTIONS = (
-    ("ranking", "一、综合排名"),
-    ("changes", "二、预警变化"),
-    ("matrix", "三、红黄绿矩阵"),
-    ("funding", "四、资金执行"),
-    ("satisfaction", "五、社区满意度"),
-    ("units", "六、单位得分构成"),
+    ("brief", "一、本月要点"),
+    ("ranking", "二、综合排名"),
+    ("changes", "三、预警变化"),
+    ("matrix", "四、红黄绿矩阵"),
+    ("funding", "五、资金执行"),
+    ("satisfaction", "六、社区满意度"),
+    ("units", "七、单位得分构成"),
 )
 
 
-def write_dashboard(warehouse: Path, year: int, out_file: Path, county: str = "") -> Path:
+def write_dashboard(
+    warehouse: Path,
+    year: int,
+    out_file: Path,
+    county: str = "",
+    timezone: str = DEFAULT_TIMEZONE,
+) -> Path:
     """Write the page of `year`'s published run to `out_file` (UTF-8)."""
-    page = render(published_year(warehouse, year), county)
+    page = render(published_year(warehouse, year), county, timezone)
     out_file.write_text(page, encoding="utf-8")
     return out_file
 
 
-def render(data: PublishedYear, county: str = "") -> str:
-    """The whole page as one HTML string."""
-    year = int(data.run["year"])
-    title = f"{county}{year}年度{TITLE}"
-    bodies = _section_bodies(data)
+def edition_of(run: dict, timezone: str = DEFAULT_TIMEZONE) -> Edition:
+    """The publication the page shows, from its audit.run row."""
+    return Edition(
+        int(run["year"]),
+        int(run["last_month"] or 0),
+        bool(run["is_final"]),
+        run["as_of"],
+        str(run["run_id"]),
+        run.get("finished_at"),
+        timezone=timezone,
+        document=run.get("approval_document"),
+    )
+
+
+def render(data: PublishedYear, county: str = "", timezone: str = DEFAULT_TIMEZONE) -> str:
+    """The whole page as one HTML string; times in `timezone` (default Beijing time)."""
+    edition = edition_of(data.run, timezone)
+    title = f"{county}{edition.year}年度{TITLE}"
+    bodies = _section_bodies(data, edition.month)
     sections = "".join(
         f'<section id="{key}" class="part"><h2>{text(name)}</h2>{bodies[key]}</section>'
         for key, name in SECTIONS
@@ -51,18 +72,19 @@ def render(data: PublishedYear, county: str = "") -> str:
     return page.substitute(
         title=text(title),
         css=(HERE / "dashboard.css").read_text(encoding="utf-8"),
-        print_css=_print_css(title, data.run),
-        masthead=_masthead(title, data.run),
+        print_css=_print_css(title, edition),
+        masthead=_masthead(title, edition),
         nav="".join(f'<a href="#{key}">{text(name[2:])}</a>' for key, name in SECTIONS),
         sections=sections,
-        footer=_footer(data.run),
+        footer=_colophon(edition),
         js=(HERE / "dashboard.js").read_text(encoding="utf-8"),
     )
 
 
-def _section_bodies(data: PublishedYear) -> dict[str, str]:
+def _section_bodies(data: PublishedYear, month: int) -> dict[str, str]:
     marts, core = data.marts, data.core
-    scores = marts["unit_score"].sort("rank", "unit_id", nulls_last=True)
+    ranks = marts.get("rank_change")
+    scores = parts.with_ranks(marts["unit_score"].sort("rank", "unit_id", nulls_last=True), ranks)
     units = core["units"].select("unit_id", "unit_name").unique("unit_id", keep="first")
     tasks = core["tasks"].select("task_id", "unit_id", "task_name").unique("task_id")
     order = units.join(
@@ -72,8 +94,9 @@ def _section_bodies(data: PublishedYear) -> dict[str, str]:
     warnings = marts["warning_list"]
     lines = marts["score_line_item"]
     return {
-        "ranking": parts.overview(scores, warnings) + parts.ranking(scores),
-        "changes": parts.changes(warnings, units, data.previous),
+        "brief": parts.brief(scores, warnings, units, month),
+        "ranking": parts.ranking(scores),
+        "changes": parts.changes(warnings, marts.get("status_correction"), units, month),
         "matrix": parts.matrix(marts["task_month_status"], tasks, order),
         "funding": parts.funding(marts["funding_execution"], tasks, order),
         "satisfaction": parts.satisfaction(marts["community_satisfaction"], names, lines),
@@ -81,32 +104,26 @@ def _section_bodies(data: PublishedYear) -> dict[str, str]:
     }
 
 
-def _assessed(run: dict) -> str:
-    month = int(run["last_month"] or 0)
-    if month == 0:
-        return "尚无到期月份"
-    return f"评估至{month}月（{'最终结果' if run['is_final'] else '临时结果'}）"
-
-
-def _published_at(run: dict) -> str:
-    at = run.get("finished_at")
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if at else "—"
-
-
-def _masthead(title: str, run: dict) -> str:
+def _masthead(title: str, edition: Edition) -> str:
+    kind = "final" if edition.is_final else "provisional"
     facts = [
-        ("评估基准日", str(run["as_of"])),
-        ("评估期", _assessed(run)),
-        ("运行编号", str(run["run_id"])),
-        ("发布时间", _published_at(run)),
+        ("评估基准日", str(edition.as_of)),
+        ("评估期", edition.assessed),
+        ("发布时间", f"{edition.local()}（北京时间）" if _beijing(edition) else edition.local()),
     ]
     meta = "".join(f"<span>{text(k)}：<b>{text(v)}</b></span>" for k, v in facts)
-    return f'<h1>{text(title)}</h1><p class="meta">{meta}</p>'
+    label = f"{edition.kind}结果" + (f"·{edition.signed_off}" if edition.signed_off else "")
+    badge = f'<span class="kind {kind}">{text(label)}</span>'
+    return f'<h1>{text(title)}{badge}</h1><p class="meta">{meta}</p>'
 
 
-def _print_css(title: str, run: dict) -> str:
-    """The running header and footer of every printed page (A4)."""
-    running = f"{title}　评估基准日 {run['as_of']}　运行编号 {run['run_id']}"
+def _beijing(edition: Edition) -> bool:
+    return edition.timezone in ("Asia/Shanghai", "Asia/Chongqing", "PRC")
+
+
+def _print_css(title: str, edition: Edition) -> str:
+    """The running header and footer of every printed page (A4): which publication this is."""
+    running = f"{title}　{edition.line}"
     small = "font-size: 8pt; color: #5f6368;"
     return (
         "@page { size: A4; margin: 14mm 12mm 14mm 12mm;"
@@ -116,9 +133,11 @@ def _print_css(title: str, run: dict) -> str:
     )
 
 
-def _footer(run: dict) -> str:
+def _colophon(edition: Edition) -> str:
+    """For whoever must trace the page back to the warehouse, in small print at the end."""
     return (
-        f"<p>本页由考核数据仓库中 {text(run['year'])} 年度已发布运行 {text(run['run_id'])} "
-        "的结果生成（mart.*、history.*、audit.run），与考核结果.xlsx、预警清单.xlsx 同源。"
-        "各表说明见 docs/data-dictionary.md。</p>"
+        f'<p class="colophon">数据来源：考核数据仓库 {text(edition.year)} 年度已发布运行 '
+        f"{text(edition.run_id)}（mart.unit_score、mart.score_line_item、mart.task_month_status、"
+        "mart.warning_list、mart.status_correction、mart.rank_change、audit.run），"
+        "与考核结果.xlsx、预警清单.xlsx 同源。</p>"
     )

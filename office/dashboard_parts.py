@@ -19,6 +19,8 @@ from schemas.codes import EXCELLENT, FAIL, GOOD, PASS, REASON_TEXT
 
 MONTHS = range(1, 13)
 GRADE_CLASS = {EXCELLENT: "g-a", GOOD: "g-b", PASS: "g-c", FAIL: "g-d"}
+PENDING_GRADE = "年终评定"  # a provisional run ranks but does not grade
+NOT_SURVEYED = "未测评"  # no valid survey response to count yet (0 in the total)
 NEW_RED = ("newly_red", "yellow_to_red")
 RECOVERED = ("recovered",)
 ADJUSTMENTS = ("bonus_cap", "penalty_cap", "floor_zero")  # last in their component
@@ -38,10 +40,29 @@ def task_text(task_id: pl.Expr, task_name: pl.Expr) -> pl.Expr:
 
 
 def grade_badge(grade: pl.Expr) -> pl.Expr:
-    cls = grade.replace_strict(GRADE_CLASS, default="g-d", return_dtype=pl.String)
+    """The grade as a coloured badge; a provisional run has none yet: 年终评定."""
+    cls = grade.replace_strict(GRADE_CLASS, default="g-p", return_dtype=pl.String)
     return pl.concat_str(
-        pl.lit('<span class="grade '), cls, pl.lit('">'), esc(grade), pl.lit("</span>")
+        pl.lit('<span class="grade '),
+        cls,
+        pl.lit('">'),
+        esc(grade).fill_null(PENDING_GRADE),
+        pl.lit("</span>"),
     )
+
+
+def movement(rank: pl.Expr, previous: pl.Expr) -> pl.Expr:
+    """Last month's rank as an arrow: `↑2`, `↓1`, `—` (same); blank without last month."""
+    steps = (previous - rank).abs().cast(pl.String)
+    arrow = (
+        pl.when(rank < previous)
+        .then(pl.concat_str(pl.lit('<span class="mv up">↑'), steps))
+        .when(rank > previous)
+        .then(pl.concat_str(pl.lit('<span class="mv down">↓'), steps))
+        .otherwise(pl.lit('<span class="mv same">—'))
+    )
+    title = pl.concat_str(pl.lit("</span><small>上月第"), num(previous, 0), pl.lit("名</small>"))
+    return pl.when(previous.is_not_null()).then(pl.concat_str(arrow, title))
 
 
 def status_badge(status: pl.Expr, mapping: dict[str, str] = STATUS_TEXT) -> pl.Expr:
@@ -54,36 +75,57 @@ def status_badge(status: pl.Expr, mapping: dict[str, str] = STATUS_TEXT) -> pl.E
     )
 
 
+def with_ranks(scores: pl.DataFrame, ranks: pl.DataFrame | None) -> pl.DataFrame:
+    """The unit scores with last month's rank and total beside them (null without them)."""
+    before = (
+        ranks.select("unit_id", "previous_rank", "previous_total")
+        if ranks is not None and ranks.height
+        else pl.DataFrame(
+            schema={"unit_id": pl.String, "previous_rank": pl.Int32, "previous_total": pl.Float64}
+        )
+    )
+    return scores.join(before, on="unit_id", how="left", maintain_order="left")
+
+
 def ranking(scores: pl.DataFrame) -> str:
-    """一、综合排名: one row per unit in rank order, the numbers of mart.unit_score."""
+    """综合排名: one row per unit in rank order, the numbers of mart.unit_score, last month's
+    rank beside each (↑ up, ↓ down, — same)."""
     cols = [
         Col("排名", num(C("rank"), 0), "num", "rank"),
+        Col("较上月", dash(movement(C("rank"), C("previous_rank"))), "mark", "movement"),
         Col("单位", unit_link(C("unit_id"), C("unit_name")), "name", "unit_name"),
         Col("总分", num(C("total")), "num total", "total"),
         Col("", bar(pl.lit(0.0), C("total").cast(pl.Float64), "total"), "bar"),
         Col("等次", grade_badge(C("grade")), "mark", "grade"),
-        Col("工作实绩", num(C("work")), "num", "work"),
-        Col("群众满意度", num(C("satisfaction")), "num", "satisfaction"),
+        Col("工作实绩", dash(num(C("work"))), "num", "work"),
+        Col("群众满意度", num(C("satisfaction")).fill_null(NOT_SURVEYED), "num", "satisfaction"),
         Col("加分", num(C("bonus")), "num", "bonus"),
         Col("扣分", num(C("penalty")), "num", "penalty"),
         Col("红灯月数", num(C("red_months"), 0), "num", "red_months"),
         Col("黄灯月数", num(C("yellow_months"), 0), "num", "yellow_months"),
     ]
     row_attrs = pl.concat_str(pl.lit('data-unit="'), esc(C("unit_id")), pl.lit('"'))
-    return table(scores, cols, "ranking", row_attrs)
+    note = (
+        '<p class="note">等次在年终（评估至12月）评定；临时结果只排名。'
+        "群众满意度“未测评”表示尚无可计入的有效答卷，总分中按 0 计。</p>"
+        if scores["grade"].is_null().all() and scores.height
+        else ""
+    )
+    return note + table(scores, cols, "ranking", row_attrs)
 
 
 def overview(scores: pl.DataFrame, warnings: pl.DataFrame) -> str:
-    """Headline figures: units by grade, red task-months, red tasks now, new reds, recovered."""
+    """Headline figures: units (by grade once graded), red tasks now, turned red, recovered."""
     grades = scores["grade"].value_counts()
     by_grade = dict(zip(grades["grade"].to_list(), grades["count"].to_list(), strict=True))
     change = warnings["change"]
+    graded = [(grade, by_grade.get(grade, 0), cls) for grade, cls in GRADE_CLASS.items()]
     figures = [
         ("参评单位", scores.height, ""),
-        *((grade, by_grade.get(grade, 0), cls) for grade, cls in GRADE_CLASS.items()),
-        ("红灯月数", int(scores["red_months"].sum()), "red"),
+        *(graded if scores["grade"].is_not_null().any() else [(PENDING_GRADE, "—", "g-p")]),
         ("当前红灯", int((warnings["status"] == "red").sum()), "red"),
-        ("新增红灯", int(change.is_in(NEW_RED).sum()), "red"),
+        ("当前黄灯", int((warnings["status"] == "yellow").sum()), "yellow"),
+        ("本月转红", int(change.is_in(NEW_RED).sum()), "red"),
         ("已恢复", int(change.is_in(RECOVERED).sum()), "green"),
     ]
     cards = "".join(
@@ -93,40 +135,151 @@ def overview(scores: pl.DataFrame, warnings: pl.DataFrame) -> str:
     return f'<div class="cards">{cards}</div>'
 
 
+def _task_line(frame: pl.DataFrame, extra: pl.Expr) -> str:
+    """One <li> per task: unit, task and `extra` (HTML)."""
+    if frame.height == 0:
+        return '<p class="none">无</p>'
+    item = pl.concat_str(
+        pl.lit("<li>"),
+        unit_link(C("unit_id"), C("unit_name")),
+        pl.lit("　"),
+        task_text(C("task_id"), C("task_name")),
+        pl.lit('<span class="why">'),
+        extra,
+        pl.lit("</span></li>"),
+    )
+    return (
+        '<ul class="brief-list">' + frame.select(item.alias("i"))["i"].str.join("").item() + "</ul>"
+    )
+
+
+def _why(frame_has_streak: bool = True) -> pl.Expr:
+    """`未报送，进度 —／计划 50%，连续 3 个月`."""
+    progress = pl.concat_str(
+        pl.lit("，进度 "),
+        dash(pl.concat_str(num(C("progress"), 0), pl.lit("%"))),
+        pl.lit("／计划 "),
+        num(C("planned"), 0),
+        pl.lit("%"),
+    ).fill_null("")
+    streak = (
+        pl.when(C("months_in_row") > 1)
+        .then(pl.format("，连续 {} 个月", C("months_in_row")))
+        .otherwise(pl.lit(""))
+        if frame_has_streak
+        else pl.lit("")
+    )
+    return pl.concat_str(label(C("reason"), REASON_TEXT), progress, streak)
+
+
+def brief(scores: pl.DataFrame, warnings: pl.DataFrame, units: pl.DataFrame, month: int) -> str:
+    """本月要点, what the leadership asks first: who is red now, what turned red this month
+    (against last month, inside this run), and which units moved in the ranking."""
+    listed = warnings.join(units, on="unit_id", how="left", maintain_order="left")
+    red = listed.filter(C("status") == "red")
+    turned = listed.filter(C("change").is_in(NEW_RED))
+    ranked = scores.filter(C("previous_rank").is_not_null() & (C("rank") != C("previous_rank")))
+    if scores["previous_rank"].is_null().all():
+        moved = '<p class="none">上月没有发布结果，暂无名次比较。</p>'
+    elif ranked.height == 0:
+        moved = '<p class="none">各单位名次与上月相同。</p>'
+    else:
+        item = pl.concat_str(
+            pl.lit("<li>"),
+            unit_link(C("unit_id"), C("unit_name")),
+            pl.lit("　"),
+            movement(C("rank"), C("previous_rank")),
+            pl.lit('<span class="why">现第'),
+            num(C("rank"), 0),
+            pl.lit("名，总分 "),
+            num(C("total")),
+            pl.lit("（上月 "),
+            dash(num(C("previous_total"))),
+            pl.lit("）</span></li>"),
+        )
+        moved = (
+            '<ul class="brief-list">'
+            + ranked.sort("rank").select(item.alias("i"))["i"].str.join("").item()
+            + "</ul>"
+        )
+    since = f"{month - 1}月" if month > 1 else "上月"
+    return (
+        overview(scores, warnings)
+        + '<div class="brief">'
+        + f'<div class="ask"><h3>当前红灯（{month}月）<b class="count red">{red.height}</b></h3>'
+        + _task_line(red, _why())
+        + "</div>"
+        + f'<div class="ask"><h3>本月转红（与{text(since)}相比）<b class="count red">{turned.height}</b></h3>'
+        + _task_line(
+            turned, pl.concat_str(label(C("change"), CHANGE_TEXT), pl.lit("："), _why(False))
+        )
+        + "</div>"
+        + f'<div class="ask"><h3>名次变化<b class="count">{ranked.height}</b></h3>{moved}</div>'
+        + "</div>"
+    )
+
+
 def _changes_table(frame: pl.DataFrame) -> str:
     cols = [
         Col("单位", unit_link(C("unit_id"), C("unit_name")), "name"),
         Col("任务", task_text(C("task_id"), C("task_name")), "task"),
-        Col("评估月份", pl.concat_str(num(C("month"), 0), pl.lit("月")), "num"),
-        Col("本次", status_badge(C("status")), "name"),
+        Col("本月", status_badge(C("status")), "name"),
         Col("原因", label(C("reason"), REASON_TEXT), "name"),
-        Col("上次", dash(status_badge(C("previous_status"))), "name"),
+        Col(
+            "进度／计划",
+            pl.concat_str(dash(num(C("progress"), 0)), pl.lit(" / "), num(C("planned"), 0)),
+            "num",
+        ),
+        Col("连续月数", num(C("months_in_row"), 0), "num"),
+        Col("上月", dash(status_badge(C("previous_status"))), "name"),
         Col("变化", label(C("change"), CHANGE_TEXT), "name"),
     ]
     return table(frame, cols, "changes")
 
 
-def changes(warnings: pl.DataFrame, units: pl.DataFrame, previous: dict | None) -> str:
-    """二、预警变化: new reds and recovered tasks since the previously published run."""
+def _corrections_table(frame: pl.DataFrame) -> str:
+    cols = [
+        Col("单位", unit_link(C("unit_id"), C("unit_name")), "name"),
+        Col("任务", task_text(C("task_id"), C("task_name")), "task"),
+        Col("月份", pl.concat_str(num(C("month"), 0), pl.lit("月")), "num"),
+        Col("上月发布时", status_badge(C("previous_status")), "name"),
+        Col("现在", status_badge(C("status")), "name"),
+        Col("原因", label(C("reason"), REASON_TEXT), "name"),
+    ]
+    return table(frame, cols, "corrections")
+
+
+def changes(
+    warnings: pl.DataFrame, corrections: pl.DataFrame | None, units: pl.DataFrame, month: int
+) -> str:
+    """预警变化: every task red or yellow now with its change against last month (inside this
+    run, so every night of the month shows the same), the recovered tasks, and corrections of
+    earlier months apart."""
     listed = warnings.join(units, on="unit_id", how="left", maintain_order="left")
-    if previous is None:
-        note = "本年度首次发布，没有可比较的上次发布运行。下表为当前红灯任务。"
-        return f'<p class="note">{note}</p>' + _changes_table(listed.filter(C("status") == "red"))
-    counts = listed["change"].value_counts(sort=True)
+    counts = listed["change"].drop_nulls().value_counts(sort=True)
     chips = "".join(
         f'<span class="chip {text(code)}">{text(CHANGE_TEXT.get(code, code))} {n} 项</span>'
         for code, n in counts.iter_rows()
     )
     since = (
-        f"与上次发布的运行 {text(previous['run_id'])}（评估基准日 {text(previous['as_of'])}）"
-        "相比，按各任务最新评估月的状态："
+        f"{month}月各任务的状态与{month - 1}月相比（同一次评估之内：当月每晚相同，复算亦同）："
+        if month > 1
+        else f"{month}月是第一个评估月，没有上月可比。"
+    )
+    fixed = corrections if corrections is not None else pl.DataFrame()
+    fixes = (
+        _corrections_table(fixed.join(units, on="unit_id", how="left", maintain_order="left"))
+        if fixed.height
+        else '<p class="none">无：早于本月的各月状态与上月发布时相同。</p>'
     )
     return (
-        f'<p class="note">{since}</p><p class="chips">{chips or "无红灯、黄灯任务"}</p>'
-        "<h3>新增红灯（含黄转红）</h3>"
-        + _changes_table(listed.filter(C("change").is_in(NEW_RED)))
-        + "<h3>已恢复（上次红灯或黄灯，本次绿灯）</h3>"
+        f'<p class="note">{text(since)}</p><p class="chips">{chips or "无红灯、黄灯任务"}</p>'
+        f"<h3>红灯、黄灯任务（{month}月）</h3>"
+        + _changes_table(listed.filter(C("status").is_in(["red", "yellow"])))
+        + "<h3>已恢复（上月红灯或黄灯，本月绿灯）</h3>"
         + _changes_table(listed.filter(C("change").is_in(RECOVERED)))
+        + "<h3>更正（早于本月的月份，状态与上月发布时不同）</h3>"
+        + fixes
     )
 
 
@@ -176,7 +329,60 @@ def matrix(status: pl.DataFrame, tasks: pl.DataFrame, order: pl.DataFrame) -> st
         Col("任务", task_text(C("task_id"), C("task_name")), "task"),
         Col("月份", C("cell"), whole=months),
     ]
-    return legend() + table(grid, cols, "matrix")
+    return legend() + table(grid, cols, "matrix") + phone_matrix(status, tasks, order)
+
+
+def phone_matrix(status: pl.DataFrame, tasks: pl.DataFrame, order: pl.DataFrame) -> str:
+    """The matrix for a phone (shown on narrow screens only): one block per task, its months
+    latest first, each with its reason written out (a phone cannot hover)."""
+    chips = (
+        status.sort("task_id", "month", descending=[False, True])
+        .select(
+            "task_id",
+            pl.concat_str(
+                pl.lit('<li class="st '),
+                esc(C("status")),
+                pl.lit('"><b>'),
+                num(C("month"), 0),
+                pl.lit("月 "),
+                label(C("status"), STATUS_MARK),
+                pl.lit("</b> "),
+                label(C("reason"), REASON_TEXT),
+                pl.when(C("status") != "green")  # how far behind, where it matters
+                .then(
+                    pl.concat_str(
+                        pl.lit(" "), num(C("progress"), 0), pl.lit("/"), num(C("planned"), 0)
+                    )
+                )
+                .otherwise(pl.lit(""))
+                .fill_null(""),
+                pl.when(C("late")).then(pl.lit(" 迟报")).otherwise(pl.lit("")),
+                pl.lit("</li>"),
+            ).alias("chip"),
+        )
+        .group_by("task_id", maintain_order=True)
+        .agg(C("chip").str.join(""))
+    )
+    blocks = (
+        tasks.select("task_id", "unit_id", "task_name")
+        .join(chips, on="task_id", how="inner")
+        .join(order.select("unit_id", "unit_name", "order"), on="unit_id", how="left")
+        .sort("order", "unit_id", "task_id", nulls_last=True)
+        .select(
+            pl.concat_str(
+                pl.lit('<div class="mtask"><p>'),
+                esc(C("unit_name")).fill_null(""),
+                pl.lit("　"),
+                task_text(C("task_id"), C("task_name")),
+                pl.lit("</p><ol>"),
+                C("chip"),
+                pl.lit("</ol></div>"),
+            ).alias("b")
+        )
+    )
+    return (
+        '<div class="mlist">' + blocks["b"].str.join("").item() + "</div>" if blocks.height else ""
+    )
 
 
 def legend() -> str:
@@ -294,6 +500,9 @@ def _unit_block(low: float, span: float, wf_head: str) -> pl.Expr:
         pl.lit('</td><td colspan="4"></td></tr>'),
     )
     sums = [("工作实绩 ", "work"), (" ＋ 群众满意度 ", "satisfaction"), (" ＋ 加分 ", "bonus")]
+    # null parts count as 0 in the total: no survey response yet (未测评), no started task (—)
+    empty = {"satisfaction": NOT_SURVEYED}
+    shown = {c: num(C(c)).fill_null(empty.get(c, "—")) for _, c in sums}
     return pl.concat_str(
         pl.lit('<article class="unit-wf" id="unit-'),
         esc(C("unit_id")),
@@ -308,9 +517,9 @@ def _unit_block(low: float, span: float, wf_head: str) -> pl.Expr:
         pl.lit("</span>"),
         grade_badge(C("grade")),
         pl.lit('</h3><p class="eq">'),
-        *(e for text_, col in sums for e in (pl.lit(text_), num(C(col)))),
+        *(e for text_, col in sums for e in (pl.lit(text_), shown[col])),
         pl.lit(" － 扣分 "),
-        num(C("penalty")),
+        num(C("penalty")).fill_null("—"),
         pl.lit(" ＝ "),
         num(total),
         pl.lit(f'</p><div class="scroll"><table class="wf">{wf_head}<tbody>'),

@@ -1,11 +1,13 @@
 """Data-quality findings handed back to the units: one workbook per unit to correct.
 
-`<unit_id>_<unit_name>.xlsx` holds the unit's quarantined rows (隔离行), files of the unit
-rejected whole included, and its missing or late monthly reports (缺报迟报); when it has any,
-also its reports of one task-month submitted on the same day with different numbers, and which
-file was taken (同日报告); rows that belong to no unit (surveys, rejected files whose unit
-cannot be told, unknown unit ids) go to 未归属单位.xlsx for the office. Which unit a row belongs
-to is told upstream (its unit_id; for a rejected file see docs/validation.md)."""
+`<unit_id>_<unit_name>.xlsx` holds the unit's rows that were submitted but not loaded (sheet
+需更正的行), files of the unit rejected whole included, and its missing, late or not-loaded monthly
+reports (缺报迟报), each with what it costs (points, rule) and whether a correction can still be
+on time (before the report's due date); when it has any, also its reports of one task-month
+submitted on the same day with different numbers, and which file was taken (同日报告); rows
+that belong to no unit (surveys, rejected files whose unit cannot be told, unknown unit ids) go
+to 未归属单位.xlsx for the office. Which unit a row belongs to is told upstream (its unit_id; for
+a rejected file see docs/validation.md)."""
 
 from __future__ import annotations
 
@@ -15,12 +17,14 @@ from pathlib import Path
 import polars as pl
 from xlsxwriter import Workbook
 
-from office.labels import SOURCE_TEXT, label
+from office.edition import Edition, undated
+from office.labels import RULE_TEXT, SOURCE_TEXT, label
 from office.sheets import (
     Cells,
     Column,
     Formats,
     cells_by,
+    close_dated,
     new_workbook,
     of_year,
     table_cells,
@@ -29,6 +33,7 @@ from office.sheets import (
 )
 
 UNASSIGNED_FILE = "未归属单位.xlsx"
+ROWS_SHEET, PROBLEMS_SHEET = "需更正的行", "缺报迟报"
 QUARANTINE = [
     Column("文件", "file"),
     Column("工作表", "sheet"),
@@ -36,13 +41,19 @@ QUARANTINE = [
     Column("列", "column"),
     Column("原值", "value"),
     Column("原因", "reason", "long"),
+    Column("影响", "cost", "long"),
+    Column("更正期限", "deadline", "long"),
 ]
-UNASSIGNED = [Column("来源", "source_text"), Column("单位编码", "unit_id"), *QUARANTINE]
+UNASSIGNED = [Column("来源", "source_text"), Column("单位编码", "unit_id"), *QUARANTINE[:6]]
 PROBLEMS = [
     Column("任务编号", "task_id"),
     Column("任务内容", "task_name"),
     Column("月份", "month", "int"),
     Column("问题", "problem"),
+    Column("扣分", "points", "score"),
+    Column("扣分规则", "rules_text", "long"),
+    Column("截止日期", "due_text"),
+    Column("能否按时更正", "deadline", "long"),
 ]
 SAME_DAY = [
     Column("任务编号", "task_id"),
@@ -60,34 +71,179 @@ SAME_DAY = [
 ]
 SAME_DAY_SHEET = "同日报告"
 SAME_DAY_NOTE = (
-    "{name}（{id}）{year}年度：以下任务月份在同一报送日期有两份数值不同的报告，"
+    "{name}（{id}）{edition}：以下任务月份在同一报送日期有两份数值不同的报告，"
     "按文件名顺序采用了后一个文件；如采用的不对，请以新的报送日期重新报送正确的数值。"
 )
-QUARANTINE_NOTE = "{name}（{id}）{year}年度：以下行未能入库，请按“原因”更正后重新报送。"
-PROBLEMS_NOTE = "{name}（{id}）{year}年度：以下月份的进度月报未报送或迟报，请补报或更正后重新报送，以后各月按时报送。"
-UNASSIGNED_NOTE = (
-    "{year}年度：以下隔离行无法归属到责任单位（如问卷答卷、整个被拒收的文件），请办公室核对处理。"
+QUARANTINE_NOTE = "{name}（{id}）{edition}：以下行已报送但未能入库，请按“原因”更正后重新报送。"
+PROBLEMS_NOTE = (
+    "{name}（{id}）{edition}：以下月份的进度月报未报送、迟报或已报送但未入库，"
+    "请补报或更正后重新报送，以后各月按时报送。"
 )
+UNASSIGNED_NOTE = "{edition}：以下未入库的行无法归属到责任单位（如问卷答卷、整个被拒收的文件），请办公室核对处理。"
 NOTHING = "（无）"
+NOT_LOADED = "已报送但未入库（见“需更正的行”）"
+# what a quarantined row of another source costs (a report row's cost is told by its month)
+SOURCE_COST = {
+    "honors": "该荣誉未计入加分",
+    "funding": "该台账行未计入资金执行",
+    "surveys": "该答卷不计入满意度",
+}
+# the penalty lines a missing or late report costs (docs/scoring.md)
+MISSING_RULES, LATE_RULES = ("missing_report", "red_month"), ("late_report",)
+C = pl.col
 
 
-def report_problems(status: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
-    """Task-months without a report (未报送) or reported late (迟报), with the task's name."""
+def _date_text(day: pl.Expr) -> pl.Expr:
+    return day.dt.strftime("%Y-%m-%d")
+
+
+def _due(edition: Edition) -> pl.Expr:
+    """The due date of the report of column `month` (December's in January of next year)."""
+    year, day = edition.year, edition.rules.reports.due_day
+    month = C("month").cast(pl.Int32)
     return (
-        status.filter((pl.col("reason") == "missing") | pl.col("late").fill_null(False))
+        pl.when(month == 12)
+        .then(pl.date(year + 1, 1, day))
+        .otherwise(pl.date(year, (month + 1).clip(1, 12), day))
+    )
+
+
+def _costs(lines: pl.DataFrame | None) -> pl.DataFrame:
+    """Per (unit, task, month): the points of its missing-report and late-report lines, and the
+    rules in words, e.g. `未报送月报 0.5 + 红灯月 0.5`."""
+    schema = {"unit_id": pl.String, "task_id": pl.String, "month": pl.Int32}
+    if lines is None:
+        return pl.DataFrame(schema={**schema, "points": pl.Float64, "rules_text": pl.String})
+    return (
+        lines.filter(C("rule_id").is_in([*MISSING_RULES, *LATE_RULES]))
+        .with_columns(C("month").cast(pl.Int32))
+        .sort("unit_id", "task_id", "month", "rule_id")
+        .with_columns(
+            pl.concat_str(
+                label("rule_id", RULE_TEXT),
+                pl.lit(" "),
+                C("points").abs().round(2).cast(pl.String),
+                pl.lit(" 分"),
+            ).alias("part")
+        )
+        .group_by("unit_id", "task_id", "month", maintain_order=True)
+        .agg(C("points").sum().abs().alias("points"), C("part").str.join(" + ").alias("rules_text"))
+    )
+
+
+def report_problems(
+    status: pl.DataFrame,
+    tasks: pl.DataFrame,
+    quarantine: pl.DataFrame | None = None,
+    lines: pl.DataFrame | None = None,
+    edition: Edition | None = None,
+) -> pl.DataFrame:
+    """Task-months without a report (未报送), reported but not loaded (a report row of that
+    task and month is quarantined), or reported late (迟报), with the task's name, the points
+    each costs and its rules, its due date and whether a correction can still be on time."""
+    edition = edition or undated(_year(status), _month(status))
+    submitted = (
+        quarantine.filter((C("source") == "reports") & C("task_id").is_not_null())
+        .select("task_id", C("month").cast(pl.Int32), pl.lit(True).alias("submitted"))
+        .unique()
+        if quarantine is not None and "task_id" in quarantine.columns
+        else pl.DataFrame(schema={"task_id": pl.String, "month": pl.Int32, "submitted": pl.Boolean})
+    )
+    missing = C("reason") == "missing"
+    as_of = edition.as_of
+    on_time = pl.lit(False) if as_of is None else pl.lit(as_of) <= C("due")  # a report not yet due
+    return (
+        status.filter(missing | C("late").fill_null(False))
+        .with_columns(C("month").cast(pl.Int32))
         .join(
             tasks.select("task_id", "task_name").unique("task_id", keep="first"),
             on="task_id",
             how="left",
         )
+        .join(submitted, on=["task_id", "month"], how="left")
+        .join(_costs(lines), on=["unit_id", "task_id", "month"], how="left")
+        .with_columns(_due(edition).alias("due"))
         .with_columns(
-            pl.when(pl.col("reason") == "missing")
+            pl.when(missing & C("submitted").fill_null(False))
+            .then(pl.lit(NOT_LOADED))
+            .when(missing)
             .then(pl.lit("未报送"))
             .otherwise(pl.lit("迟报"))
-            .alias("problem")
+            .alias("problem"),
+            _date_text(C("due")).alias("due_text"),
+            pl.when(on_time)
+            .then(pl.lit("能：截止日前更正重报，按时，不扣分"))
+            .when(missing)
+            .then(
+                pl.format(
+                    "已过截止日：补报或更正后不再按未报送扣分，改按迟报扣 {} 分",
+                    pl.lit(edition.rules.penalty.late_report),
+                )
+            )
+            .otherwise(pl.lit("已迟报，不能再更正为按时"))
+            .alias("deadline"),
         )
         .sort("unit_id", "task_id", "month")
     )
+
+
+def quarantine_costs(rows: pl.DataFrame, problems: pl.DataFrame, edition: Edition) -> pl.DataFrame:
+    """The quarantined rows with what each costs and until when its correction is on time: a
+    report row of a month not yet assessed can still be corrected on time (before its due
+    date); one of an assessed month without another report counts as 未报送 until corrected."""
+    if "task_id" not in rows.columns:
+        rows = rows.with_columns(
+            pl.lit(None, pl.String).alias("task_id"), pl.lit(None, pl.Int32).alias("month")
+        )
+    owed = problems.filter(C("reason") == "missing").select(
+        "task_id", "month", C("points").alias("owed"), "rules_text", pl.lit(True).alias("missed")
+    )
+    is_report = (C("source") == "reports") & C("month").is_not_null()
+    assessed = C("month") <= edition.month
+    as_of = edition.as_of
+    before_due = pl.lit(True) if as_of is None else pl.lit(as_of) <= C("due")
+    return (
+        rows.with_columns(C("month").cast(pl.Int32))
+        .join(owed, on=["task_id", "month"], how="left")
+        .with_columns(_due(edition).alias("due"))
+        .with_columns(
+            pl.when(is_report & ~assessed)
+            .then(pl.format("{}月月报尚未到评估期：按时更正不影响得分", C("month")))
+            .when(is_report & C("missed") & C("owed").is_not_null())
+            .then(
+                pl.format(
+                    "{}月按未报送计，扣 {} 分（{}）",
+                    C("month"),
+                    C("owed").round(2),
+                    C("rules_text"),
+                )
+            )
+            .when(is_report & C("missed"))
+            .then(pl.format("{}月按未报送计", C("month")))
+            .when(is_report)
+            .then(pl.format("{}月已有有效报告：本行不影响得分", C("month")))
+            .when(C("source") == "reports")
+            .then(pl.lit("未入库：所报月份按未报送计，见“缺报迟报”"))
+            .otherwise(label("source", SOURCE_COST))
+            .alias("cost"),
+            pl.when(is_report & ~assessed & before_due)
+            .then(pl.format("{} 前更正重报算按时", _date_text(C("due"))))
+            .when(is_report)
+            .then(pl.format("已过截止日 {}：更正后按迟报计", _date_text(C("due"))))
+            .otherwise(pl.lit("尽快更正重报"))
+            .alias("deadline"),
+        )
+    )
+
+
+def _year(status: pl.DataFrame) -> int:
+    years = status["year"].drop_nulls() if "year" in status.columns else []
+    return int(years[0]) if len(years) else 1980
+
+
+def _month(status: pl.DataFrame) -> int:
+    months = status["month"].drop_nulls()
+    return int(months.max()) if len(months) else 0
 
 
 def same_day_conflicts(reports: pl.DataFrame) -> pl.DataFrame:
@@ -136,20 +292,31 @@ def _sheet(
 
 
 def _write_unit(
-    path: Path, year: int, unit: dict, rows: Cells, problems: Cells, same_day: Cells | None
+    path: Path,
+    year: int,
+    unit: dict,
+    rows: Cells,
+    problems: Cells,
+    same_day: Cells | None,
+    edition: Edition | None,
 ) -> Path:
     size = rows.height * len(QUARANTINE) + problems.height * len(PROBLEMS)
     size += same_day.height * len(SAME_DAY) if same_day is not None else 0
     title = f"{year}年度数据问题清单：{unit['unit_name']}"
-    workbook, formats = new_workbook(path, year, title, cells=size)
-    names = {"name": unit["unit_name"], "id": unit["unit_id"], "year": year}
-    _sheet(workbook, formats, "隔离行", QUARANTINE_NOTE.format(**names), rows, QUARANTINE)
-    _sheet(workbook, formats, "缺报迟报", PROBLEMS_NOTE.format(**names), problems, PROBLEMS)
+    workbook, formats = new_workbook(path, year, title, cells=size, edition=edition)
+    names = {"name": unit["unit_name"], "id": unit["unit_id"], "edition": _said(year, edition)}
+    _sheet(workbook, formats, ROWS_SHEET, QUARANTINE_NOTE.format(**names), rows, QUARANTINE)
+    _sheet(workbook, formats, PROBLEMS_SHEET, PROBLEMS_NOTE.format(**names), problems, PROBLEMS)
     if same_day is not None:  # only for a unit that has such reports
         note = SAME_DAY_NOTE.format(**names)
         _sheet(workbook, formats, SAME_DAY_SHEET, note, same_day, SAME_DAY)
-    workbook.close()
+    close_dated(workbook, title, edition)
     return path
+
+
+def _said(year: int, edition: Edition | None) -> str:
+    """How a note names the publication: `2021年度　评估至6月（临时结果）　基准日 2021-07-20`."""
+    return edition.line if edition is not None else f"{year}年度"
 
 
 def _same_day_rows(reports: pl.DataFrame | None, tasks: pl.DataFrame, year: int) -> pl.DataFrame:
@@ -185,17 +352,25 @@ def write_unit_findings(
     task_month_status: pl.DataFrame,
     tasks: pl.DataFrame,
     reports: pl.DataFrame | None = None,
+    score_line_item: pl.DataFrame | None = None,
+    edition: Edition | None = None,
 ) -> list[Path]:
     """Write one findings workbook per unit with something to fix or to know (its reports of
     one day with different numbers, from `reports`: core.reports), plus 未归属单位.xlsx when
     some quarantined rows belong to no unit. Returns the paths written (units in id order).
     Files of earlier runs in `out_dir` are left alone: give each run its own folder.
 
-    The rows are split by unit once (cells_by), not filtered again for every unit."""
+    With the run's line items each finding says what it costs; with its edition, whether a
+    correction can still be on time, and every sheet is dated. The rows are split by unit once
+    (cells_by), not filtered again for every unit."""
     out_dir = Path(out_dir)
+    status = of_year(task_month_status, year)
+    shown = edition or undated(year, _month(status))
     units = of_year(units, year).unique("unit_id", keep="first").sort("unit_id")
     rows = of_year(quarantine, year).sort("file", "sheet", "row_number", "column", nulls_last=False)
-    problems = report_problems(of_year(task_month_status, year), of_year(tasks, year))
+    lines = of_year(score_line_item, year) if score_line_item is not None else None
+    problems = report_problems(status, of_year(tasks, year), rows, lines, shown)
+    rows = quarantine_costs(rows, problems, shown)
     rows_of = cells_by(rows, QUARANTINE, "unit_id")
     problems_of = cells_by(problems, PROBLEMS, "unit_id")
     same_day_of = cells_by(_same_day_rows(reports, of_year(tasks, year), year), SAME_DAY, "unit_id")
@@ -211,26 +386,28 @@ def write_unit_findings(
             rows_of.get(unit["unit_id"], no_rows),
             problems_of.get(unit["unit_id"], no_problems),
             same_day_of.get(unit["unit_id"]),
+            edition,
         )
         for unit in units.iter_rows(named=True)
         if any(unit["unit_id"] in by_unit for by_unit in (rows_of, problems_of, same_day_of))
     ]
-    office = rows.filter(~pl.col("unit_id").is_in(units["unit_id"].implode()).fill_null(False))
+    office = rows.filter(~C("unit_id").is_in(units["unit_id"].implode()).fill_null(False))
     if office.height:
         path = out_dir / UNASSIGNED_FILE
+        title = f"{year}年度未归属单位的未入库行"
         workbook, formats = new_workbook(
-            path, year, f"{year}年度未归属单位的隔离行", cells=office.height * len(UNASSIGNED)
+            path, year, title, cells=office.height * len(UNASSIGNED), edition=edition
         )
         _sheet(
             workbook,
             formats,
-            "隔离行",
-            UNASSIGNED_NOTE.format(year=year),
+            ROWS_SHEET,
+            UNASSIGNED_NOTE.format(edition=_said(year, edition)),
             table_cells(
                 office.with_columns(label("source", SOURCE_TEXT).alias("source_text")), UNASSIGNED
             ),
             UNASSIGNED,
         )
-        workbook.close()
+        close_dated(workbook, title, edition)
         paths.append(path)
     return paths

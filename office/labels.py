@@ -16,8 +16,9 @@ CHANGE_TEXT = {
     "red_to_yellow": "红转黄",
     "yellow_to_red": "黄转红",
     "recovered": "已恢复",
-    "new": "首次",
+    "new": "首次",  # written by runs before the list compared month over month
 }
+MOVEMENT_TEXT = {"up": "↑", "down": "↓", "same": "—"}
 
 
 def label(column: str, mapping: dict[str, str]) -> pl.Expr:

@@ -22,6 +22,8 @@ from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from office.edition import Edition, excel_text
+
 FILLS = {"red": "#F8696B", "yellow": "#FFEB84", "green": "#63BE7B"}
 HEADER_FILL = "#DDEBF7"
 MAX_WIDTH = 60
@@ -75,9 +77,12 @@ class Formats:
         return self._cache[key]
 
 
-def new_workbook(path: Path, year: int, title: str, *, cells: int = 0) -> tuple[Workbook, Formats]:
+def new_workbook(
+    path: Path, year: int, title: str, *, cells: int = 0, edition: Edition | None = None
+) -> tuple[Workbook, Formats]:
     """A workbook that never turns text into formulas or links, with a creation time fixed by
-    the year (so the output is byte-for-byte reproducible).
+    its edition (the publication's date; 1 January of the year without one), so the same
+    publication gives the same bytes.
 
     `cells` (about how many cells it will hold) decides where its parts are assembled: in
     memory, which is much faster than one temporary file per part, unless it is very large."""
@@ -96,10 +101,34 @@ def new_workbook(path: Path, year: int, title: str, *, cells: int = 0) -> tuple[
             "title": title,
             "subject": f"{year}年度城乡社区治理试点目标考核",
             "author": "领导小组办公室",
-            "created": dt.datetime(year, 1, 1),
+            "created": _created(year, edition),
+            "comments": edition.line if edition else "",
         }
     )
     return workbook, Formats(workbook)
+
+
+def _created(year: int, edition: Edition | None) -> dt.datetime:
+    if edition is None:
+        return dt.datetime(year, 1, 1)
+    return edition.dated.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def close_dated(workbook: Workbook, title: str, edition: Edition | None) -> None:
+    """Close the workbook with every sheet's printed pages saying which publication they are:
+    the title and the edition (as-of date, month assessed, 临时/最终) in the header, the page
+    number in the footer."""
+    if edition is not None:
+        header = f"&L&9{excel_text(title)}&R&9{excel_text(edition.line)}"
+        for sheet in workbook.worksheets():
+            sheet.set_header(header)
+            sheet.set_footer("&C&9第 &P 页，共 &N 页")
+    workbook.close()
+
+
+def write_edition(sheet: Worksheet, row: int, title: str, edition: Edition, fmt: Format) -> None:
+    """The title and the edition on screen, one line above a table."""
+    sheet.write_string(row, 0, f"{title}　{edition.line}", fmt)
 
 
 def text_width(text: str) -> int:

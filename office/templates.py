@@ -30,9 +30,10 @@ from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from office.edition import Edition, undated
 from office.findings import file_name
 from office.folders import swapped_folder
-from office.sheets import NOT_ASCII, new_workbook, of_year, text_width
+from office.sheets import NOT_ASCII, close_dated, new_workbook, of_year, text_width
 from schemas.codes import QUANTITY
 from schemas.plan import TASK_FIELDS
 from schemas.reports import (
@@ -54,6 +55,7 @@ REPORT = {f.name: f.label for f in PROGRESS_FIELDS}
 HONOR = {f.name: f.label for f in HONOR_FIELDS}
 TASK = {f.name: f.label for f in TASK_FIELDS}
 REQUIREMENT = "填报要求"
+LAST_MONTH, LAST_PROGRESS, LAST_ACTUAL = "上次报告月份", "上次完成进度", "上次实际完成值"
 LINE_POINTS = 16  # the height of one line of 11-point text, CJK included
 MIN_LINES = 2  # rows of 进度 leave room for a short note
 GUIDE_WIDTH = 76
@@ -83,6 +85,10 @@ PROGRESS_COLUMNS = [
     Cell(REPORT["actual"], None, 12, "required_number"),
     Cell(REPORT["submitted_on"], None, 12, "date"),
     Cell(REPORT["note"], None, 32, "note"),
+    # last month's reported values, for reference (columns the reader ignores, like 任务内容)
+    Cell(LAST_MONTH, "last_month_text", 10, "fixed_center"),
+    Cell(LAST_PROGRESS, "last_progress", 10, "fixed_number"),
+    Cell(LAST_ACTUAL, "last_actual", 12, "fixed_number"),
 ]
 COL = {c.header: i for i, c in enumerate(PROGRESS_COLUMNS)}
 # header → its format for a 数量 task, for a 进度 task
@@ -154,22 +160,62 @@ def template_rows(tasks: pl.DataFrame, month: int) -> pl.DataFrame:
     )
 
 
+def last_reported(reports: pl.DataFrame | None, month: int, as_of: dt.date | None) -> pl.DataFrame:
+    """Per task, the values of its latest effective report of a month before `month` (known on
+    the as-of date): what the unit reported last, shown beside the cells it fills now."""
+    schema = {
+        "task_id": pl.String,
+        "last_month_text": pl.String,
+        "last_progress": pl.Float64,
+        "last_actual": pl.Float64,
+    }
+    if reports is None or reports.height == 0:
+        return pl.DataFrame(schema=schema)
+    known = pl.col("submitted_on") <= as_of if as_of is not None else pl.lit(True)
+    return (
+        reports.filter(pl.col("is_effective") & (pl.col("month") < month) & known)
+        .sort("task_id", "month")
+        .group_by("task_id", maintain_order=True)
+        .last()
+        .select(
+            "task_id",
+            pl.format("{}月", pl.col("month")).alias("last_month_text"),
+            pl.col("progress").cast(pl.Float64).alias("last_progress"),
+            pl.col("actual").cast(pl.Float64).alias("last_actual"),
+        )
+    )
+
+
 def template_file(unit_id: str, unit_name: str, year: int, month: int) -> str:
     """`<unit_id>_<unit_name>_<year>年<month>月进度填报.xlsx`."""
     return file_name(unit_id, f"{unit_name}_{year}年{month}月进度填报")
 
 
 def write_templates(
-    out_dir: Path | str, *, year: int, month: int, units: pl.DataFrame, tasks: pl.DataFrame
+    out_dir: Path | str,
+    *,
+    year: int,
+    month: int,
+    units: pl.DataFrame,
+    tasks: pl.DataFrame,
+    reports: pl.DataFrame | None = None,
+    edition: Edition | None = None,
 ) -> list[Path]:
     """Write one template per unit of the year into `out_dir` (replacing what it held, so the
-    folder holds one month's set). Returns the paths, units in id order."""
+    folder holds one month's set). Returns the paths, units in id order. With the reports
+    (core.reports), each task shows the values the unit reported last; the due date of the
+    month's report comes from the edition's rules (default rules without one)."""
     if not 1 <= month <= 12:
         raise ValueError(f"报告月份应为 1-12：{month}")
     out_dir = Path(out_dir)
+    edition = edition or undated(year, month - 1)
     units = of_year(units, year).unique("unit_id", keep="first").sort("unit_id")
+    last = last_reported(
+        of_year(reports, year) if reports is not None else None, month, edition.as_of
+    )
     rows = (
         template_rows(of_year(tasks, year), month)
+        .join(last, on="task_id", how="left", maintain_order="left")
         .with_columns(pl.lit(f"{year}年{month}月").alias("month_text"))
         .with_columns(row_height().alias("height"))
     )
@@ -179,26 +225,37 @@ def write_templates(
         for unit in units.iter_rows(named=True):
             name = template_file(unit["unit_id"], unit["unit_name"], year, month)
             unit_rows = by_unit.get((unit["unit_id"],), rows.clear())
-            write_template(aside / name, year=year, month=month, unit=unit, rows=unit_rows)
+            write_template(
+                aside / name, year=year, month=month, unit=unit, rows=unit_rows, edition=edition
+            )
             names.append(name)
     return [out_dir / name for name in names]
 
 
 def write_template(
-    path: Path, *, year: int, month: int, unit: dict[str, Any], rows: pl.DataFrame
+    path: Path,
+    *,
+    year: int,
+    month: int,
+    unit: dict[str, Any],
+    rows: pl.DataFrame,
+    edition: Edition | None = None,
 ) -> Path:
-    """One unit's template: sheets 填报说明, 进度 (active, opens first) and 荣誉."""
-    title = f"{unit['unit_name']} {year}年{month}月进度填报"
-    workbook, _ = new_workbook(path, year, title)
+    """One unit's template: sheets 填报说明, 进度 (active, opens first) and 荣誉; every printed
+    page says the month, the due date and the publication it was made from."""
+    edition = edition or undated(year, month - 1)
+    due = edition.due(month)
+    title = f"{unit['unit_name']} {year}年{month}月进度填报（{due:%Y-%m-%d} 前报送）"
+    workbook, _ = new_workbook(path, year, title, edition=edition)
     formats = _formats(workbook)
     guide = workbook.add_worksheet(GUIDE_SHEET)
     progress = workbook.add_worksheet(PROGRESS_SHEET)
     honors = workbook.add_worksheet(HONOR_SHEET)
-    _progress_sheet(progress, formats, year, month, rows)
+    _progress_sheet(progress, formats, year, month, rows, due)
     _honor_sheet(honors, formats, year, unit["unit_id"])
-    _guide_sheet(guide, formats, year, month, unit, rows)
+    _guide_sheet(guide, formats, year, month, unit, rows, edition)
     progress.activate()
-    workbook.close()
+    close_dated(workbook, title, edition)
     return path
 
 
@@ -236,7 +293,12 @@ def _print_setup(sheet: Worksheet) -> None:
 
 
 def _progress_sheet(
-    sheet: Worksheet, formats: dict[str, Format], year: int, month: int, rows: pl.DataFrame
+    sheet: Worksheet,
+    formats: dict[str, Format],
+    year: int,
+    month: int,
+    rows: pl.DataFrame,
+    due: dt.date,
 ) -> None:
     _header(sheet, formats, PROGRESS_COLUMNS)
     sheet.freeze_panes(1, 3)
@@ -256,7 +318,7 @@ def _progress_sheet(
     for i, height in enumerate(rows["height"], start=1):
         sheet.set_row(i, height)
     if rows.height:
-        _progress_validations(sheet, formats, year, month, counted)
+        _progress_validations(sheet, formats, year, month, counted, due)
     _protect(sheet)
     _print_setup(sheet)
 
@@ -287,7 +349,12 @@ def _letter(col: int) -> str:
 
 
 def _progress_validations(
-    sheet: Worksheet, formats: dict[str, Format], year: int, month: int, counted: list[bool]
+    sheet: Worksheet,
+    formats: dict[str, Format],
+    year: int,
+    month: int,
+    counted: list[bool],
+    due: dt.date,
 ) -> None:
     """Data validation of every cell the unit fills, input and error messages in Chinese, and a
     red fill for a value pasted past the validation (Excel does not check pasted values)."""
@@ -301,7 +368,7 @@ def _progress_validations(
         (COL[REPORT["progress"]], count_rows, progress_rule(required=False)),
         (COL[REPORT["actual"]], count_rows, actual_rule(required=True)),
         (COL[REPORT["actual"]], progress_rows, actual_rule(required=False)),
-        (COL[REPORT["submitted_on"]], every, submitted_rule(year, month)),
+        (COL[REPORT["submitted_on"]], every, submitted_rule(year, month, due)),
         (COL[REPORT["note"]], every, note_rule()),
     ):
         if rows:
@@ -389,9 +456,10 @@ def actual_rule(required: bool) -> dict[str, Any]:
     }
 
 
-def submitted_rule(year: int, month: int) -> dict[str, Any]:
+def submitted_rule(year: int, month: int, due: dt.date | None = None) -> dict[str, Any]:
     """报送日期: a date from the first day of the template's month to the end of next year."""
     first, last = dt.date(year, month, 1), dt.date(year + 1, 12, 31)
+    by = f"截止 {due:%Y-%m-%d}，晚于截止日为迟报；" if due else ""
     return {
         "validate": "date",
         "criteria": "between",
@@ -399,7 +467,7 @@ def submitted_rule(year: int, month: int) -> dict[str, Any]:
         "maximum": last,
         **_messages(
             "报送日期",
-            f"必填。填写报送当天的日期，如 {first:%Y-%m-%d}；不能早于报告月份的第一天。",
+            f"必填。填写报送当天的日期，如 {first:%Y-%m-%d}；{by}不能早于报告月份的第一天。",
             "报送日期无效",
             f"请填写 {first:%Y-%m-%d} 至 {last:%Y-%m-%d} 之间的日期（如 {first:%Y-%m-%d}）。",
         ),
@@ -486,14 +554,21 @@ def _honor_sheet(sheet: Worksheet, formats: dict[str, Format], year: int, unit_i
     _print_setup(sheet)
 
 
-def guide_lines(year: int, month: int, unit: dict[str, Any], rows: pl.DataFrame) -> list[str]:
+def guide_lines(
+    year: int, month: int, unit: dict[str, Any], rows: pl.DataFrame, edition: Edition | None = None
+) -> list[str]:
     """The text of sheet 填报说明, one paragraph per line ("#" starts a heading)."""
+    edition = edition or undated(year, month - 1)
     counted = int(rows["counted"].sum()) if rows.height else 0
+    due = edition.due(month)
     return [
         f"#{unit['unit_name']}（{unit['unit_id']}）{year}年{month}月进度月报 填报说明",
         f"本表由考核办公室根据{year}年度目标任务生成，列出截至{month}月已开始的 {rows.height} 项任务"
         f"（进度类 {rows.height - counted} 项、数量类 {counted} 项）。每项任务填一行，填好后按原格式"
         "（.xlsx）报送，请勿改动表头、工作表名称和预填内容。",
+        f"报送截止日期：{due:%Y年%m月%d日}（晚于该日首次报送的为迟报，每份扣 "
+        f"{edition.rules.penalty.late_report:g} 分；到期仍未报送的按未报送计）。"
+        f"本表根据{edition.line}的发布结果生成；最右侧“上次”各列是本单位上次报送的数值，供参考。",
         "#怎么填（工作表“进度”）",
         "黄色单元格必填，灰色单元格可不填，白色的“本月工作情况”建议填写；蓝色表头的列已预填并锁定。",
         "进度类任务：填“完成进度”，0-100 的数字（85 表示完成 85%），不要输入 % 号。",
@@ -518,10 +593,11 @@ def _guide_sheet(
     month: int,
     unit: dict[str, Any],
     rows: pl.DataFrame,
+    edition: Edition,
 ) -> None:
     sheet.set_column(0, 0, GUIDE_WIDTH)
     sheet.hide_gridlines(2)
-    for i, line in enumerate(guide_lines(year, month, unit, rows)):
+    for i, line in enumerate(guide_lines(year, month, unit, rows, edition)):
         if i == 0:
             sheet.write_string(i, 0, line[1:], formats["title"])
             sheet.set_row(i, 28)

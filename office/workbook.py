@@ -7,13 +7,16 @@ from pathlib import Path
 import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
+from office.edition import Edition
 from office.labels import COMPONENT_ORDER, COMPONENT_TEXT, RULE_TEXT, STATUS_MARK, label
 from office.sheets import (
     Column,
     Formats,
+    close_dated,
     new_workbook,
     of_year,
     write_cell,
+    write_edition,
     write_note,
     write_table,
 )
@@ -86,11 +89,23 @@ def _names(units: pl.DataFrame, tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.D
     )
 
 
+PENDING_GRADE = "年终评定"  # a provisional run ranks the units but grades none
+NOT_SURVEYED = "未测评"  # no valid survey response to count yet (counts as 0 in the total)
+
+
 def summary_frame(unit_score: pl.DataFrame) -> pl.DataFrame:
-    """汇总: units in rank order."""
+    """汇总: units in rank order; no grade yet shows 年终评定."""
     return unit_score.sort("rank", "unit_id", nulls_last=True).with_columns(
-        pl.col("total").cast(pl.Float64)
+        pl.col("work", "satisfaction", "bonus", "penalty", "total").cast(pl.Float64),
+        pl.col("grade").fill_null(PENDING_GRADE),
     )
+
+
+def _not_surveyed(sheet: Worksheet, frame: pl.DataFrame, top: int, formats: Formats) -> None:
+    """A unit without satisfaction says 未测评 in its cell rather than leaving it blank."""
+    col = next(j for j, c in enumerate(SUMMARY) if c.source == "satisfaction")
+    for i in frame.with_row_index().filter(pl.col("satisfaction").is_null())["index"]:
+        sheet.write_string(top + 1 + i, col, NOT_SURVEYED, formats.get("mark"))
 
 
 def lines_frame(
@@ -169,8 +184,11 @@ def write_results_workbook(
     units: pl.DataFrame,
     tasks: pl.DataFrame,
     communities: pl.DataFrame,
+    edition: Edition | None = None,
 ) -> Path:
-    """Write 考核结果.xlsx (sheets 汇总, 得分明细, 月度状态, 资金执行, 社区满意度) to `path`."""
+    """Write 考核结果.xlsx (sheets 汇总, 得分明细, 月度状态, 资金执行, 社区满意度) to `path`;
+    with an edition, 汇总 says above its table which publication this is, and every printed
+    page says it in its header."""
     path = Path(path)
     units, tasks = of_year(units, year), of_year(tasks, year)
     scores = of_year(unit_score, year)
@@ -196,11 +214,18 @@ def write_results_workbook(
         ("社区满意度", satisfaction, SATISFACTION, 2),
     ]
     cells = sum(frame.height * len(columns) for _, frame, columns, _ in sheets)
-    workbook, formats = new_workbook(path, year, f"{year}年度考核结果", cells=cells)
+    title = f"{year}年度考核结果"
+    workbook, formats = new_workbook(path, year, title, cells=cells, edition=edition)
     for name, frame, columns, freeze in sheets:
         sheet = workbook.add_worksheet(name)
-        end = write_table(sheet, frame, columns, formats, freeze_cols=freeze)
+        top = 0
+        if name == "汇总" and edition is not None:
+            write_edition(sheet, 0, title, edition, formats.get("title"))
+            top = 1
+        end = write_table(sheet, frame, columns, formats, top=top, freeze_cols=freeze)
+        if name == "汇总":
+            _not_surveyed(sheet, frame, top, formats)
         if name == "月度状态":
             _legend(sheet, end + 1, formats)
-    workbook.close()
+    close_dated(workbook, title, edition)
     return path

@@ -281,26 +281,63 @@ UNIT_SCORE = _t(
 WARNING_LIST = _t(
     "mart",
     "warning_list",
-    "预警清单：最新评估月为红灯或黄灯的任务，及上次发布时红黄、本次转绿的任务",
+    "预警清单：评估月 M 为红灯或黄灯的每项任务，及 M-1 月红黄、M 月转绿（已恢复）的任务；"
+    "变化为本次运行内 M 月与 M-1 月相比，当月每晚相同，复算亦同",
     ("year", "task_id"),
     YEAR,
     Col("task_id", S, "任务编号"),
     Col("unit_id", S, "责任单位编码"),
     Col("task_name", S, "任务内容"),
-    Col("month", INT, "本次运行该任务的最新评估月份"),
-    Col("status", S, "本次状态：green 绿、yellow 黄、red 红"),
+    Col("month", INT, "评估月份 M（本次运行的最后评估月）"),
+    Col("status", S, "M 月状态：green 绿、yellow 黄、red 红"),
     Col(
-        "reason", S, "本次状态原因（同任务月度状态）：completed、missing、overdue、on_track、behind"
+        "reason", S, "M 月状态原因（同任务月度状态）：completed、missing、overdue、on_track、behind"
     ),
-    Col("previous_status", S, "上次发布运行中该任务最新评估月的状态；无上次运行或上次未评估为空"),
+    Col("planned", F, "M 月计划进度（百分点）"),
+    Col("progress", F, "M 月实际进度（百分点）；未报送为空"),
+    Col("months_in_row", INT, "连续月数：截至 M 月连续为当前状态（红或黄）的月数"),
+    Col("previous_status", S, "M-1 月状态（本次运行）；任务 M 月才开始时为空"),
     Col(
         "change",
         S,
         "变化：newly_red 新增红灯、newly_yellow 新增黄灯、still_red 持续红灯、"
-        "still_yellow 持续黄灯、red_to_yellow 红转黄、yellow_to_red 黄转红、recovered 已恢复、"
-        "new 首次（无上次运行）",
+        "still_yellow 持续黄灯、red_to_yellow 红转黄、yellow_to_red 黄转红、recovered 已恢复"
+        "（M 月与 M-1 月相比）",
     ),
     Col("run_id", S, "产生该清单的运行编号"),
+)
+STATUS_CORRECTION = _t(
+    "mart",
+    "status_correction",
+    "状态更正：早于 M 的月份，本次运行的状态与上月发布（M-1 月的最新发布运行）所说不同的任务-月份"
+    "（如补报、更正后由红转绿），与本月变化分开列出",
+    ("year", "task_id", "month"),
+    YEAR,
+    Col("task_id", S, "任务编号"),
+    Col("unit_id", S, "责任单位编码"),
+    Col("task_name", S, "任务内容"),
+    Col("month", INT, "被更正的月份"),
+    Col("status", S, "本次运行该月的状态"),
+    Col("reason", S, "本次运行该月的状态原因"),
+    Col("previous_status", S, "上月发布运行中该月的状态"),
+    Col("previous_reason", S, "上月发布运行中该月的状态原因"),
+    Col("previous_run_id", S, "上月发布运行的编号"),
+    Col("run_id", S, "产生该清单的运行编号"),
+)
+RANK_CHANGE = _t(
+    "mart",
+    "rank_change",
+    "排名变化：各单位本次的排名与总分，及上月发布（M-1 月的最新发布运行）的排名与总分",
+    ("year", "unit_id"),
+    YEAR,
+    Col("unit_id", S, "单位编码"),
+    Col("rank", INT, "本次排名"),
+    Col("total", pl.Decimal(8, 2), "本次总分"),
+    Col("previous_rank", INT, "上月发布的排名；无上月发布或上月未参评为空"),
+    Col("previous_total", pl.Decimal(8, 2), "上月发布的总分"),
+    Col("movement", S, "名次变化：up 上升、down 下降、same 不变；无上月发布为空"),
+    Col("previous_run_id", S, "上月发布运行的编号；无则为空"),
+    Col("run_id", S, "产生该结果的运行编号"),
 )
 
 # ---------------------------------------------------------------- audit: runs, inputs, quarantine
@@ -319,6 +356,8 @@ QUARANTINE = _t(
     Col("value", S, "原始值"),
     Col("reason", S, "原因（中文，单位可据此更正）"),
     Col("unit_id", S, "该行所属单位编码（可识别时），用于向单位反馈"),
+    Col("task_id", S, "该行所写的任务编号（可识别时）：已报送但未入库的月报不算未报送"),
+    Col("month", INT, "该行所写的报告月份（可识别时）"),
 )
 RUN = _t(
     "audit",
@@ -490,4 +529,4 @@ UNIT_FORECAST = _t(
     Col("run_id", S, "产生该预测的运行编号"),
 )
 
-OFFICE_TABLES = (WARNING_LIST, TASK_FORECAST, UNIT_FORECAST)
+OFFICE_TABLES = (WARNING_LIST, STATUS_CORRECTION, RANK_CHANGE, TASK_FORECAST, UNIT_FORECAST)

@@ -98,7 +98,7 @@ def test_office_workbooks_equal_the_recorded_ones(demo, tmp_path):
     plan, src, core = demo
     marts = marts_as_of(demo, "2022-01-31")
     marts["warning_list"] = warning_list(
-        marts["task_month_status"], None, core["tasks"], "golden-run"
+        marts["task_month_status"], core["tasks"], "golden-run", 12
     )
     quarantine = audit_quarantine("golden-run", 2021, src)
     out = unwrap(office_files_task.fn(tmp_path / "2021", 2021, marts, core, quarantine, 12))

@@ -94,10 +94,14 @@ def input_file_rows(
 
 def quarantine_rows(run_id: str, year: int, frames: list[pl.DataFrame]) -> pl.DataFrame:
     """audit.quarantine: every source's quarantine rows, stamped with the run."""
+    rows = pl.concat(frames, how="diagonal_relaxed").with_columns(
+        run_id=pl.lit(run_id), year=pl.lit(year)
+    )
     return (
-        pl.concat(frames, how="diagonal_relaxed")
-        .with_columns(run_id=pl.lit(run_id), year=pl.lit(year))
-        .select([c.name for c in tables.QUARANTINE.columns])
+        rows.select(  # a column no source gave (e.g. task_id of rejected files only) is null
+            pl.col(c.name) if c.name in rows.columns else pl.lit(None).alias(c.name)
+            for c in tables.QUARANTINE.columns
+        )
         .cast(tables.QUARANTINE.polars_schema)
         .sort("source", "file", "sheet", "row_number", "column", nulls_last=True)
     )

@@ -50,7 +50,9 @@ def progress_reports(files: list[InputFile], plan: Plan) -> Loaded:
         kept, falling = falling_cumulative(kept, got.raw)
     rows = with_provenance_names(kept).with_columns(year=pl.lit(plan.year))
     rows = rows.with_columns(effective_flag())
-    return Loaded(rows, duplicates, pl.concat([got.rejected, quarantine, falling]), got.read_counts)
+    # the quarantine rows of reports also name their task and month (transforms/validate.py)
+    rejected = pl.concat([got.rejected, quarantine, falling], how="diagonal_relaxed")
+    return Loaded(rows, duplicates, rejected, got.read_counts)
 
 
 def cumulative_value() -> pl.Expr:
@@ -141,6 +143,8 @@ def falling_cumulative(kept: pl.DataFrame, raw: pl.DataFrame) -> tuple[pl.DataFr
                 month,
             ).alias("reason"),
             pl.col("unit_id"),
+            pl.col("task_id").cast(pl.String),  # submitted, so not 未报送 (office/findings.py)
+            pl.col("month").cast(pl.Int32),
         )
         .cast(QUARANTINE_SCHEMA)
         .sort("file", "sheet", "row_number")

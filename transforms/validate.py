@@ -276,7 +276,16 @@ def quarantine_rows(
     the reason `第N行 <表头> "<原值>" <message>`."""
     labels = {f.name: f.label for f in fields} | {EXTRA: EXTRA_CELLS_LABEL}
     unit = (unit_of_row if unit_of_row is not None else pl.lit(None, pl.String)).alias("unit_id")
-    row_info = typed.select(pl.col(_INDEX).cast(pl.Int64).alias("index"), *PROVENANCE, unit)
+    # the task and month a row names (when they parse): a unit's findings tell a report that
+    # was submitted but not loaded from one never submitted (office/findings.py)
+    names_month = {"task_id", "month"} <= set(typed.columns)  # progress reports
+    task_month = [pl.col("task_id").cast(pl.String), pl.col("month").cast(pl.Int32)]
+    row_info = typed.select(
+        pl.col(_INDEX).cast(pl.Int64).alias("index"),
+        *PROVENANCE,
+        unit,
+        *(task_month if names_month else []),
+    )
     return (
         failures.join(_raw_cells(raw, failures, fields), on=["index", "column"], how="left")
         .join(row_info, on="index", how="left")
@@ -290,6 +299,7 @@ def quarantine_rows(
             pl.col("value"),
             _reason().alias("reason"),
             pl.col("unit_id"),
+            *(["task_id", "month"] if names_month else []),
         )
         .sort("file", "sheet", "row_number", "column")
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from schemas.tables import MART_TABLES, conform
+from schemas.tables import MART_TABLES, OFFICE_TABLES, TASK_MONTH_STATUS, UNIT_SCORE, conform
 from warehouse.ddl import history_table
 from warehouse.publish import connect
 
@@ -107,17 +107,47 @@ def published_run_of(warehouse: Path, year: int) -> dict | None:
         return current_publication(con, year)
 
 
-def published_frame(warehouse: Path, table: str, year: int) -> pl.DataFrame | None:
-    """The published rows of `table` for `year`, or None before the first publication."""
-    if not warehouse.exists():
+@dataclass(frozen=True)
+class LastMonth:
+    """Last month's publication of a year: the latest published run whose last assessed month
+    was M-1, its as-of date, and its task_month_status and unit_score (from history.*)."""
+
+    run_id: str
+    as_of: dt.date
+    task_month_status: pl.DataFrame
+    unit_score: pl.DataFrame
+
+
+def last_month_publication(
+    warehouse: Path, year: int, month: int, as_of: dt.date
+) -> LastMonth | None:
+    """The latest run of `year` published with last_month = `month` - 1 and an as-of date before
+    `as_of` (by as-of date, then finish time), or None: what "last month" means for the warning
+    list's ranks and corrections, the same on every night of the month (docs/dashboard.md)."""
+    if month < 2 or not warehouse.is_file():
         return None
     con = connect(warehouse, read_only=True)
     try:
-        return con.sql(f"SELECT * FROM {table} WHERE year = ?", params=[year]).pl()
-    except duckdb.CatalogException:
+        found = con.execute(
+            "SELECT run_id, as_of FROM audit.run WHERE year = ? AND status = 'published' "
+            "AND last_month = ? AND as_of < ? ORDER BY as_of DESC, finished_at DESC LIMIT 1",
+            [year, month - 1, as_of],
+        ).fetchall()
+        if not found:
+            return None
+        run_id, run_as_of = found[0]
+        status, scores = (
+            conform(
+                con.sql(f"SELECT * FROM history.{t.name} WHERE run_id = ?", params=[run_id]).pl(),
+                history_table(t),
+            )
+            for t in (TASK_MONTH_STATUS, UNIT_SCORE)
+        )
+    except duckdb.CatalogException:  # a warehouse that never published anything
         return None
     finally:
         con.close()
+    return LastMonth(run_id, run_as_of, status, scores)
 
 
 def published_run(
@@ -151,6 +181,8 @@ class PublishedPlan:
     last_month: int
     units: pl.DataFrame
     tasks: pl.DataFrame
+    reports: pl.DataFrame | None = None  # core.reports: the values each unit reported last
+    rules_sha256: str | None = None  # the archived rules.toml of the run (its due day)
 
 
 def published_plan(warehouse: Path, year: int) -> PublishedPlan:
@@ -158,18 +190,34 @@ def published_plan(warehouse: Path, year: int) -> PublishedPlan:
     are made from, see docs/templates.md); RunNotFound when the year has none."""
     with reading(warehouse) as con:
         run = _published(con, year)
-        units, tasks = (
+        units, tasks, reports = (
             con.sql(f"SELECT * FROM core.{name} WHERE year = ? ORDER BY {key}", params=[year]).pl()
-            for name, key in (("units", "unit_id"), ("tasks", "task_id"))
+            for name, key in (
+                ("units", "unit_id"),
+                ("tasks", "task_id"),
+                ("reports", "task_id, month, submitted_on"),
+            )
         )
-    return PublishedPlan(run["run_id"], run["as_of"], run["last_month"] or 0, units, tasks)
+        rules = con.execute(
+            "SELECT rules_sha256 FROM audit.run WHERE run_id = ?", [run["run_id"]]
+        ).fetchone()
+    return PublishedPlan(
+        run["run_id"],
+        run["as_of"],
+        run["last_month"] or 0,
+        units,
+        tasks,
+        reports,
+        rules[0] if rules else None,
+    )
 
 
 @dataclass(frozen=True)
 class PublishedYear:
     """What the year's published run left for people to read (docs/data-dictionary.md): its
     audit.run row, the row of the run published before it (None for the year's first), its
-    marts (history.* by run_id, plus mart.warning_list) and the names in core."""
+    marts (history.* by run_id, plus mart.warning_list, mart.status_correction and
+    mart.rank_change) and the names in core."""
 
     run: dict
     previous: dict | None
@@ -192,9 +240,15 @@ def published_year(warehouse: Path, year: int) -> PublishedYear:
             .to_dicts()
         )
         marts = _history(con, run_id)
-        marts["warning_list"] = con.sql(
-            "SELECT * FROM mart.warning_list WHERE year = ? AND run_id = ?", params=[year, run_id]
-        ).pl()
+        approval = current_approval(con, year)
+        if approval is not None and approval["run_id"] == run_id:  # 定稿 with its document
+            runs[0] = {**runs[0], "approval_document": approval["document"]}
+        for table in OFFICE_TABLES:  # what changed since last month, written with the run
+            marts[table.name] = con.sql(
+                f"SELECT {', '.join(c.name for c in table.columns)} FROM {table.qualified} "
+                "WHERE year = ? AND run_id = ?",
+                params=[year, run_id],
+            ).pl()
         core = {
             name: con.sql(f"SELECT * FROM core.{name} WHERE year = ?", params=[year]).pl()
             for name in NAME_TABLES

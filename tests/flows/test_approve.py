@@ -102,3 +102,18 @@ def test_after_approval_the_nightly_changes_nothing_and_a_changed_input_needs_a_
     ]
     # the approved result, replayed, is reproduced
     assert rerun_year(2021, approved.run_id).reproduced
+
+
+def test_the_office_files_say_pending_then_signed_off(prefect_server, workspace):
+    """A final result not yet approved says 待定稿; once approved, 看板.html (today's and the
+    kept December copy) says 定稿 with the document, and keeps the publication's date."""
+    first = assess_year(2021, as_of=FINAL)
+    assert first.published, first.message
+    out = workspace / "out" / "2021"
+    page, kept = out / "看板.html", out / "历次通报" / "12月" / "看板.html"
+    assert "最终结果·待定稿" in page.read_text(encoding="utf-8")
+    dated = page.stat().st_mtime
+    approve_year(2021, DOC)
+    for shown in (page, kept):
+        assert f"最终结果·定稿：{DOC}" in shown.read_text(encoding="utf-8")
+    assert page.stat().st_mtime == dated

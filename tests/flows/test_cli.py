@@ -41,6 +41,44 @@ def test_wrong_usage_is_one_line_and_exit_2(workspace):
     )
 
 
+def test_version_and_help_never_cut_at_80_columns(workspace):
+    done = assess(workspace, "--version")
+    assert done.returncode == 0 and re.fullmatch(r"assess \d+\.\d+\.\d+\S*\n", done.stdout)
+    for command in ([], ["run"], ["rerun"], ["serve"], ["sql"], ["templates"], ["server"]):
+        shown = assess(workspace, *command, "--help", COLUMNS="80")
+        assert shown.returncode == 0
+        assert "…" not in shown.stdout, (command, shown.stdout)
+    sql_help = " ".join(assess(workspace, "sql", "--help", COLUMNS="80").stdout.split())
+    assert ".tables" in sql_help and "exit" in sql_help
+
+
+def test_out_of_range_values_are_told_in_chinese(workspace):
+    done = assess(workspace, "templates", "--year", "2021", "--month", "13")
+    assert done.returncode == 2
+    assert done.stderr.startswith("assess: 用法错误：选项 --month 的值无效：应不大于 12")
+    assert "Input should" not in done.stderr
+
+
+def test_sql_knows_tables_help_and_quit_and_a_piped_script_prints_before_quit(demo_warehouse):
+    con = analyst.duckdb.connect(str(demo_warehouse), read_only=True)
+    try:
+        out = io.StringIO()
+        analyst.script(
+            con, "SELECT count(*) AS n FROM mart.unit_score;\n.tables\nhelp\n.quit\nSELECT 2;", out
+        )
+        lines = out.getvalue().splitlines()
+        assert lines[:2] == ["n", "20"]
+        assert any(line.startswith("mart.warning_list\t预警清单") for line in lines)
+        assert any(line.startswith(".quit、exit、quit") for line in lines)
+        assert "2" not in lines  # nothing after .quit runs
+        for word in ("exit", "quit"):
+            after = io.StringIO()
+            analyst.script(con, f"SELECT 1 AS one;\n{word}\nSELECT 3;", after)
+            assert after.getvalue().splitlines() == ["one", "1"]
+    finally:
+        con.close()
+
+
 @pytest.fixture
 def demo_warehouse(prefect_server, workspace):
     result = assess_year(2021, as_of=dt.date.fromisoformat(AS_OF))
@@ -85,6 +123,12 @@ def test_run_in_a_log_prints_one_line_per_record(workspace):
     assert len(files) >= 30 and all(line.count("\t") == 6 for line in files)
     assert len({line.split("\t")[0] + line.split("\t")[1] for line in files}) == len(files)
     assert lines[-1].startswith("已发布 2021 年最终结果") and lines[-1].endswith("。")
+    # the result line: rejected files apart from quarantined rows, and where to read it all
+    quarantined = sum(int(line.split("\t")[5] or 0) for line in files)
+    assert f"拒收文件 0 个、隔离 {quarantined} 行" in lines[-1] and "优秀 4 个" in lines[-1]
+    assert re.search(
+        r"看板 \S*out/2021/看板\.html，单位反馈 \S*out/2021/单位反馈（\d+ 份）", lines[-1]
+    )
     assert any(line.startswith("… 发布到数据仓库") for line in lines)
 
 

@@ -71,3 +71,14 @@ def test_inf_in_the_config_file_is_refused_too(here):
     (here / "assess.toml").write_text("[assess]\nlock_wait_seconds = inf\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="lock_wait_seconds"):
         settings()
+
+
+def test_times_for_people_are_beijing_time_unless_set(here, monkeypatch):
+    assert settings().timezone == "Asia/Shanghai"
+    monkeypatch.setenv("ASSESS_TIMEZONE", "Asia/Urumqi")
+    assert settings().timezone == "Asia/Urumqi"
+    monkeypatch.setenv("ASSESS_TIMEZONE", "Mars/Base")
+    with pytest.raises(
+        SettingsError, match="设置 timezone（ASSESS_TIMEZONE） 的值 'Mars/Base' 无效：未知的时区"
+    ):
+        settings()

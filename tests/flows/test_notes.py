@@ -71,14 +71,21 @@ def test_the_notes_follow_the_result_line(capsys):
         year=2021,
         run_id="r1",
         as_of=dt.date(2022, 1, 31),
-        ctx=SimpleNamespace(kind_text="最终结果"),
-        marts={"unit_score": pl.DataFrame({"grade": ["优秀", "合格"]})},
-        files=pl.DataFrame({"rows_quarantined": [0, 2]}),
+        ctx=SimpleNamespace(kind_text="最终结果", is_final=True),
+        marts={
+            "unit_score": pl.DataFrame({"grade": ["优秀", "合格"]}),
+            "warning_list": pl.DataFrame({"status": ["red", "yellow"]}),
+        },
+        files=pl.DataFrame(
+            {"status": ["loaded", "loaded", "rejected"], "rows_quarantined": [0, 2, None]}
+        ),
+        out_dir=None,  # the office files could not be written: no places to name
         notes=["注意：本次没有资金台账：funding/ 文件夹不存在。"],
     )
     cli._published(result)
     assert capsys.readouterr().out.splitlines() == [
-        "已发布 2021 年最终结果（运行 r1，基准日 2022-01-31）：2 个单位，优秀 1 个，隔离 2 行（见 audit.quarantine）。",
+        "已发布 2021 年最终结果（运行 r1，基准日 2022-01-31）：2 个单位，优秀 1 个，当前红灯任务 1 项；"
+        "拒收文件 1 个、隔离 2 行（见 audit.quarantine）。",
         "注意：本次没有资金台账：funding/ 文件夹不存在。",
     ]
 

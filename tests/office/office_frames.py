@@ -227,7 +227,7 @@ def unit_score() -> pl.DataFrame:
 
 
 def quarantine() -> pl.DataFrame:
-    rows = [  # unit, source, file, sheet, row, column, value, reason
+    rows = [  # unit, source, file, sheet, row, column, value, reason (, task, month)
         (
             "U01",
             "reports",
@@ -237,6 +237,8 @@ def quarantine() -> pl.DataFrame:
             "完成进度",
             "120%",
             '第5行 完成进度 "120%" 超出0-100范围',
+            "T01",
+            3,  # assessed, no other report: T01 in March is missing, but it was submitted
         ),
         (
             "U01",
@@ -247,6 +249,8 @@ def quarantine() -> pl.DataFrame:
             "报送日期",
             "=1+1",
             '第3行 报送日期 "=1+1" 不是日期',
+            "T02",
+            4,  # not assessed yet (M = 3): can still be corrected on time
         ),
         (
             None,
@@ -290,8 +294,10 @@ def quarantine() -> pl.DataFrame:
                         "column": c,
                         "value": v,
                         "reason": why,
+                        "task_id": rest[0] if rest else None,
+                        "month": rest[1] if rest else None,
                     }
-                    for u, s, f, sh, r, c, v, why in rows
+                    for u, s, f, sh, r, c, v, why, *rest in rows
                 ],
             ),
             other_year,

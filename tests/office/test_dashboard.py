@@ -135,8 +135,10 @@ def test_ranking_shows_unit_score_for_every_unit(desktop, unit_score):
         assert row["unit_name"] == mart["unit_name"]
         assert int(row["rank"]) == mart["rank"]
         assert Decimal(row["total"]) == mart["total"]
-        for col in SCORE_COLUMNS:
+        for col in SCORE_COLUMNS:  # exact decimals in the mart: shown as they are
             assert Decimal(row[col]) == mart[col], (row["unit_id"], col)
+        parts = [Decimal(row[col]) for col in SCORE_COLUMNS]
+        assert parts[0] + parts[1] + parts[2] - parts[3] == Decimal(row["total"])  # they add up
         assert row["grade"] == mart["grade"]
         assert int(row["red_months"]) == mart["red_months"]
         assert int(row["yellow_months"]) == mart["yellow_months"]
@@ -169,6 +171,8 @@ def test_the_selector_shows_each_units_waterfall(desktop, unit_score, demo):
 def test_a_units_name_in_the_ranking_opens_its_waterfall(desktop, unit_score):
     last = max(unit_score.values(), key=lambda r: r["rank"])
     desktop.locator(f'table.ranking tr[data-unit="{last["unit_id"]}"] a').click()
+    # the page shows it on hashchange, which fires after the click returns
+    desktop.wait_for_selector(f'.unit-wf[data-unit="{last["unit_id"]}"]', state="visible")
     shown = desktop.locator(".unit-wf:visible")
     assert shown.get_attribute("data-unit") == last["unit_id"]
     assert desktop.input_value("#unit-pick") == last["unit_id"]
@@ -209,6 +213,18 @@ def test_screenshots_and_the_printed_bulletin(browser, page_file, unit_score, tm
     assert f"{COUNTY}2021年度城乡社区治理试点目标考核通报" in text.replace(" ", "")
     for unit in unit_score.values():  # every unit's waterfall is printed by default
         assert f"第{unit['rank']}名" in text.replace(" ", "")
+    pages = text.split("\f")[:-1]
+    header = "2021年度评估至12月（最终结果，待定稿）基准日" + AS_OF
+    assert all(header in page.replace(" ", "").replace("\u3000", "") for page in pages)
+    # no page holds a lone row (e.g. the last unit's total): besides the running header and
+    # footer and the colophon, every page has at least four lines
+    colophon = ("数据来源", "audit.run")
+    body = [
+        [ln for ln in p.splitlines()[1:-1] if ln.strip() and not any(c in ln for c in colophon)]
+        for p in pages
+    ]
+    assert all(len(lines) >= 4 for lines in body), [len(b) for b in body]
+    assert run_id not in pages[0]  # the run id only in the colophon, on the last page
 
 
 @needs_chromium
@@ -220,7 +236,7 @@ def test_printing_only_the_selected_unit(browser, page_file, unit_score, tmp_pat
     page.pdf(path=tmp_path / "one.pdf", prefer_css_page_size=True)
     page.context.close()
     text = pdf_text(tmp_path / "one.pdf").replace(" ", "")
-    waterfall = text.split("六、单位得分构成", 1)[1]
+    waterfall = text.split(SECTIONS[-1][1], 1)[1]
     assert f"第{last['rank']}名" in waterfall
     assert "第1名" not in waterfall
 

@@ -24,6 +24,7 @@ from tests.office.office_frames import (
     unit_score,
     units,
 )
+from transforms.warnings import corrections, rank_changes
 from warehouse.read import PublishedYear
 
 RUN = {
@@ -45,7 +46,11 @@ WARNINGS = [  # task, unit, month, status, reason, previous, change
 def warning_list() -> pl.DataFrame:
     names = dict(zip(tasks()["task_id"], tasks()["task_name"], strict=True))
     keys = ("task_id", "unit_id", "month", "status", "reason", "previous_status", "change")
-    rows = [{"year": YEAR, **dict(zip(keys, w, strict=True)), "run_id": "r1"} for w in WARNINGS]
+    rows = [
+        {"year": YEAR, **dict(zip(keys, w, strict=True)), "run_id": "r1", "months_in_row": 2}
+        | {"planned": 75.0, "progress": None if w[4] == "missing" else 50.0}
+        for w in WARNINGS
+    ]
     return frame(WARNING_LIST, [{**r, "task_name": names[r["task_id"]]} for r in rows])
 
 
@@ -76,7 +81,8 @@ def test_one_page_with_every_section_and_nothing_from_elsewhere(page):
     assert "<title>大英县2021年度城乡社区治理试点目标考核通报</title>" in page
     assert [key for key, _ in SECTIONS] == re.findall(r'<section id="(\w+)"', page)
     assert not re.search(r"(src|href)=\S*https?:|<link|\ssrc=|@import|url\(", page)
-    assert "评估至3月（临时结果）" in page and "r1" in page and "2021-04-20" in page
+    assert "评估至3月（临时结果）" in page and "2021-04-20" in page
+    assert '<span class="kind provisional">临时结果</span>' in page
 
 
 def test_ranking_rows_carry_the_unit_scores(page):
@@ -103,19 +109,113 @@ def test_text_from_the_data_is_escaped_never_markup(page):
     assert text.count("</style>") == 1  # the county name cannot close the style element
 
 
-def test_changes_since_the_previous_run(page):
+def with_last_month(data: PublishedYear) -> PublishedYear:
+    """Last month's publication ranked U01 first and U02 third; it said T04 was red in
+    February, now green (a correction)."""
+    before = unit_score().with_columns(rank=pl.Series([1, 3, 2], dtype=pl.Int32))
+    data.marts["rank_change"] = rank_changes(unit_score(), before, "r0", "r1")
+    then = task_month_status().with_columns(
+        status=pl.when((pl.col("task_id") == "T04") & (pl.col("month") == 2))
+        .then(pl.lit("red"))
+        .otherwise("status")
+    )
+    data.marts["status_correction"] = corrections(
+        task_month_status(), then.filter(pl.col("month") <= 2), "r0", tasks(), "r1"
+    )
+    return data
+
+
+def test_changes_month_over_month_every_red_and_yellow_task_listed(page):
     changes = section(page, "changes")
-    assert "r0" in changes and "2021-03-20" in changes
-    new_red, recovered = changes.split("<h3>")[1:3]
-    assert "T01" in new_red and "黄转红" in new_red and "T03" not in new_red
+    assert "3月各任务的状态与2月相比" in changes and "r0" not in changes
+    now, recovered, fixes = changes.split("<h3>")[1:4]
+    assert "T01" in now and "黄转红" in now and "T03" in now and "新增黄灯" in now
+    assert "T02" not in now
     assert "T02" in recovered and "已恢复" in recovered
-    assert "新增黄灯 1 项" in changes
+    assert "新增黄灯 1 项" in changes and "无：" in fixes
+    assert re.findall(r'<td class="num">(\d+)</td>', now.split("T01", 1)[1])[:1] == ["2"]
 
 
-def test_first_publication_of_the_year_lists_current_reds():
-    changes = section(render(published(previous=None)), "changes")
-    assert "本年度首次发布" in changes
-    assert "T01" in changes and "T02" not in changes
+def test_corrections_are_listed_apart():
+    fixes = section(render(with_last_month(published())), "changes").split("<h3>")[3]
+    assert "T04" in fixes and "2月" in fixes and "完善社区便民服务中心" in fixes
+    assert fixes.index("红灯") < fixes.index("绿灯")  # then red, now green
+
+
+def test_the_page_opens_with_who_is_red_what_turned_red_and_who_moved():
+    page = render(with_last_month(published()))
+    assert re.findall(r'<section id="(\w+)"', page)[0] == "brief"
+    red, turned, moved = section(page, "brief").split('<div class="ask">')[1:4]
+    assert "当前红灯（3月）" in red and "T01" in red and "未报送" in red and "T03" not in red
+    assert "本月转红（与2月相比）" in turned and "T01" in turned and "黄转红" in turned
+    assert "连续 2 个月" in red  # T01: red in February (yellow fixture aside) and March
+    assert re.search(r"盐井街道</a>　<span class=\"mv up\">↑2", moved)
+    assert re.search(r"县民政局</a>　<span class=\"mv down\">↓1", moved)
+    ranking = section(page, "ranking")
+    assert '<span class="mv up">↑2</span><small>上月第3名</small>' in ranking
+
+
+def test_without_last_months_publication_no_movement_is_made_up(page):
+    brief = section(page, "brief")
+    assert "上月没有发布结果，暂无名次比较" in brief
+    assert 'data-col="movement">—</td>' in section(page, "ranking")
+
+
+def test_a_provisional_year_has_no_grade_and_no_zero_satisfaction():
+    data = published()
+    data.marts["unit_score"] = data.marts["unit_score"].with_columns(
+        grade=pl.lit(None, pl.String),
+        satisfaction=pl.when(pl.col("unit_id") == "U03").then(None).otherwise("satisfaction"),
+    )
+    page = render(data)
+    ranking = section(page, "ranking")
+    assert ranking.count('<span class="grade g-p">年终评定</span>') == 3
+    assert '<td class="num" data-col="satisfaction">未测评</td>' in ranking
+    assert "等次在年终（评估至12月）评定" in ranking
+    u03 = section(page, "units").split('id="unit-U03"', 1)[1].split("</article>", 1)[0]
+    assert "＋ 群众满意度 未测评 ＋" in u03
+    data.marts["unit_score"] = data.marts["unit_score"].with_columns(
+        work=pl.when(pl.col("unit_id") == "U03").then(None).otherwise("work")
+    )  # no task started yet: work null, the unit still has its breakdown
+    u03 = section(render(data), "units").split('id="unit-U03"', 1)[1].split("</article>", 1)[0]
+    assert "工作实绩 — ＋ 群众满意度 未测评 ＋ 加分 0.00 － 扣分 0.00 ＝ 44.00" in u03
+    assert "年终评定" in section(page, "brief") and "优秀" not in section(page, "brief")
+
+
+def test_beijing_time_and_developer_words_only_in_the_colophon(page):
+    masthead = page.split('<header class="masthead">', 1)[1].split("</header>", 1)[0]
+    assert "2021-04-21 10:05（北京时间）" in masthead and "UTC" not in page
+    assert "r1" not in masthead and "运行编号" not in page
+    body = page.split("<main>", 1)[1].split("</main>", 1)[0]
+    assert "mart." not in body and "r1" not in body.replace("#unit-", "")
+    footer = page.split("<footer>", 1)[1]
+    assert '<p class="colophon">' in footer and "r1" in footer and "mart.unit_score" in footer
+    running = page.split("@top-center", 1)[1].split("}", 1)[0]
+    assert "r1" not in running
+    assert css_string("2021年度　评估至3月（临时结果）　基准日 2021-04-20")[1:-1] in running
+    utc = render(published(), timezone="UTC")
+    assert "2021-04-21 02:05" in utc and "北京时间" not in utc
+
+
+def test_grade_colours_fail_stands_out_pass_is_not_the_matrix_green(page):
+    css = page.split("<style>", 1)[1]
+    rule = {m.group(1): m.group(2) for m in re.finditer(r"^\.(g-[a-dp]) \{([^}]*)\}", css, re.M)}
+    assert "var(--red)" in rule["g-d"] and "#fff" in rule["g-d"]
+    assert "green" not in rule["g-c"] and "#137333" not in rule["g-c"]
+    assert "#e6f4ea" not in rule["g-c"]
+    assert '<span class="grade g-d">不合格</span>' in section(page, "ranking")
+
+
+def test_a_phone_gets_the_matrix_latest_month_first_with_every_reason_written(page):
+    phone = section(page, "matrix").split('<div class="mlist">', 1)[1]
+    t01 = phone.split("T01", 1)[1].split("</ol>", 1)[0]
+    months = re.findall(r"<b>(\d+)月", t01)
+    assert months == ["3", "2", "1"]
+    assert "<b>3月 红</b> 未报送" in t01 and "<b>2月 黄</b> 进度滞后" in t01 and "迟报" in t01
+    css = page.split("<style>", 1)[1]
+    phone_css = css.split("@media (max-width: 640px)", 1)[1].split("@media print", 1)[0]
+    assert ".mlist { display: block; }" in phone_css
+    assert "#matrix .scroll" in phone_css
 
 
 def test_every_unit_has_a_waterfall_of_its_line_items(page):
@@ -188,3 +288,17 @@ def test_waterfall_bars_stay_inside_their_cells_when_a_total_dips_below_zero():
     u03 = units_part.split('id="unit-U03"', 1)[1].split("</article>", 1)[0]
     zero = re.findall(r'<tr class="sum">.*?left:([\d.]+)%', u03)
     assert zero == ["2.91"]  # 0 sits 3 points (of 103) from the left: the dip is drawn
+
+
+def test_a_final_result_says_whether_it_is_signed_off():
+    final = {**RUN, "last_month": 12, "is_final": True, "as_of": dt.date(2022, 1, 31)}
+    pending = render(PublishedYear(final, None, published().marts, published().core))
+    masthead = pending.split('<header class="masthead">', 1)[1].split("</header>", 1)[0]
+    assert '<span class="kind final">最终结果·待定稿</span>' in masthead
+    assert "评估至12月（最终结果，待定稿）" in masthead
+    signed = {**final, "approval_document": "大英目考〔2022〕3号"}
+    page = render(PublishedYear(signed, None, published().marts, published().core))
+    assert "最终结果·定稿：大英目考〔2022〕3号" in page
+    running = page.split("@top-center", 1)[1].split("}", 1)[0]
+    assert css_string("定稿：大英目考〔2022〕3号")[1:-1] in running
+    assert "定稿" not in render(published())  # a provisional result is 临时, nothing to sign

@@ -214,3 +214,34 @@ def test_empty_year_writes_headers_only(tmp_path):
     book = load(write_results_workbook(tmp_path / RESULTS_FILE, year=YEAR, **empty))
     assert all(book[name].max_row == 1 for name in ("汇总", "得分明细", "资金执行", "社区满意度"))
     assert book["汇总"].freeze_panes == "D2"
+
+
+def test_a_provisional_summary_says_so_with_no_grade_and_no_zero_satisfaction(tmp_path):
+    import datetime as dt
+    from decimal import Decimal
+
+    import polars as pl
+
+    from office.edition import Edition
+
+    kwargs = results_kwargs()
+    kwargs["unit_score"] = kwargs["unit_score"].with_columns(
+        grade=pl.lit(None, pl.String),
+        satisfaction=pl.when(pl.col("unit_id") == "U03")
+        .then(None)
+        .otherwise(pl.col("satisfaction").cast(pl.Decimal(8, 2))),
+        work=pl.col("work").cast(pl.Decimal(8, 2)),  # exact decimals, as mart.unit_score has
+        total=pl.col("total").cast(pl.Decimal(8, 2)),
+    )
+    assert kwargs["unit_score"]["total"][0] == Decimal("56.10")
+    edition = Edition(2021, 6, False, dt.date(2021, 7, 20), "r6")
+    sheet = load(write_results_workbook(tmp_path / RESULTS_FILE, **kwargs, edition=edition))["汇总"]
+    assert (
+        sheet["A1"].value == "2021年度考核结果　2021年度　评估至6月（临时结果）　基准日 2021-07-20"
+    )
+    rows = values(sheet, 3)
+    by_unit = {r[1]: r for r in rows}
+    assert {r[8] for r in rows} == {"年终评定"}
+    assert by_unit["U03"][4] == "未测评" and by_unit["U01"][4] == 17.3
+    assert by_unit["U02"][3] == 70.0 and by_unit["U02"][7] == 87.8
+    assert "临时结果" in sheet.oddHeader.right.text

@@ -107,8 +107,11 @@ def run_year(plan, paths: list[Path], as_of: dt.date):
     files = [TakenIn("reports", f"reports/{p.name}", "", 0, p.read_bytes()) for p in paths]
     src = unwrap(sources_task.fn(plan, files, None))
     core = core_frames(plan, src)
-    marts = unwrap(score_task.fn(Assessment(plan.year, as_of, plan.rules), core, "run-1"))
-    marts["warning_list"] = warning_list(marts["task_month_status"], None, core["tasks"], "run-1")
+    ctx = Assessment(plan.year, as_of, plan.rules)
+    marts = unwrap(score_task.fn(ctx, core, "run-1"))
+    marts["warning_list"] = warning_list(
+        marts["task_month_status"], core["tasks"], "run-1", ctx.last_month
+    )
     return src, core, marts, audit_quarantine("run-1", plan.year, src)
 
 
@@ -225,6 +228,9 @@ def test_progress_sheet_prefilled_with_the_units_tasks_under_report_headers(made
         "实际完成值",
         "报送日期",
         "本月工作情况",
+        "上次报告月份",
+        "上次完成进度",
+        "上次实际完成值",
     )
     assert [r[:8] for r in rows[1:]] == [
         ("U3", "T4", "关爱留守儿童", "进度", 100, 12, rows[1][6], "2021年9月"),
@@ -519,3 +525,47 @@ def test_same_templates_same_bytes(made, tmp_path):
     plan = plan_fixture.plan()
     again = write_templates(copy, year=YEAR, month=MONTH, units=plan.units, tasks=plan.tasks)
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in made]
+
+
+def test_next_months_template_carries_last_months_values_and_the_due_date(plan, tmp_path):
+    """U3's template for September shows what it reported last (T4 in August, T5 in July;
+    a later correction of August counts, a report after the as-of date does not) and says
+    that September's report is due on 5 October."""
+    from office.edition import Edition
+    from schemas.tables import REPORTS
+
+    rows = [  # task, month, progress, actual, submitted, effective
+        ("T4", 7, 40.0, None, dt.date(2021, 8, 3), True),
+        ("T4", 8, 55.0, None, dt.date(2021, 9, 2), False),
+        ("T4", 8, 60.0, None, dt.date(2021, 9, 4), True),  # the correction
+        ("T5", 7, None, 4.0, dt.date(2021, 8, 4), True),
+        ("T5", 8, None, 6.0, dt.date(2021, 9, 30), True),  # after the as-of date
+    ]
+    reports_frame = office_frames.frame(
+        REPORTS,
+        [
+            {"year": YEAR, "task_id": t, "unit_id": "U3", "month": m, "progress": p}
+            | {"actual": a, "submitted_on": d, "is_effective": e}
+            for t, m, p, a, d, e in rows
+        ],
+    )
+    edition = Edition(YEAR, 8, False, dt.date(2021, 9, 20), "r8")
+    paths = write_templates(
+        tmp_path,
+        year=YEAR,
+        month=MONTH,
+        units=plan.units,
+        tasks=plan.tasks,
+        reports=reports_frame,
+        edition=edition,
+    )
+    book = openpyxl.load_workbook(paths[2])
+    sheet = book["进度"]
+    got = [tuple(r)[:2] + tuple(r)[-3:] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert got == [("U3", "T4", "8月", 60, None), ("U3", "T5", "7月", None, 4)]
+    guide = "\n".join(c.value or "" for c in book["填报说明"]["A"])
+    assert "报送截止日期：2021年10月05日" in guide
+    assert "评估至8月（临时结果）　基准日 2021-09-20" in guide
+    submitted = rule_at(sheet, "K2")
+    assert "截止 2021-10-05" in submitted.prompt
+    assert "2021-10-05 前报送" in sheet.oddHeader.left.text

@@ -279,3 +279,25 @@ def test_a_current_warehouse_needs_no_ddl(tmp_path):
         con.close()
     with duckdb.connect() as fresh:
         assert len(ddl_statements(fresh, ALL_TABLES)) > len(ALL_TABLES)
+
+
+def test_a_warehouse_of_an_older_contract_gets_the_new_columns(tmp_path):
+    """mart.warning_list as published before it compared month over month: the columns added
+    since are added (null in the old rows), and the old rows stay."""
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute("CREATE SCHEMA mart")
+    con.execute(
+        "CREATE TABLE mart.warning_list (year INTEGER, task_id VARCHAR, unit_id VARCHAR, "
+        "task_name VARCHAR, month INTEGER, status VARCHAR, reason VARCHAR, "
+        "previous_status VARCHAR, change VARCHAR, run_id VARCHAR)"
+    )
+    con.execute("INSERT INTO mart.warning_list (year, task_id) VALUES (2021, 'T1')")
+    for statement in ddl_statements(con, ALL_TABLES):
+        con.execute(statement)
+    columns = [r[0] for r in con.execute("DESCRIBE mart.warning_list").fetchall()]
+    assert {"planned", "progress", "months_in_row"} <= set(columns)
+    assert con.execute("SELECT task_id, months_in_row FROM mart.warning_list").fetchall() == [
+        ("T1", None)
+    ]
+    assert ddl_statements(con, ALL_TABLES) == []  # at the contract now
+    con.close()
