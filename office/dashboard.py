@@ -94,7 +94,7 @@ def _section_bodies(data: PublishedYear, month: int) -> dict[str, str]:
     warnings = marts["warning_list"]
     lines = marts["score_line_item"]
     return {
-        "brief": parts.brief(scores, warnings, units, month),
+        "brief": parts.brief(scores, warnings, units, month, marts.get("task_forecast")),
         "ranking": parts.ranking(scores),
         "changes": parts.changes(warnings, marts.get("status_correction"), units, month),
         "matrix": parts.matrix(marts["task_month_status"], tasks, order),

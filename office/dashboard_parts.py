@@ -172,9 +172,17 @@ def _why(frame_has_streak: bool = True) -> pl.Expr:
     return pl.concat_str(label(C("reason"), REASON_TEXT), progress, streak)
 
 
-def brief(scores: pl.DataFrame, warnings: pl.DataFrame, units: pl.DataFrame, month: int) -> str:
+def brief(
+    scores: pl.DataFrame,
+    warnings: pl.DataFrame,
+    units: pl.DataFrame,
+    month: int,
+    ahead: pl.DataFrame | None = None,
+) -> str:
     """本月要点, what the leadership asks first: who is red now, what turned red this month
-    (against last month, inside this run), and which units moved in the ranking."""
+    (against last month, inside this run), which units moved in the ranking, and which tasks
+    green or yellow today will miss their due month at their own pace (预计逾期, `ahead`:
+    mart.task_forecast with the tasks' names)."""
     listed = warnings.join(units, on="unit_id", how="left", maintain_order="left")
     red = listed.filter(C("status") == "red")
     turned = listed.filter(C("change").is_in(NEW_RED))
@@ -215,6 +223,39 @@ def brief(scores: pl.DataFrame, warnings: pl.DataFrame, units: pl.DataFrame, mon
         )
         + "</div>"
         + f'<div class="ask"><h3>名次变化<b class="count">{ranked.height}</b></h3>{moved}</div>'
+        + forecast_ask(ahead, units)
+        + "</div>"
+    )
+
+
+def forecast_ask(forecast: pl.DataFrame | None, units: pl.DataFrame) -> str:
+    """预计逾期: tasks green or yellow today projected to miss their due month (docs/forecast.md)."""
+    if forecast is None:
+        return ""
+    flagged = (
+        forecast.filter(C("flagged"))
+        .join(units, on="unit_id", how="left", maintain_order="left")
+        .sort("projected", "unit_id", "task_id")
+    )
+    why = pl.concat_str(
+        pl.lit("按目前进度到"),
+        num(C("due_month"), 0),
+        pl.lit("月约 "),
+        num(C("projected"), 0),
+        pl.lit("%，按期完成每月需 "),
+        num(C("needed_pace"), 1),
+        pl.lit(" 个百分点"),
+    )
+    shown = 10  # the most behind; the whole list is in 预警清单.xlsx
+    more = (
+        f'<p class="none">另有 {flagged.height - shown} 项，见预警清单.xlsx“预计逾期”。</p>'
+        if flagged.height > shown
+        else ""
+    )
+    return (
+        f'<div class="ask"><h3>预计逾期（今天绿灯或黄灯）<b class="count">{flagged.height}</b></h3>'
+        + _task_line(flagged.head(shown), why)
+        + more
         + "</div>"
     )
 

@@ -79,6 +79,7 @@ def write_office_files(
             marts.get("status_correction"),
             marts.get("rank_change"),
             edition,
+            marts.get("task_forecast"),
         )
         write_unit_findings(
             aside / FINDINGS_DIR,
@@ -90,6 +91,7 @@ def write_office_files(
             reports=core.get("reports"),
             score_line_item=marts["score_line_item"],
             edition=edition,
+            forecast=marts.get("task_forecast"),
         )
         write_templates(
             aside / TEMPLATES_DIR,

@@ -18,6 +18,9 @@ import polars as pl
 from xlsxwriter import Workbook
 
 from office.edition import Edition, undated
+from office.forecast import FORECAST_SHEET, flagged_frame
+from office.forecast import TASK_COLUMNS as FORECAST_TASKS
+from office.forecast import UNIT_NOTE as FORECAST_UNIT_NOTE
 from office.labels import RULE_TEXT, SOURCE_TEXT, label
 from office.sheets import (
     Cells,
@@ -299,9 +302,11 @@ def _write_unit(
     problems: Cells,
     same_day: Cells | None,
     edition: Edition | None,
+    ahead: Cells | None = None,
 ) -> Path:
     size = rows.height * len(QUARANTINE) + problems.height * len(PROBLEMS)
     size += same_day.height * len(SAME_DAY) if same_day is not None else 0
+    size += ahead.height * len(FORECAST_TASKS) if ahead is not None else 0
     title = f"{year}年度数据问题清单：{unit['unit_name']}"
     workbook, formats = new_workbook(path, year, title, cells=size, edition=edition)
     names = {"name": unit["unit_name"], "id": unit["unit_id"], "edition": _said(year, edition)}
@@ -310,6 +315,9 @@ def _write_unit(
     if same_day is not None:  # only for a unit that has such reports
         note = SAME_DAY_NOTE.format(**names)
         _sheet(workbook, formats, SAME_DAY_SHEET, note, same_day, SAME_DAY)
+    if ahead is not None:  # only for a unit with tasks projected to miss
+        note = FORECAST_UNIT_NOTE.format(**names)
+        _sheet(workbook, formats, FORECAST_SHEET, note, ahead, FORECAST_TASKS)
     close_dated(workbook, title, edition)
     return path
 
@@ -354,6 +362,7 @@ def write_unit_findings(
     reports: pl.DataFrame | None = None,
     score_line_item: pl.DataFrame | None = None,
     edition: Edition | None = None,
+    forecast: pl.DataFrame | None = None,
 ) -> list[Path]:
     """Write one findings workbook per unit with something to fix or to know (its reports of
     one day with different numbers, from `reports`: core.reports), plus 未归属单位.xlsx when
@@ -374,7 +383,8 @@ def write_unit_findings(
     rows_of = cells_by(rows, QUARANTINE, "unit_id")
     problems_of = cells_by(problems, PROBLEMS, "unit_id")
     same_day_of = cells_by(_same_day_rows(reports, of_year(tasks, year), year), SAME_DAY, "unit_id")
-    for by_unit in (rows_of, problems_of, same_day_of):
+    ahead_of = cells_by(flagged_frame(forecast, units), FORECAST_TASKS, "unit_id")
+    for by_unit in (rows_of, problems_of, same_day_of, ahead_of):
         by_unit.pop(None, None)
     no_rows = table_cells(rows.clear(), QUARANTINE)
     no_problems = table_cells(problems.clear(), PROBLEMS)
@@ -387,9 +397,12 @@ def write_unit_findings(
             problems_of.get(unit["unit_id"], no_problems),
             same_day_of.get(unit["unit_id"]),
             edition,
+            ahead_of.get(unit["unit_id"]),
         )
         for unit in units.iter_rows(named=True)
-        if any(unit["unit_id"] in by_unit for by_unit in (rows_of, problems_of, same_day_of))
+        if any(
+            unit["unit_id"] in by_unit for by_unit in (rows_of, problems_of, same_day_of, ahead_of)
+        )
     ]
     office = rows.filter(~C("unit_id").is_in(units["unit_id"].implode()).fill_null(False))
     if office.height:

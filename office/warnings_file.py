@@ -13,6 +13,9 @@ from pathlib import Path
 import polars as pl
 
 from office.edition import Edition
+from office.forecast import FORECAST_SHEET, flagged_frame
+from office.forecast import OFFICE_NOTE as FORECAST_NOTE
+from office.forecast import UNIT_COLUMNS as FORECAST_COLUMNS
 from office.labels import CHANGE_TEXT, MOVEMENT_TEXT, STATUS_TEXT, label
 from office.sheets import (
     Column,
@@ -24,7 +27,7 @@ from office.sheets import (
     write_table,
 )
 from schemas.codes import REASON_TEXT
-from schemas.tables import RANK_CHANGE, STATUS_CORRECTION
+from schemas.tables import RANK_CHANGE, STATUS_CORRECTION, TASK_FORECAST
 
 WARNINGS_FILE = "预警清单.xlsx"
 COLUMNS = [
@@ -127,9 +130,10 @@ def write_warning_list(
     corrections: pl.DataFrame | None = None,
     ranks: pl.DataFrame | None = None,
     edition: Edition | None = None,
+    forecast: pl.DataFrame | None = None,
 ) -> Path:
     """Write 预警清单.xlsx: sheet 预警清单 (one row per listed task, coloured by status), and
-    with their frames 状态更正 and 排名变化. With an edition, every sheet says which publication
+    with their frames 状态更正, 排名变化 and 预计逾期 (docs/forecast.md). With an edition, every sheet says which publication
     it is above its table and on every printed page."""
     path = Path(path)
     year = edition.year if edition else _year(warnings, units)
@@ -156,6 +160,7 @@ def write_warning_list(
             CORRECTIONS_NOTE,
         ),
         ("排名变化", ranks, RANK_CHANGE, rank_frame, RANKS, RANKS_NOTE),
+        (FORECAST_SHEET, forecast, TASK_FORECAST, flagged_frame, FORECAST_COLUMNS, FORECAST_NOTE),
     )
     for name, found, table, shape, columns, note in extra:
         if found is None:

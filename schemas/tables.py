@@ -503,6 +503,7 @@ TASK_FORECAST = _t(
     YEAR,
     Col("task_id", S, "任务编号"),
     Col("unit_id", S, "责任单位编码"),
+    Col("task_name", S, "任务内容"),
     Col("month", INT, "评估月份 M（预测所依据的最后评估月）"),
     Col("status", S, "M 月状态：green 绿、yellow 黄、red 红"),
     Col("due_month", INT, "完成月份"),

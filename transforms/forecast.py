@@ -196,6 +196,7 @@ def forecast_marts(
     )
     tasks_out = (
         forecast.join(today, on="task_id", how="left")
+        .join(tasks.select("task_id", "task_name"), on="task_id", how="left")
         .join(flags, on="task_id", how="left")
         .with_columns(
             *stamp,
