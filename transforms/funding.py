@@ -9,7 +9,7 @@ from schemas.codes import EXPENDITURE, REFUND
 from schemas.semantics import REFUND_GUARD
 from transforms.intake import PROVENANCE, InputFile, Loaded, dedupe, intake, with_provenance_names
 from transforms.plan import Plan
-from transforms.validate import QUARANTINE_SCHEMA, check
+from transforms.validate import QUARANTINE_SCHEMA, check, row_quarantine
 
 LABELS = {f.name: f.label for f in spec.LEDGER_FIELDS}
 LEDGER_VALUES = ["entry_date", "voucher_no", "task_id", "source", "kind", "amount", "summary"]
@@ -121,13 +121,11 @@ def refund_guard(entries: pl.DataFrame, raw: pl.DataFrame) -> tuple[pl.DataFrame
     quarantine = (
         entries.join(refused, on=PROVENANCE, how="inner", maintain_order="left")
         .join(cells, on=PROVENANCE, how="left")
-        .select(
-            pl.lit("funding").alias("source"),
-            pl.col("_file").alias("file"),
-            pl.col("_sheet").alias("sheet"),
-            pl.col("_row").cast(pl.Int32).alias("row_number"),
-            pl.lit(LABELS["amount"]).alias("column"),
-            pl.col("_raw").alias("value"),
+        .pipe(
+            row_quarantine,
+            "funding",
+            pl.lit(LABELS["amount"]),
+            pl.col("_raw"),
             pl.format(
                 '第{}行 {} "{}" 退回金额超过已支出金额（截至{}该任务已支出{}元）',
                 "_row",
@@ -135,10 +133,9 @@ def refund_guard(entries: pl.DataFrame, raw: pl.DataFrame) -> tuple[pl.DataFrame
                 "_raw",
                 "entry_date",
                 pl.col("spent_before").cast(pl.String),
-            ).alias("reason"),
-            pl.col("_owner").alias("unit_id"),
+            ),
+            pl.col("_owner"),
         )
-        .cast(QUARANTINE_SCHEMA)
         .sort("file", "sheet", "row_number")
     )
     return entries.join(refused, on=PROVENANCE, how="anti", maintain_order="left"), quarantine
@@ -150,21 +147,18 @@ def _conflict_quarantine(conflicting: pl.DataFrame) -> pl.DataFrame:
     return (
         conflicting.sort(PROVENANCE)
         .with_columns(others=where.implode().over("voucher_no"), count=pl.len().over("voucher_no"))
-        .select(
-            pl.lit("funding").alias("source"),
-            pl.col("_file").alias("file"),
-            pl.col("_sheet").alias("sheet"),
-            pl.col("_row").cast(pl.Int32).alias("row_number"),
-            pl.lit("凭证号").alias("column"),
-            pl.col("voucher_no").alias("value"),
+        .pipe(
+            row_quarantine,
+            "funding",
+            pl.lit("凭证号"),
+            pl.col("voucher_no"),
             pl.format(
                 '第{}行 凭证号 "{}" 冲突：同一凭证号有{}条内容不同的记录（{}），请核对后只保留正确的一条',
                 "_row",
                 "voucher_no",
                 "count",
                 pl.col("others").list.join("、"),
-            ).alias("reason"),
-            pl.col("_owner").alias("unit_id"),
+            ),
+            pl.col("_owner"),
         )
-        .cast(QUARANTINE_SCHEMA)
     )

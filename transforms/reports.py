@@ -19,7 +19,7 @@ from transforms.intake import (
 from transforms.plan import Plan
 from transforms.scoring.effective import effective_flag
 from transforms.scoring.lines import num_text
-from transforms.validate import PROVENANCE, QUARANTINE_SCHEMA, check
+from transforms.validate import PROVENANCE, QUARANTINE_SCHEMA, check, row_quarantine
 
 REPORT_VALUES = ["unit_id", "task_id", "month", "progress", "actual", "submitted_on", "note"]
 HONOR_VALUES = ["unit_id", "honor", "level", "document_no", "awarded_on"]
@@ -125,13 +125,11 @@ def falling_cumulative(kept: pl.DataFrame, raw: pl.DataFrame) -> tuple[pl.DataFr
             label.otherwise(pl.lit("完成进度")).alias("_label"),
             pl.when(pl.col("_metric") == QUANTITY).then("_a").otherwise("_p").alias("_value"),
         )
-        .select(
-            pl.lit("reports").alias("source"),
-            pl.col("_file").alias("file"),
-            pl.col("_sheet").alias("sheet"),
-            pl.col("_row").cast(pl.Int32).alias("row_number"),
-            pl.col("_label").alias("column"),
-            pl.col("_value").alias("value"),
+        .pipe(
+            row_quarantine,
+            "reports",
+            pl.col("_label"),
+            pl.col("_value"),
             pl.format(
                 '第{}行 {} "{}" 累计值低于{}报告的{}，如{}有误请更正{}报告',
                 "_row",
@@ -141,12 +139,11 @@ def falling_cumulative(kept: pl.DataFrame, raw: pl.DataFrame) -> tuple[pl.DataFr
                 num_text(pl.col("floor"), 4),
                 month,
                 month,
-            ).alias("reason"),
+            ),
             pl.col("unit_id"),
-            pl.col("task_id").cast(pl.String),  # submitted, so not 未报送 (office/findings.py)
-            pl.col("month").cast(pl.Int32),
+            task_id=pl.col("task_id").cast(pl.String),  # submitted: not 未报送 (office/findings.py)
+            month=pl.col("month").cast(pl.Int32),
         )
-        .cast(QUARANTINE_SCHEMA)
         .sort("file", "sheet", "row_number")
     )
     return kept.join(falling, on=PROVENANCE, how="anti", maintain_order="left"), quarantine

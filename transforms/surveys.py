@@ -29,7 +29,7 @@ from transforms.intake import (
 )
 from transforms.pii import pseudonymise_ip
 from transforms.plan import Plan, PlanError
-from transforms.validate import QUARANTINE_SCHEMA, check
+from transforms.validate import QUARANTINE_SCHEMA, check, row_quarantine
 
 RESPONSE_KEY = ["response_no", "submitted_at", "ip_hash"]  # the same response (序号, time, IP)
 
@@ -147,23 +147,19 @@ def conflicting_responses(kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
     )
     quarantine = (
         rows.join(others, on=PROVENANCE, how="left", maintain_order="left")
-        .select(
-            pl.lit("surveys").alias("source"),
-            pl.col("_file").alias("file"),
-            pl.col("_sheet").alias("sheet"),
-            pl.col("_row").cast(pl.Int32).alias("row_number"),
-            pl.lit("序号").alias("column"),
-            pl.col("response_no").alias("value"),
+        .pipe(
+            row_quarantine,
+            "surveys",
+            pl.lit("序号"),
+            pl.col("response_no"),
             pl.format(
                 '第{}行 序号 "{}" 冲突：同一答卷（序号、提交答卷时间、来自IP相同）在{}中的回答不同，'
                 "请核对后只保留正确的一份",
                 "_row",
                 "response_no",
                 pl.col("_others").list.join("、"),
-            ).alias("reason"),
-            pl.lit(None, pl.String).alias("unit_id"),
+            ),
         )
-        .cast(QUARANTINE_SCHEMA)
         .sort("file", "sheet", "row_number")
     )
     return kept.filter(~flags), quarantine

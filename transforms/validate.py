@@ -45,6 +45,31 @@ QUARANTINE_SCHEMA = {
 }
 
 
+def row_quarantine(
+    frame: pl.DataFrame,
+    source: str,
+    column: pl.Expr,
+    value: pl.Expr,
+    reason: pl.Expr,
+    unit_id: pl.Expr | None = None,
+    **extra: pl.Expr,
+) -> pl.DataFrame:
+    """One quarantine row per row of `frame` (which has _file, _sheet, _row): where it is, the
+    column and value it is about, the reason and the unit it goes back to (plus `extra` columns,
+    e.g. the task and month a report row was about)."""
+    return frame.select(
+        pl.lit(source).alias("source"),
+        pl.col("_file").alias("file"),
+        pl.col("_sheet").alias("sheet"),
+        pl.col("_row").cast(pl.Int32).alias("row_number"),
+        column.alias("column"),
+        value.alias("value"),
+        reason.alias("reason"),
+        (pl.lit(None, pl.String) if unit_id is None else unit_id).alias("unit_id"),
+        *(expr.alias(name) for name, expr in extra.items()),
+    ).cast(QUARANTINE_SCHEMA)
+
+
 class Rejected(Exception):
     """A whole file cannot be used; str() is the Chinese reason. `readable`: column → canonical
     name of the columns that can still be read (to tell whose file it is)."""
