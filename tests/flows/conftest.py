@@ -6,10 +6,12 @@ them starts a server of its own, and the server stops with the session."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
@@ -64,6 +66,38 @@ def assess(workspace: Path, *args: str, **env: str) -> subprocess.CompletedProce
         env=cli_env(workspace, **env),
         timeout=600,
     )
+
+
+def assess_here(workspace: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """`assess` through its command-line app in this process, with the environment a subprocess
+    would get (cli_env): the same exit status, stdout and stderr, without an interpreter start
+    per call. An exception that escapes the app is put on stderr as its traceback, so a test
+    that forbids tracebacks fails on it as it would on a subprocess's."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    saved, cwd = dict(os.environ), Path.cwd()
+    # what PREFECT_LOGGING_LEVEL=WARNING does for a subprocess (flows/cli.py), for this call
+    loggers = [logging.getLogger(n) for n in ("prefect", "prefect.flow_runs", "prefect.task_runs")]
+    levels = [logger.level for logger in loggers]
+    os.environ.clear()
+    os.environ.update(cli_env(workspace, **env))
+    os.chdir(ROOT)
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        got = CliRunner().invoke(app, list(args))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        os.chdir(cwd)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+    stderr = got.stderr
+    if got.exception is not None and not isinstance(got.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(got.exception))
+    return subprocess.CompletedProcess(["assess", *args], got.exit_code, got.stdout, stderr)
 
 
 def start_assess(workspace: Path, *args: str, **env: str) -> subprocess.Popen:

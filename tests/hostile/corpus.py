@@ -64,6 +64,7 @@ class Case:
     mutate: Callable[[Space], None]
     expect: str  # PUBLISHED or REFUSED
     check: Callable[[Outcome], None] | None = None
+    whole_process: bool = False  # run as a real subprocess (what a process-wide change needs)
 
 
 def listed(o: Outcome, file: str, status: str, reason: str) -> None:
@@ -533,6 +534,7 @@ CASES: tuple[Case, ...] = (
             unchanged,
             reproduced_by_a_rerun,
         ),
+        whole_process=True,
     ),
     Case("link_to_outside_ledger_in_funding", link_to_ledger, PUBLISHED, check_ledger_link),
     Case(
@@ -600,7 +602,7 @@ CASES: tuple[Case, ...] = (
         REFUSED,
         check_folder_untouched,
     ),
-    Case("warehouse_cannot_be_written", warehouse_cannot_be_written, REFUSED, None),
+    Case("warehouse_cannot_be_written", warehouse_cannot_be_written, REFUSED, None, True),
     Case("warehouse_under_a_file", warehouse_under_a_file, REFUSED, None),
     # runs that would say less than the published one
     Case(
@@ -718,6 +720,6 @@ CASES: tuple[Case, ...] = (
     ),
     # names, paths, timing
     Case("odd_file_names", odd_names, PUBLISHED, unchanged),
-    Case("odd_inbox_path", odd_inbox_path, PUBLISHED, unchanged),
-    Case("file_growing_while_read", growing_file, PUBLISHED, unchanged),
+    Case("odd_inbox_path", odd_inbox_path, PUBLISHED, unchanged, True),
+    Case("file_growing_while_read", growing_file, PUBLISHED, unchanged, True),
 )

@@ -5,8 +5,10 @@ case asserts its exit status, that no traceback reaches the console (and that a 
 `assess: ` line on stderr), that every file of every run reconciles, that nothing from outside
 the inbox is read or archived, and that a refused run leaves the published year as it was.
 
-Each case is one `assess` subprocess, on the test session's Prefect server (none starts a
-server of its own); one case: `-k link_to_passwd`.
+Each case runs the command-line app in the test's own process (tests/flows/conftest.py,
+`assess_here`: the environment a subprocess would get, its exit status and streams), on the
+test session's Prefect server; a case marked `whole_process` runs as a real `assess`
+subprocess. One case: `-k link_to_passwd`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.flows.conftest import AS_OF, DEMO_INBOX, assess
+from tests.flows.conftest import AS_OF, DEMO_INBOX, assess, assess_here
 from tests.hostile import mutate
 from tests.hostile.corpus import CASES, PUBLISHED, Case, Space
 from tests.hostile.outcome import (
@@ -48,14 +50,14 @@ def _copy(baseline: Path, root: Path) -> Space:
     return Space(root=root, inbox=root / "inbox", warehouse=root / "assess.duckdb")
 
 
-def _run(space: Space) -> Outcome:
+def _run(space: Space, whole_process: bool) -> Outcome:
     before = results(space.root / "assess.duckdb")
     stop = threading.Event()
     thread = threading.Thread(target=space.during, args=(stop,)) if space.during else None
     if thread:
         thread.start()
     try:
-        done = assess(space.root, *RUN, *space.args)
+        done = (assess if whole_process else assess_here)(space.root, *RUN, *space.args)
     finally:
         stop.set()
         if thread:
@@ -68,7 +70,7 @@ def test_hostile_case(case: Case, baseline: Path, tmp_path: Path) -> None:
     space = _copy(baseline, tmp_path / "ws")
     published_before = published_state(space.root / "assess.duckdb")
     case.mutate(space)
-    outcome = _run(space)
+    outcome = _run(space, case.whole_process)
     _assert_console(outcome, case.expect)
     if case.expect != PUBLISHED:
         assert published_state(space.root / "assess.duckdb") == published_before
