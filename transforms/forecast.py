@@ -85,14 +85,20 @@ def _project(pace: pl.Expr, month: pl.Expr) -> pl.Expr:
     return pl.min_horizontal(pl.lit(100.0), pl.col("last") + pace * (month - pl.col("m0")))
 
 
-def flagged(forecast: pl.DataFrame, months: pl.DataFrame, last_month: int) -> pl.DataFrame:
-    """Tasks due after M, green or yellow at M, projected to miss: 预计逾期."""
+def eligible(forecast: pl.DataFrame, months: pl.DataFrame, last_month: int) -> pl.DataFrame:
+    """The forecast rows a flag can be raised on: due after M and green or yellow at M (a red
+    task is on the warning list already, an overdue one has missed)."""
     today = months.filter(pl.col("month") == last_month).select("task_id", "status")
     return (
         forecast.filter(pl.col("due_month") > last_month)
         .join(today, on="task_id", how="inner")
-        .filter(pl.col("at_risk") & pl.col("status").is_in([GREEN, YELLOW]))
+        .filter(pl.col("status").is_in([GREEN, YELLOW]))
     )
+
+
+def flagged(forecast: pl.DataFrame, months: pl.DataFrame, last_month: int) -> pl.DataFrame:
+    """Tasks due after M, green or yellow at M, projected to miss: 预计逾期."""
+    return eligible(forecast, months, last_month).filter(pl.col("at_risk"))
 
 
 def unit_forecast(ctx: Assessment, tasks: pl.DataFrame, forecast: pl.DataFrame) -> pl.DataFrame:
@@ -104,7 +110,7 @@ def unit_forecast(ctx: Assessment, tasks: pl.DataFrame, forecast: pl.DataFrame) 
         on="task_id",
         how="left",
     )
-    projected = pl.col("task_id").is_in(forecast["task_id"].to_list())
+    projected = pl.col("projected_year_end").is_not_null()  # every forecast row has one
     complete = ~projected & (pl.col("start_month") <= ctx.last_month)
     share = {
         name: pl.when(projected)
@@ -157,12 +163,9 @@ def backtest(ctx_final: Assessment, tasks: pl.DataFrame, reports: pl.DataFrame) 
         summary = task_report_summary(tasks, effective, ctx.last_month)
         months = task_months(ctx, tasks=tasks, effective=effective, summary=summary)
         forecast = task_forecast(ctx, tasks, effective)
-        today = months.filter(pl.col("month") == ctx.last_month)
-        eligible = forecast.filter(pl.col("due_month") > ctx.last_month).join(
-            today.filter(pl.col("status").is_in([GREEN, YELLOW])).select("task_id"), on="task_id"
-        )
-        hit = set(flagged(forecast, months, ctx.last_month)["task_id"].to_list())
-        ended_bad = set(eligible["task_id"].to_list()) & bad
+        could = eligible(forecast, months, ctx.last_month)
+        hit = set(could.filter(pl.col("at_risk"))["task_id"].to_list())
+        ended_bad = set(could["task_id"].to_list()) & bad
         rows.append((month, len(hit), len(hit & bad), len(ended_bad), len(ended_bad & hit)))
     return pl.DataFrame(
         rows,
