@@ -16,7 +16,6 @@ import os
 from pathlib import Path
 
 import polars as pl
-from prefect import flow
 
 from flows import config
 from flows.failures import ApprovalRefused
@@ -103,9 +102,6 @@ def _dashboard_signed_off(conf: config.Settings, year: int) -> str:
     except (OSError, RunNotFound):
         return "（看板.html 未能更新，下次发布时更新）"
     return ""
-
-
-approve_flow = flow(name="approve-year", log_prints=False)(approve_year)
 
 
 def approved_differences(
