@@ -1,0 +1,53 @@
+"""Reruns across upgrades, second fixture: what semantics version 2 published (and approved)
+reruns `reproduced` with today's product, and `--current` finds nothing to explain."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.rerun import rerun_year
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "published_e7f820c"
+JULY = "2021-20261203T185512Z-915af6"  # as of 2021-07-20, provisional
+FINAL = "2021-20261203T185525Z-2593c2"  # as of 2022-01-31, final, approved
+
+
+@pytest.fixture
+def v2_warehouse(tmp_path, prefect_server, monkeypatch) -> Path:
+    for name in ("ASSESS_ARCHIVE", "ASSESS_WAREHOUSE", "ASSESS_PII_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    shutil.copytree(FIXTURE / "archive", tmp_path / "archive")
+    warehouse = tmp_path / "assess.duckdb"
+    with gzip.open(FIXTURE / "assess.duckdb.gz") as packed, warehouse.open("wb") as out:
+        shutil.copyfileobj(packed, out)
+    return warehouse
+
+
+@pytest.mark.parametrize("run_id", [JULY, FINAL])
+def test_a_run_published_by_version_2_reproduces(v2_warehouse, run_id):
+    got = rerun_year(2021, run_id, str(v2_warehouse))
+    assert got.error is None
+    assert got.reproduced, got.differences
+    con = duckdb.connect(str(v2_warehouse), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT status, replays_run_id, semantics_version FROM audit.run WHERE run_id = ?",
+            [got.rerun_id],
+        ).fetchone()
+        approved = con.execute("SELECT run_id FROM audit.approval").fetchall()
+    finally:
+        con.close()
+    assert row == ("reproduced", run_id, 2)
+    assert approved == [(FINAL,)]  # the sign-off survives the rerun
+
+
+@pytest.mark.parametrize("run_id", [JULY, FINAL])
+def test_current_semantics_change_nothing_version_2_published(v2_warehouse, run_id):
+    got = rerun_year(2021, run_id, str(v2_warehouse), current=True)
+    assert got.error is None
+    assert got.reproduced, got.differences
