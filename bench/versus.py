@@ -12,7 +12,7 @@
    installed, `import pandera` imports pandas too (~1.5 s), which the product, using
    pandera's polars API only, does not need.
 3. Checks that both loaded the same rows (per file and sheet, bench.pandas_job.same_rows).
-4. `--before DIR`: also times `python -m flows.cli run` of an older checkout in DIR (e.g. from
+4. `--before DIR`: also times `python -m cli run` of an older checkout in DIR (e.g. from
    `git archive <commit> | tar -x -C DIR`) with this environment, for a before/after figure.
 
 Prints medians and writes bench/out/<scale>/versus.json.
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     work.mkdir(parents=True)
     env = {**os.environ, "ASSESS_PII_KEY": os.environ.get("ASSESS_PII_KEY", "bench-only-key")}
     env.update(ASSESS_INBOX=str(inbox), ASSESS_WAREHOUSE=str(work / "assess.duckdb"))
-    assess = [sys.executable, "-m", "flows.cli", *RUN]
+    assess = [sys.executable, "-m", "cli", *RUN]
     pandas_job = [str(pandas_python()), "-m", "bench.pandas_job", "--inbox", str(inbox / "2021")]
     pandas_job += ["--out", str(work / "pandas.duckdb")]
     commands = {"assess run": (assess, ROOT), "pandas job": (pandas_job, ROOT)}

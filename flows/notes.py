@@ -1,5 +1,5 @@
 """The notes of a published run: what the office must know about the result besides its
-numbers, one short Chinese line each, printed after the run's result line (flows/cli.py) and
+numbers, one short Chinese line each, printed after the run's result line (cli/app.py) and
 in the nightly's log (flows/serve.py). A note never fails the run: the result is published.
 
 - a source folder (reports/, funding/, surveys/) that is missing or gave no row: without a

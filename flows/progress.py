@@ -1,5 +1,5 @@
 """Stage messages and a count of files read, for the terminal. Silent unless the command line
-switches them on (flows/cli_output.py shows them)."""
+switches them on (cli/output.py shows them)."""
 
 from __future__ import annotations
 

@@ -26,12 +26,10 @@ audit.county_publication. See docs/province.md for the multi-machine deployment.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import secrets
 import socket
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,45 +279,3 @@ def assess_province(
         rows=rows,
         message=message,
     )
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`python -m flows.province --year 2021 --root DIR [--dask tcp://host:8786]`."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    parser = argparse.ArgumentParser(description="全省汇总：各县并行评估，再汇总到省级数据仓库")
-    parser.add_argument("--year", type=int, required=True)
-    parser.add_argument("--root", help=f"各县文件夹的上级目录（默认 ${ROOT_ENV}）")
-    parser.add_argument(
-        "--county",
-        action="append",
-        default=[],
-        metavar="NAME=DIR",
-        help="一个县及其目录（可重复；默认 root 下所有含收件箱的文件夹）",
-    )
-    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
-    parser.add_argument("--dask", default=None, help=f"Dask 调度器地址（默认 ${DASK_ADDRESS_ENV}）")
-    parser.add_argument("--warehouse", default=None, help="省级数据仓库文件")
-    args = parser.parse_args(argv)
-    counties = dict(c.split("=", 1) for c in args.county) or None
-    result = assess_province(
-        args.year,
-        counties=counties,
-        root=args.root,
-        as_of=args.as_of,
-        dask_address=args.dask,
-        province_warehouse=args.warehouse,
-    )
-    for r in result.counties:
-        print(
-            f"{r.county}\t{r.status}\t{r.run_id or ''}\t{r.seconds:.1f}s\t{r.worker}\t"
-            f"{r.message or ''}"
-        )
-    print(
-        f"province {result.status}: {result.warehouse} "
-        f"({result.rows.get('mart.unit_score', 0)} unit scores)"
-    )
-    sys.exit(0 if result.published else 1)
-
-
-if __name__ == "__main__":
-    main()

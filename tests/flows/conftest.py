@@ -59,7 +59,7 @@ def cli_env(workspace: Path, **extra: str) -> dict[str, str]:
 def assess(workspace: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     """Run the `assess` command line as a user would and wait for it."""
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=ROOT,
         text=True,
         capture_output=True,
@@ -75,10 +75,10 @@ def assess_here(workspace: Path, *args: str, **env: str) -> subprocess.Completed
     that forbids tracebacks fails on it as it would on a subprocess's."""
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from cli.app import app
 
     saved, cwd = dict(os.environ), Path.cwd()
-    # what PREFECT_LOGGING_LEVEL=WARNING does for a subprocess (flows/cli.py), for this call
+    # what PREFECT_LOGGING_LEVEL=WARNING does for a subprocess (cli/app.py), for this call
     loggers = [logging.getLogger(n) for n in ("prefect", "prefect.flow_runs", "prefect.task_runs")]
     levels = [logger.level for logger in loggers]
     os.environ.clear()
@@ -102,7 +102,7 @@ def assess_here(workspace: Path, *args: str, **env: str) -> subprocess.Completed
 
 def start_assess(workspace: Path, *args: str, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=ROOT,
         text=True,
         stdout=subprocess.PIPE,

@@ -62,7 +62,7 @@ def test_the_command_line_refuses_before_starting_anything(prefect_server, tmp_p
     for (the refusal comes before the server and the flow)."""
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from cli.app import app
     from tests.warehouse.test_publish import _pub
     from warehouse.publish import publish
 

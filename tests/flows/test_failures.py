@@ -199,7 +199,7 @@ def test_ctrl_c_does_not_wait_for_another_runs_lock(tmp_path, capsys):
     import threading
     import time
 
-    from flows.cli import _outside_flow
+    from cli.app import _outside_flow
     from tests.warehouse.test_publish import _pub
     from warehouse.lock import writer_lock
     from warehouse.publish import publish

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import polars as pl
 
-from flows import cli, notes
+from cli import app as cli
+from flows import notes
 from warehouse.inbox import LINK, REJECTED, NotRead, TakenIn
 
 

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
 from bench.generate import Scale, generate
+from cli.app import app
 from flows.province import (
     COUNTY_WAREHOUSE,
     PROVINCE_FILE,
@@ -153,20 +155,27 @@ def test_local_thread_runner_and_a_failing_county(dask_run, province_root, monke
     shutil.copytree(province_root / "大英县" / "inbox", broken / "inbox")
     for plan_file in (broken / "inbox" / "2021" / "plan").glob("tasks.*"):
         plan_file.unlink()
-    try:
-        result = assess_province(2021, root=str(province_root), as_of=AS_OF_DATE)
+    try:  # through the command line: `assess province`
+        shown = CliRunner().invoke(
+            app, ["province", "--year", "2021", "--root", str(province_root), "--as-of", AS_OF]
+        )
     finally:
         shutil.rmtree(broken)
-    assert result.status == "partial"
-    statuses = {r.county: r.status for r in result.counties}
+    assert shown.exit_code == 0, shown.output  # partial: the other counties are published
+    lines = [line.split("\t") for line in shown.output.splitlines() if "\t" in line]
+    statuses = {line[0]: line[1] for line in lines}
     assert statuses == {"大英县": "published", "射洪市": "published", "坏县": "failed"}
-    assert all(r.worker.endswith(f":{os.getpid()}") for r in result.counties)
-    assert "坏县" in result.message
+    assert all(line[4].endswith(f":{os.getpid()}") for line in lines)  # this process's threads
+    assert (
+        dict((line[0], line[5]) for line in lines)["坏县"]
+        == "计划无效：plan/ 缺少tasks 文件（目标任务）"
+    )
+    assert shown.output.splitlines()[-1].startswith("province partial: ")
     province = province_root / PROVINCE_FILE
+    new_runs = {line[0]: line[2] for line in lines if line[1] == "published"}
     assert dict(rows(province, "SELECT county, count(*) FROM mart.unit_score GROUP BY county")) == {
         name: scale.units for name, scale in COUNTIES.items()
     }
-    new_runs = {r.county: r.run_id for r in result.counties if r.published}
     assert (
         dict(rows(province, "SELECT county, run_id FROM mart.unit_score GROUP BY ALL")) == new_runs
     )

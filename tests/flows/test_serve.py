@@ -39,7 +39,7 @@ def test_nightly_deployment_runs_on_a_real_prefect_server(workspace, prefect_ser
     served = None
     try:
         served = subprocess.Popen(
-            [sys.executable, "-m", "flows.cli", "serve", "--year", "2021"],
+            [sys.executable, "-m", "cli", "serve", "--year", "2021"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -479,7 +479,7 @@ def warehouse(year_run, plan, tmp_path_factory) -> Path:
 
 
 def assess(*args: str):
-    from flows.cli import app
+    from cli.app import app
 
     return CliRunner().invoke(app, ["templates", *args])
 

@@ -113,7 +113,7 @@ def test_changes_left_in_a_write_ahead_log_are_not_thrown_away(published, analys
 
 
 def test_assess_sql_says_who_holds_it(published, analyst, capsys):
-    from flows import analyst as shell
+    from cli import analyst as shell
 
     assert shell.main(published, "SELECT 1") == 1
     err = capsys.readouterr().err
@@ -138,7 +138,7 @@ def test_assess_run_refuses_before_starting_anything(
     asked for, and the analyst's table kept."""
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from cli.app import app
 
     monkeypatch.setenv("PREFECT_API_URL", prefect_server)
     monkeypatch.setenv("ASSESS_INBOX", str(tmp_path / "inbox"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import localserver
+from cli import localserver
 from tests.flows.conftest import AS_OF, ROOT, cli_env
 
 
@@ -75,7 +75,7 @@ def own_server_env(workspace):
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=ROOT,
         env=env,
         text=True,

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from flows import analyst
+from cli import analyst
 from flows.assess_year import assess_year
 from tests.flows.conftest import AS_OF, ROOT, assess
 

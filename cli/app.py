@@ -1,7 +1,7 @@
 """The `assess` command line: run, rerun, serve, server, sql, templates (README, docs/).
 
 Heavy modules (polars, DuckDB, Prefect) are imported inside the commands, after the first line
-is printed; the Prefect server a run needs is found or started first (flows/localserver.py).
+is printed; the Prefect server a run needs is found or started first (cli/localserver.py).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from flows import cli_text
-from flows.cli_output import StageLines, console, print_files, say
+from cli import text as cli_text
+from cli.output import StageLines, console, print_files, say
 
 LAUNCHED = time.monotonic()
 # Prefect's own per-task INFO lines would bury the summary; warnings and errors still show.
@@ -88,7 +88,8 @@ def _date(value: str | None) -> dt.date | None:
 def _prepare(quiet: bool) -> StageLines:
     """Prefect server and stage lines before the flow: the server starts (first use) while the
     flow's modules load; every step says what it does, so the terminal is never silent long."""
-    from flows import localserver, progress
+    from cli import localserver
+    from flows import progress
 
     lines = StageLines(LAUNCHED)
     note = (lambda text: None) if quiet else say
@@ -507,7 +508,7 @@ def serve(
 @server_app.command("status", help="显示本机后台 Prefect 服务的地址和进程；未运行时退出状态 1。")
 def server_status() -> None:
     """Show the background Prefect server (docs/operations.md)."""
-    from flows import localserver
+    from cli import localserver
 
     configured = localserver.configured_api_url()
     if configured:
@@ -525,7 +526,7 @@ def server_status() -> None:
 @server_app.command("stop", help="停止本机后台 Prefect 服务（运行记录保留，下次使用时再启动）。")
 def server_stop() -> None:
     """Stop the background Prefect server (docs/operations.md)."""
-    from flows import localserver
+    from cli import localserver
 
     state = localserver.stop()
     say(
@@ -540,7 +541,7 @@ def server_stop() -> None:
 )
 def server_start() -> None:
     """Start the background Prefect server and wait for it (docs/operations.md)."""
-    from flows import localserver
+    from cli import localserver
 
     state, _ = localserver.start()
     localserver.wait_ready(state, lambda s: say(f"等待 Prefect 服务就绪…（{s:.0f} 秒）"))
@@ -557,7 +558,7 @@ def sql(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Query the warehouse read-only (README, "Querying the warehouse")."""
-    from flows import analyst
+    from cli import analyst
 
     code = analyst.main(warehouse, query)
     if code:
@@ -588,7 +589,7 @@ def templates(
     ] = None,
 ) -> None:
     """Write the fill-in templates of a published year (docs/templates.md)."""
-    from flows.templates import TemplatesError, write_year_templates
+    from cli.templates import TemplatesError, write_year_templates
 
     try:
         written = write_year_templates(year, month, warehouse, out)
@@ -598,6 +599,66 @@ def templates(
         f"已生成 {year} 年{written.month}月进度填报模板 {len(written.paths)} 份"
         f"（运行 {written.run_id}）：{written.folder}"
     )
+
+
+PROVINCE_HELP = (
+    "全省汇总：各县并行评估（本机线程或 Dask 集群），再把各县已发布的结果汇总到省级数据仓库"
+    "（docs/province.md）。"
+)
+
+
+@app.command(help=PROVINCE_HELP, short_help="全省汇总各县结果。", options_metavar="[选项]")
+def province(
+    year: Year,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root", help="各县文件夹的上级目录（默认 ASSESS_PROVINCE_ROOT）", metavar="目录"
+        ),
+    ] = None,
+    county: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--county",
+            help="一个县及其目录，写成 县名=目录（可重复；默认 root 下所有含收件箱的文件夹）",
+            metavar="县名=目录",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="基准日期 YYYY-MM-DD", metavar="日期")
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help="Dask 调度器地址（默认 ASSESS_DASK_ADDRESS）", metavar="地址"),
+    ] = None,
+    warehouse: Annotated[
+        Path | None, typer.Option("--warehouse", help="省级数据仓库文件", metavar="文件")
+    ] = None,
+) -> None:
+    """Every county's year, then one province file (docs/province.md)."""
+    from flows.province import assess_province
+
+    bad = [c for c in county or [] if "=" not in c]
+    if bad:
+        fail(f"--county 应写成 县名=目录：{bad[0]}")
+    result = assess_province(
+        year,
+        counties=dict(c.split("=", 1) for c in county or []) or None,
+        root=str(root) if root else None,
+        as_of=_date(as_of),
+        dask_address=dask,
+        province_warehouse=str(warehouse) if warehouse else None,
+    )
+    for r in result.counties:  # tab-separated, for a script to read (rich would expand tabs)
+        print(
+            f"{r.county}\t{r.status}\t{r.run_id or ''}\t{r.seconds:.1f}s\t{r.worker}\t{r.message or ''}"
+        )
+    say(
+        f"province {result.status}: {result.warehouse} "
+        f"({result.rows.get('mart.unit_score', 0)} unit scores)"
+    )
+    if not result.published:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import analyst
+from cli import analyst
 
 HOST_FILE = "host-secret.csv"
 
