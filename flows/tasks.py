@@ -31,7 +31,7 @@ from transforms.reconcile import (
     quarantine_rows,
 )
 from transforms.scoring import score_year
-from transforms.warnings import corrections, rank_changes, warning_list
+from transforms.warning_list import corrections, rank_changes, warning_list
 from warehouse import archive, inbox
 from warehouse.inbox import NotRead, Taken, TakenIn
 from warehouse.read import last_month_publication

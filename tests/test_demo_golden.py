@@ -31,7 +31,7 @@ from flows.tasks import (
     unwrap,
 )
 from transforms.assessment import Assessment
-from transforms.warnings import warning_list
+from transforms.warning_list import warning_list
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).with_name("golden")

@@ -24,7 +24,7 @@ from tests.office.office_frames import (
     unit_score,
     units,
 )
-from transforms.warnings import corrections, rank_changes
+from transforms.warning_list import corrections, rank_changes
 from warehouse.read import PublishedYear
 
 RUN = {

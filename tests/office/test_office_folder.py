@@ -9,7 +9,7 @@ import openpyxl
 from office.edition import Edition
 from office.files import KEPT_DIR, write_office_files
 from tests.office import office_frames as f
-from transforms.warnings import warning_list
+from transforms.warning_list import warning_list
 
 
 def publish(out, month: int, as_of: dt.date, at: dt.datetime):

@@ -26,7 +26,7 @@ from tests.office.office_frames import (
     units,
     values,
 )
-from transforms.warnings import corrections, rank_changes, warning_list
+from transforms.warning_list import corrections, rank_changes, warning_list
 
 EDITION = Edition(YEAR, 3, False, dt.date(2021, 4, 20), "r2")
 

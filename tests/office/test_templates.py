@@ -102,7 +102,7 @@ def run_year(plan, paths: list[Path], as_of: dt.date):
         unwrap,
     )
     from transforms.assessment import Assessment
-    from transforms.warnings import warning_list
+    from transforms.warning_list import warning_list
 
     files = [TakenIn("reports", f"reports/{p.name}", "", 0, p.read_bytes()) for p in paths]
     src = unwrap(sources_task.fn(plan, files, None))

@@ -15,7 +15,7 @@ from schemas.tables import (
     UNIT_SCORE,
     WARNING_LIST,
 )
-from transforms.warnings import corrections, months_in_row, rank_changes, warning_list
+from transforms.warning_list import corrections, months_in_row, rank_changes, warning_list
 
 YEAR = 2021
 REASON = {"r": ("red", "behind"), "y": ("yellow", "behind"), "g": ("green", "on_track")}
