@@ -17,19 +17,21 @@ from pathlib import Path
 
 import polars as pl
 
-from flows.tasks import by_folder, take_in, unwrap
+from flows.tasks import take_in, unwrap
 from transforms import reports
 from transforms.assessment import Assessment
 from transforms.forecast import backtest
 from transforms.plan import build_plan
+from transforms.year import by_folder
 
 
 def backtest_inbox(year_dir: Path, year: int = 2021) -> pl.DataFrame:
     """The backtest of one inbox year (plan and reports only), as of 31 January next year."""
     with tempfile.TemporaryDirectory() as archive:
         files = unwrap(take_in.fn(year_dir, Path(archive))).files
-    plan = build_plan(year, by_folder(files, "plan"))
-    loaded = reports.progress_reports(by_folder(files, "reports"), plan)
+    folders = by_folder(files)
+    plan = build_plan(year, folders["plan"])
+    loaded = reports.progress_reports(folders.get("reports", []), plan)
     ctx = Assessment(year, dt.date(year + 1, 1, 31), plan.rules)
     return backtest(ctx, plan.tasks, loaded.rows)
 

@@ -48,7 +48,7 @@ WRAPPED = (
     ("transforms.surveys", "pseudonymise_ip"),
     ("transforms.surveys", "_decode_answers"),
     ("transforms.surveys", "_score"),
-    ("flows.tasks", "score_year"),
+    ("transforms.year", "score_year"),
     ("warehouse.publish", "_write"),
     ("warehouse.publish", "create_tables"),
 )
@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> None:
 
     import flows  # noqa: F401
     from flows import tasks
+    from transforms.year import compute_year
     from warehouse import inbox, publish
 
     timer = Timer()
@@ -134,21 +135,24 @@ def main(argv: list[str] | None = None) -> None:
             inbox.TakenIn(file.split("/", 1)[0], file, "", 0, (year_dir / file).read_bytes())
             for file in inbox.list_inbox(year_dir).files
         ]
-    with timer.step("2 plan"):
-        plan = tasks.build_plan(YEAR, tasks.by_folder(files, "plan"))
-    with timer.step("3 sources"):
-        src = tasks.sources_task.fn(plan, files, os.environ["ASSESS_PII_KEY"].encode())
-    with timer.step("4 core_frames (conform)"):
-        core = tasks.core_frames(plan, src)
-    with timer.step("5 score"):
-        marts = tasks.score_task.fn(plan, core, AS_OF, "breakdown")
+    steps = {"plan": "2 plan", "sources": "3 sources + core tables", "score": "4 score"}
+
+    def step(name, fn, *fn_args):
+        with timer.step(steps[name]):
+            return fn(*fn_args)
+
+    key = os.environ["ASSESS_PII_KEY"].encode()
+    got = compute_year(YEAR, AS_OF, files, lambda: key, step=step)
+    core, marts = got.core, got.marts
     if args.publish:
         scratch = out / "breakdown"
         shutil.rmtree(scratch, ignore_errors=True)
-        with timer.step("6 audit rows + publish"):
+        with timer.step("5 audit rows + publish"):
             audit = {
-                "input_file": tasks.audit_input_files("breakdown", YEAR, files, plan, src),
-                "quarantine": tasks.audit_quarantine("breakdown", YEAR, src),
+                "input_file": tasks.audit_input_files(
+                    "breakdown", YEAR, files, got.plan, got.loaded
+                ),
+                "quarantine": tasks.audit_quarantine("breakdown", YEAR, got.loaded),
             }
             publish.publish(
                 scratch / "assess.duckdb",

@@ -6,19 +6,18 @@ a failed row in audit.run whenever the warehouse can be written.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
 from prefect import flow
 from prefect.exceptions import TerminationSignal
-from prefect.utilities.annotations import quote
 
 from flows import config, notes, progress
 from flows.approve import check_against_approval
@@ -28,25 +27,20 @@ from flows.failures import ApprovalRefused, InboxMissing, SaysLess, interrupted,
 from flows.runs import new_run_id, run_row
 from flows.tasks import (
     Raised,
-    Sources,
     audit_input_files,
     audit_quarantine,
-    core_frames,
     office_files_task,
-    plan_task,
-    score_task,
-    sources_task,
+    prefect_step,
     take_in,
     unwrap,
     warnings_task,
 )
 from office.edition import Edition
 from office.findings import same_day_conflicts
-from schemas.rules import Rules
-from schemas.semantics import LATEST, Semantics
+from schemas.sources import ROW_SOURCES
 from transforms.assessment import Assessment
 from transforms.forecast import forecast_marts
-from transforms.plan import Plan
+from transforms.year import Computed, compute_year
 from warehouse.faults import pause_point
 from warehouse.inbox import Taken, TakenIn
 from warehouse.publish import Publication, publish
@@ -103,43 +97,17 @@ def take_in_year(year_dir: Path, archive_root: Path) -> Taken:
     return unwrap(take_in(year_dir, archive_root))
 
 
-@dataclass(frozen=True)
-class Computed:
-    ctx: Assessment
-    plan: Plan
-    src: Sources
-    core: dict[str, pl.DataFrame]
-    marts: dict[str, pl.DataFrame]
-
-
 def compute(
     year: int,
     as_of: dt.date,
     files: list[TakenIn],
-    run_id: str,
     watch: Stopwatch,
     pii_key: Callable[[], bytes | None],
-    admit: Callable[[Assessment], None] = lambda ctx: None,
-    semantics: Semantics = LATEST,
-    rules: Rules | None = None,
+    **how: Any,
 ) -> Computed:
-    """Plan, the run's one Assessment, sources, core and marts from taken-in files (shared by
-    runs and reruns). `admit` sees the Assessment before the expensive work and may refuse it.
-    A rerun gives the semantics and the resolved rules its run was published with."""
-    with watch.stage("plan"):
-        # quote: Prefect would otherwise walk thousands of files looking for futures
-        plan: Plan = unwrap(plan_task(year, quote(files), semantics))
-    if rules is not None:
-        plan = dataclasses.replace(plan, rules=rules)
-    ctx = Assessment(year, as_of, plan.rules, plan.semantics)
-    admit(ctx)
-    with watch.stage("sources"):
-        key = pii_key() if any(f.folder == "surveys" for f in files) else None
-        src = unwrap(sources_task(plan, quote(files), key))
-        core = core_frames(plan, src)
-    with watch.stage("score"):
-        marts = unwrap(score_task(ctx, core, run_id))
-    return Computed(ctx, plan, src, core, marts)
+    """The year's computation (transforms/year.py) with each step a timed Prefect task; `how`:
+    compute_year's semantics, rules and admit."""
+    return compute_year(year, as_of, files, pii_key, step=prefect_step(watch.stage), **how)
 
 
 def refuse_if_says_less(published: dict | None, ctx: Assessment, replace: bool) -> None:
@@ -217,7 +185,7 @@ def _run(
             refuse_if_nothing_due(ctx)
             refuse_if_says_less(published, ctx, replace)
 
-        got = compute(year, result.as_of, taken.files, result.run_id, watch, config.pii_key, admit)
+        got = compute(year, result.as_of, taken.files, watch, config.pii_key, admit=admit)
         pause_point("score")
     finally:  # what the run got through, for audit.input_file, whether it fails or not
         result.files = audit_input_files(
@@ -225,7 +193,7 @@ def _run(
             year,
             taken.files,
             got.plan if got else None,
-            got.src if got else None,
+            got.loaded if got else None,
             taken.not_read,
         )
         result.rules_sha256 = next(
@@ -274,13 +242,13 @@ def _run(
 def run_notes(year_dir: Path, taken: Taken, got: Computed) -> list[str]:
     """The published run's notes (flows/notes.py): source folders missing or without a loaded
     row, and same-day reports with different numbers."""
-    loaded = {"reports": got.src.reports, "funding": got.src.ledger, "surveys": got.src.surveys}
+    rows_by_folder: dict[str, int] = {}
+    for source in ROW_SOURCES:
+        rows = got.loaded[source.source].rows.height
+        rows_by_folder[source.folder] = rows_by_folder.get(source.folder, 0) + rows
     return [
         *notes.source_notes(
-            notes.missing_folders(year_dir),
-            taken.files,
-            taken.not_read,
-            {folder: source.rows.height for folder, source in loaded.items()},
+            notes.missing_folders(year_dir), taken.files, taken.not_read, rows_by_folder
         ),
         *notes.tie_notes(same_day_conflicts(got.core["reports"])),
     ]
@@ -320,7 +288,7 @@ def _publish(
             got.ctx, got.core["tasks"], got.core["reports"], got.marts["task_month_status"], run_id
         )
     )
-    result.quarantine = audit_quarantine(run_id, year, got.src)
+    result.quarantine = audit_quarantine(run_id, year, got.loaded)
     with watch.stage("publish"):
         row = run_row(
             run_id=run_id,

@@ -16,16 +16,14 @@ from pathlib import Path
 
 import polars as pl
 
+from schemas.sources import FOLDER_TEXT
 from warehouse.inbox import NotRead, TakenIn
-
-# folder → what it holds (the note says what the run had none of)
-SOURCE_FOLDERS = {"reports": "进度月报", "funding": "资金台账", "surveys": "满意度答卷"}
 
 
 def missing_folders(year_dir: Path) -> set[str]:
     """The source folders not there at all (a link in a folder's place is there: it is listed
     as not read, and its note says so)."""
-    return {f for f in SOURCE_FOLDERS if not os.path.lexists(year_dir / f)}
+    return {f for f in FOLDER_TEXT if not os.path.lexists(year_dir / f)}
 
 
 def source_notes(
@@ -38,7 +36,7 @@ def source_notes(
     something not read (a link), without a file to read, or with files none of whose rows was
     loaded (they are in the file table above the result line, with their reasons)."""
     notes = []
-    for folder, what in SOURCE_FOLDERS.items():
+    for folder, what in FOLDER_TEXT.items():
         read = [f for f in files if f.folder == folder]
         itself = [n for n in not_read if n.file == folder]
         if folder in missing:

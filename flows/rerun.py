@@ -19,13 +19,14 @@ import polars as pl
 from prefect import flow
 
 from flows import config, progress
-from flows.assess_year import Computed, Stopwatch, compute
+from flows.assess_year import Stopwatch, compute
 from flows.failures import one_line
 from flows.runs import new_run_id, run_row
 from schemas.rules import Rules
 from schemas.semantics import CHANGES, LATEST, Semantics
 from schemas.tables import RERUN_DIFF
 from transforms.compare import altered_inputs, diff_marts, explain
+from transforms.year import Computed
 from warehouse import archive
 from warehouse.inbox import TakenIn
 from warehouse.publish import Publication, publish
@@ -101,7 +102,6 @@ def _replay(
             result.year,
             run["as_of"],
             taken,
-            result.rerun_id,
             watch,
             lambda: config.pii_key() or os.urandom(32),
             semantics=semantics,

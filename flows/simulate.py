@@ -86,7 +86,6 @@ def simulate_year(
             year,
             run["as_of"],
             taken,
-            new_run_id(year),
             watch,
             lambda: config.pii_key() or os.urandom(32),  # ip_hash never reaches a mart
             semantics=Semantics.of(run.get("semantics_version")),

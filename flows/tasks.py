@@ -1,28 +1,26 @@
-"""The pipeline's steps as Prefect tasks: take in (archive) → plan → sources → score."""
+"""The pipeline's steps as Prefect tasks: take in (archive), then each step of the year's
+computation (transforms/year.py), the warning list, the office files; and the audit rows."""
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import NamedTuple, ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 import polars as pl
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError, TerminationSignal
+from prefect.utilities.annotations import quote
 
 from flows import progress
 from office.files import write_office_files
-from schemas import tables
-from schemas.semantics import LATEST, Semantics
-from transforms import funding, reports, surveys
 from transforms.assessment import Assessment
-from transforms.intake import InputFile, Loaded
-from transforms.plan import Plan, build_plan
+from transforms.intake import Loaded
+from transforms.plan import Plan
 from transforms.reconcile import (
     MANIFEST_SCHEMA,
     file_counts,
@@ -30,7 +28,6 @@ from transforms.reconcile import (
     plan_file_counts,
     quarantine_rows,
 )
-from transforms.scoring import score_year
 from transforms.warning_list import corrections, rank_changes, warning_list
 from warehouse import archive, inbox
 from warehouse.inbox import NotRead, Taken, TakenIn
@@ -88,78 +85,22 @@ def take_in(year_dir: Path, archive_root: Path) -> Taken:
     return taken
 
 
-def by_folder(files: list[TakenIn], folder: str) -> list[InputFile]:
-    return [(f.file, f.data) for f in files if f.folder == folder]
-
-
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, task_run_name="{name}")
 @errors_as_values
-def plan_task(year: int, files: list[TakenIn], semantics: Semantics = LATEST) -> Plan:
-    return build_plan(year, by_folder(files, "plan"), semantics)
+def stage(name: str, fn: Callable[..., R], args: tuple) -> R:
+    """One step of the year's computation (transforms/year.py) as a Prefect task named by it."""
+    return fn(*args)
 
 
-@dataclass(frozen=True)
-class Sources:
-    reports: Loaded
-    honors: Loaded
-    ledger: Loaded
-    voucher_conflicts: pl.DataFrame
-    surveys: Loaded
-    survey_answers: pl.DataFrame
+def prefect_step(watch: Callable[[str], AbstractContextManager]) -> Callable[..., Any]:
+    """A `step` for compute_year: each step a Prefect task, timed by `watch(name)`; its
+    arguments quoted, or Prefect would walk thousands of files looking for futures."""
 
-    def by_source(self) -> list[tuple[str, Loaded]]:
-        """(audit source name, what was loaded) for every row-level source."""
-        return [
-            ("reports", self.reports),
-            ("honors", self.honors),
-            ("funding", self.ledger),
-            ("surveys", self.surveys),
-        ]
+    def step(name: str, fn: Callable[..., R], *args: Any) -> R:
+        with watch(name):
+            return unwrap(stage(name, fn, quote(args)))
 
-
-@task(cache_policy=NO_CACHE)
-@errors_as_values
-def sources_task(plan: Plan, files: list[TakenIn], pii_key: bytes | None) -> Sources:
-    # The surveys (the bulk of the rows, with single-threaded stretches such as the IP
-    # hashing) run beside the other sources, which fill the idle core meanwhile.
-    with ThreadPoolExecutor(1) as pool:
-        survey_job = pool.submit(surveys.surveys, by_folder(files, "surveys"), plan, pii_key)
-        report_files = by_folder(files, "reports")
-        ledger, conflicts = funding.ledger(by_folder(files, "funding"), plan)
-        progress = reports.progress_reports(report_files, plan)
-        honors = reports.honors(report_files, plan)
-        responses, answers = survey_job.result()
-    return Sources(
-        reports=progress,
-        honors=honors,
-        ledger=ledger,
-        voucher_conflicts=conflicts,
-        surveys=responses,
-        survey_answers=answers,
-    )
-
-
-def core_frames(plan: Plan, src: Sources) -> dict[str, pl.DataFrame]:
-    frames = {
-        "units": plan.units,
-        "communities": plan.communities,
-        "tasks": plan.tasks,
-        "reports": src.reports.rows,
-        "honors": src.honors.rows,
-        "ledger_entries": src.ledger.rows,
-        "voucher_conflicts": src.voucher_conflicts,
-        "survey_responses": src.surveys.rows,
-        "survey_answers": src.survey_answers,
-    }
-    return {t.name: tables.conform(frames[t.name], t) for t in tables.CORE_TABLES}
-
-
-@task(cache_policy=NO_CACHE)
-@errors_as_values
-def score_task(
-    ctx: Assessment, core: dict[str, pl.DataFrame], run_id: str
-) -> dict[str, pl.DataFrame]:
-    return score_year(ctx, core, run_id)
+    return step
 
 
 def audit_input_files(
@@ -167,7 +108,7 @@ def audit_input_files(
     year: int,
     files: list[TakenIn],
     plan: Plan | None,
-    src: Sources | None,
+    loaded: Mapping[str, Loaded] | None,
     not_read: Sequence[NotRead] = (),
 ) -> pl.DataFrame:
     """audit.input_file rows for whatever the run got through before it ended; the paths listed
@@ -179,16 +120,15 @@ def audit_input_files(
         orient="row",
     )
     counts = [plan_file_counts(plan.read_counts)] if plan is not None else []
-    if src is not None:
+    if loaded is not None:
         counts += [
-            file_counts(loaded).with_columns(source=pl.lit(source))
-            for source, loaded in src.by_source()
+            file_counts(got).with_columns(source=pl.lit(name)) for name, got in loaded.items()
         ]
     return input_file_rows(run_id, year, manifest, counts)
 
 
-def audit_quarantine(run_id: str, year: int, src: Sources) -> pl.DataFrame:
-    return quarantine_rows(run_id, year, [loaded.quarantine for _, loaded in src.by_source()])
+def audit_quarantine(run_id: str, year: int, loaded: Mapping[str, Loaded]) -> pl.DataFrame:
+    return quarantine_rows(run_id, year, [got.quarantine for got in loaded.values()])
 
 
 def warnings_task(

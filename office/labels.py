@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from schemas.codes import COMPONENT_ORDER, COMPONENT_TEXT, RULE_TEXT  # noqa: F401  (office labels)
+from schemas.sources import SOURCE_TEXT  # noqa: F401  (office labels)
 
 STATUS_MARK = {"red": "红", "yellow": "黄", "green": "绿"}
 STATUS_TEXT = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
@@ -24,15 +25,3 @@ MOVEMENT_TEXT = {"up": "↑", "down": "↓", "same": "—"}
 def label(column: str, mapping: dict[str, str]) -> pl.Expr:
     """The Chinese label of a code column; unknown codes are kept as they are."""
     return pl.col(column).cast(pl.String).replace(mapping)
-
-
-SOURCE_TEXT = {
-    "units": "责任单位",
-    "communities": "试点社区",
-    "tasks": "目标任务",
-    "reports": "进度月报",
-    "honors": "荣誉表彰",
-    "funding": "资金台账",
-    "surveys": "满意度问卷",
-    "plan": "年度计划",
-}

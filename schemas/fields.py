@@ -113,6 +113,11 @@ class SourceSpec:
     sheet: SheetChoice = SheetChoice()
     wan_header: str | None = None  # a header saying the file's amounts are in 万元
     questions: bool = False  # survey question columns ("N、text") are kept as text, named qN
+    # where it comes from and where it goes (schemas/sources.py lists every source)
+    folder: str = "plan"  # the inbox folder its files are in
+    label: str = ""  # what the office calls it
+    tables: tuple[str, ...] = ()  # the core tables it fills, its loaded rows first
+    optional: bool = False  # an absent folder is normal, not worth a note
 
 
 def header_aliases(fields: tuple[Field, ...]) -> dict[str, str]:

@@ -22,7 +22,14 @@ LEDGER_FIELDS = (
 )
 
 
-LEDGER = SourceSpec("funding", LEDGER_FIELDS, wan_header=AMOUNT_IN_WAN)
+LEDGER = SourceSpec(
+    "funding",
+    LEDGER_FIELDS,
+    wan_header=AMOUNT_IN_WAN,
+    folder="funding",
+    label="资金台账",
+    tables=("ledger_entries", "voucher_conflicts"),
+)
 
 
 def ledger_schema(task_ids: list[str], year: int) -> pa.DataFrameSchema:

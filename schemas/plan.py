@@ -7,7 +7,7 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas.codes import CATEGORIES, METRICS, PILOT_TYPES, PROGRESS, UNIT_TYPES
-from schemas.fields import Field, isin, optional, required, row_check
+from schemas.fields import Field, SourceSpec, isin, optional, required, row_check
 
 UNIT_FIELDS = (
     Field("unit_id", "单位编码", "id"),
@@ -34,17 +34,13 @@ TASK_FIELDS = (
     Field("budget", "预算资金(元)", "money", required_column=False, aliases=("预算资金",)),
 )
 
-# file stem → (table, fields); both the English and the Chinese stem name the table.
-PLAN_FILES = {
-    "units": ("units", UNIT_FIELDS),
-    "责任单位": ("units", UNIT_FIELDS),
-    "communities": ("communities", COMMUNITY_FIELDS),
-    "试点社区": ("communities", COMMUNITY_FIELDS),
-    "tasks": ("tasks", TASK_FIELDS),
-    "目标任务": ("tasks", TASK_FIELDS),
-}
-
-LABELS = {"units": "责任单位", "communities": "试点社区", "tasks": "目标任务"}
+# The plan's three tables, read in this order (tasks are checked against units); the file stem
+# is the English or the Chinese name (units.csv or 责任单位.xlsx).
+UNITS = SourceSpec("units", UNIT_FIELDS, label="责任单位", tables=("units",))
+COMMUNITIES = SourceSpec("communities", COMMUNITY_FIELDS, label="试点社区", tables=("communities",))
+TASKS = SourceSpec("tasks", TASK_FIELDS, label="目标任务", tables=("tasks",))
+PLAN_TABLES = (UNITS, COMMUNITIES, TASKS)
+PLAN_FILES = {stem: t.source for t in PLAN_TABLES for stem in (t.source, t.label)}
 
 units_schema = pa.DataFrameSchema(
     {

@@ -33,9 +33,21 @@ HONOR_FIELDS = (
 
 
 PROGRESS = SourceSpec(
-    "reports", PROGRESS_FIELDS, SheetChoice(PROGRESS_SHEET, others=(HONOR_SHEET,))
+    "reports",
+    PROGRESS_FIELDS,
+    SheetChoice(PROGRESS_SHEET, others=(HONOR_SHEET,)),
+    folder="reports",
+    label="进度月报",
+    tables=("reports",),
 )
-HONORS = SourceSpec("honors", HONOR_FIELDS, SheetChoice(HONOR_SHEET, or_first=False))
+HONORS = SourceSpec(
+    "honors",
+    HONOR_FIELDS,
+    SheetChoice(HONOR_SHEET, or_first=False),
+    folder="reports",
+    label="荣誉表彰",
+    tables=("honors",),
+)
 
 
 def progress_schema(unit_ids: list[str], task_ids: list[str], year: int) -> pa.DataFrameSchema:

@@ -17,7 +17,14 @@ SURVEY_FIELDS = (
 )
 
 
-SURVEYS = SourceSpec("surveys", SURVEY_FIELDS, questions=True)
+SURVEYS = SourceSpec(
+    "surveys",
+    SURVEY_FIELDS,
+    questions=True,
+    folder="surveys",
+    label="满意度问卷",
+    tables=("survey_responses", "survey_answers"),
+)
 
 # A question column is headed "N、question text" (or "N." / "N．").
 QUESTION_HEADER = r"^\s*(\d+)\s*[、.．]"

@@ -10,7 +10,7 @@ import os
 import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -334,6 +334,7 @@ class Loaded:
     duplicates: pl.DataFrame  # provenance of the rows counted as identical duplicates
     quarantine: pl.DataFrame
     read_counts: pl.DataFrame
+    derived: dict[str, pl.DataFrame] = field(default_factory=dict)  # further core tables
 
 
 def dedupe(frame: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -9,7 +9,6 @@ import polars as pl
 
 from schemas import plan as spec
 from schemas.codes import ALL_COMMUNITIES
-from schemas.fields import SourceSpec
 from schemas.rules import Rules, RulesError, parse_rules
 from schemas.semantics import LATEST, Semantics
 from transforms import normalise
@@ -41,14 +40,14 @@ def _first_problem(quarantine: pl.DataFrame) -> str:
 
 def split_plan_files(files: list[InputFile]) -> tuple[dict[str, list[InputFile]], str | None]:
     """Group plan/ files by table (units, communities, tasks) and pick out rules.toml's text."""
-    tables: dict[str, list[InputFile]] = {"units": [], "communities": [], "tasks": []}
+    tables: dict[str, list[InputFile]] = {t.source: [] for t in spec.PLAN_TABLES}
     rules_text = None
     for name, data in files:
         path = PurePosixPath(name)
         if path.name == "rules.toml":
             rules_text = read_rules_text(data)
         elif path.stem in spec.PLAN_FILES:
-            tables[spec.PLAN_FILES[path.stem][0]].append((name, data))
+            tables[spec.PLAN_FILES[path.stem]].append((name, data))
     return tables, rules_text
 
 
@@ -67,16 +66,13 @@ def build_plan(year: int, files: list[InputFile], semantics: Semantics = LATEST)
     except RulesError as exc:
         raise PlanError(str(exc)) from None
     frames, counts = {}, []
-    for table, fields in (
-        ("units", spec.UNIT_FIELDS),
-        ("communities", spec.COMMUNITY_FIELDS),
-        ("tasks", spec.TASK_FIELDS),
-    ):
+    for source in spec.PLAN_TABLES:
+        table, fields = source.source, source.fields
         found = tables[table]
         if len(found) != 1:
             what = "缺少" if not found else "有多个"
-            raise PlanError(f"计划无效：plan/ {what}{table} 文件（{spec.LABELS[table]}）")
-        got = intake(SourceSpec(table, fields), found, year, semantics=semantics)
+            raise PlanError(f"计划无效：plan/ {what}{table} 文件（{source.label}）")
+        got = intake(source, found, year, semantics=semantics)
         if got.rejected.height:
             raise PlanError(f"计划无效：{_first_problem(got.rejected)}")
         if table == "tasks":

@@ -32,7 +32,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-FOLDERS = ("plan", "reports", "funding", "surveys")
+from schemas.sources import FOLDERS
+
 READ_THREADS = 4  # files read at once
 RETRY_DELAYS = (2, 10, 30)  # seconds before each new attempt at a file that could not be read
 MAX_DEPTH = 16  # subfolders deeper than this are listed as one entry, not walked

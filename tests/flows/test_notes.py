@@ -25,7 +25,7 @@ def test_a_missing_or_empty_source_folder_is_said_once_each(tmp_path):
     said = notes.source_notes(missing, _taken("reports/a.csv"), [], {"reports": 12})
     assert said == [
         "注意：本次没有资金台账：funding/ 文件夹不存在。",
-        "注意：本次没有满意度答卷：surveys/ 文件夹中没有可读取的文件。",
+        "注意：本次没有满意度问卷：surveys/ 文件夹中没有可读取的文件。",
     ]
 
 
@@ -35,7 +35,7 @@ def test_files_without_a_loaded_row_and_a_link_in_a_folders_place_are_said(tmp_p
     said = notes.source_notes(set(), files, link, {"reports": 3, "surveys": 0})
     assert said == [
         "注意：本次没有资金台账：funding/ 未读取（符号链接，不读取）。",
-        "注意：本次没有满意度答卷：surveys/ 的 2 个文件中没有可入库的行"
+        "注意：本次没有满意度问卷：surveys/ 的 2 个文件中没有可入库的行"
         "（原因见输入文件核对和 audit.quarantine）。",
     ]
     assert (
@@ -95,10 +95,10 @@ def test_a_run_without_funding_and_surveys_says_so(tmp_path):
     """run_notes over what a run computed: no funding/ folder, an empty surveys/, and a report
     sent as .csv and .xlsx on one day with different numbers."""
     import flows  # noqa: F401  (Prefect settings before Prefect loads)
-    from flows.assess_year import Computed, run_notes
-    from flows.tasks import core_frames, sources_task, unwrap
+    from flows.assess_year import run_notes
     from tests.office.test_office_findings import same_day_files
     from tests.plan_fixture import PLAN_FILES, plan
+    from transforms.year import Computed, by_folder, sources
     from warehouse.inbox import Taken
 
     (tmp_path / "reports").mkdir()
@@ -106,11 +106,11 @@ def test_a_run_without_funding_and_surveys_says_so(tmp_path):
     p = plan()
     files = [TakenIn(n.split("/")[0], n, "0" * 64, len(d), d) for n, d in PLAN_FILES]
     files += [TakenIn("reports", f, "0" * 64, 1, d) for f, d in same_day_files()]
-    src = unwrap(sources_task.fn(p, files, None))
-    computed = Computed(None, p, src, core_frames(p, src), {})
+    loaded, core = sources(p, by_folder(files), None)
+    computed = Computed(None, p, loaded, core, {})
     assert run_notes(tmp_path, Taken(files, []), computed) == [
         "注意：本次没有资金台账：funding/ 文件夹不存在。",
-        "注意：本次没有满意度答卷：surveys/ 文件夹中没有可读取的文件。",
+        "注意：本次没有满意度问卷：surveys/ 文件夹中没有可读取的文件。",
         "注意：同一任务月份同日报送了数值不同的报告，按文件名顺序采用后一个文件：任务T1 4月 采用 "
         "reports/u1.xlsx 第3行，未采用 reports/u1.csv 第3行（见 单位反馈/ 中各单位的“同日报告”表）。",
     ]

@@ -93,22 +93,15 @@ def fill_template(
 def run_year(plan, paths: list[Path], as_of: dt.date):
     """Sources, core, marts and quarantine of the year with `paths` as its only reports,
     through the flow's own steps (in process, no Prefect run)."""
-    from flows.tasks import (
-        TakenIn,
-        audit_quarantine,
-        core_frames,
-        score_task,
-        sources_task,
-        unwrap,
-    )
+    from flows.tasks import audit_quarantine
     from transforms.assessment import Assessment
+    from transforms.scoring import score_year
     from transforms.warning_list import warning_list
+    from transforms.year import sources
 
-    files = [TakenIn("reports", f"reports/{p.name}", "", 0, p.read_bytes()) for p in paths]
-    src = unwrap(sources_task.fn(plan, files, None))
-    core = core_frames(plan, src)
+    src, core = sources(plan, {"reports": as_inputs(paths)}, None)
     ctx = Assessment(plan.year, as_of, plan.rules)
-    marts = unwrap(score_task.fn(ctx, core, "run-1"))
+    marts = score_year(ctx, core)
     marts["warning_list"] = warning_list(
         marts["task_month_status"], core["tasks"], "run-1", ctx.last_month
     )
@@ -369,7 +362,7 @@ def test_demo_templates_filled_give_a_green_december(tmp_path):
         for p in made
     ]
     src, _, marts, quarantine = run_year(demo, filled, dt.date(2022, 1, 31))
-    assert quarantine.height == 0 and src.reports.rows.height == demo.tasks.height
+    assert quarantine.height == 0 and src["reports"].rows.height == demo.tasks.height
     december = marts["task_month_status"].filter(pl.col("month") == 12)
     assert december.height == demo.tasks.height
     assert set(december.select("status", "reason", "late").rows()) == {

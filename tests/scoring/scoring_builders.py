@@ -213,7 +213,6 @@ def run(
     conflicts: list[dict] = (),
     responses: list[dict] = (),
     rules: str | Rules | None = None,
-    run_id: str = "run-1",
     semantics: Semantics = LATEST,
 ) -> dict[str, pl.DataFrame]:
     if not isinstance(rules, Rules):
@@ -228,7 +227,7 @@ def run(
         "voucher_conflicts": frame(VOUCHER_CONFLICTS, list(conflicts)),
         "survey_responses": frame(SURVEY_RESPONSES, list(responses)),
     }
-    return score_year(Assessment(YEAR, as_of, rules, semantics), core, run_id)
+    return score_year(Assessment(YEAR, as_of, rules, semantics), core)
 
 
 def lines_of(

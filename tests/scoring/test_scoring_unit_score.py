@@ -67,7 +67,6 @@ def _score(rules_text=None):
     ctx = Assessment(2021, FINAL_AS_OF, parse_rules(rules_text))
     return unit_score(
         ctx,
-        run_id="r",
         units=units,
         lines=lines,
         months=months,
@@ -99,7 +98,7 @@ def test_total_rank_and_grade():
         2.0,
         0.0,
         True,
-        "r",
+        None,  # stamped by publication
     )
 
 
@@ -141,7 +140,6 @@ def test_voucher_conflict_is_a_veto_too():
     )
     scores = unit_score(
         Assessment(2021, FINAL_AS_OF),
-        run_id="r",
         units=units,
         lines=pl.concat([lines, extra]),
         months=months,

@@ -61,9 +61,7 @@ def _prepare(frame: pl.DataFrame, table: Table, year: int) -> pl.DataFrame:
     return frame.sort(flat, nulls_last=False)
 
 
-def score_year(
-    ctx: Assessment, core: Mapping[str, pl.DataFrame], run_id: str
-) -> dict[str, pl.DataFrame]:
+def score_year(ctx: Assessment, core: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Score one year as of a date: the five marts, each conformed to its contract table.
 
     `core` holds (at least) the core tables scoring reads, by name: core.units → "units", ...
@@ -94,7 +92,7 @@ def score_year(
         ]
     )
     lines = concat_lines([lines, adjustment_lines(lines, t["units"], ctx.rules)])
-    scores = unit_score(ctx, run_id=run_id, units=t["units"], lines=lines, months=months)
+    scores = unit_score(ctx, units=t["units"], lines=lines, months=months)
     return {
         "task_month_status": conform(months, TASK_MONTH_STATUS),
         "funding_execution": conform(funding, FUNDING_EXECUTION),

@@ -100,7 +100,6 @@ def rounded(value: pl.Expr) -> pl.Expr:
 def unit_score(
     ctx: Assessment,
     *,
-    run_id: str,
     units: pl.DataFrame,
     lines: pl.DataFrame,
     months: pl.DataFrame,
@@ -126,7 +125,7 @@ def unit_score(
         "red_months",
         "yellow_months",
         pl.lit(ctx.is_final).alias("is_final"),
-        pl.lit(run_id, pl.String).alias("run_id"),
+        pl.lit(None, pl.String).alias("run_id"),  # the run's, stamped when it is published
     ).sort("unit_id")
 
 
