@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import polars as pl
 
-from schemas.codes import COMPONENT_ORDER, COMPONENT_TEXT, RULE_TEXT  # noqa: F401  (office labels)
+from schemas.codes import (  # noqa: F401  (the office's labels, defined with their codes)
+    CHANGE_TEXT,
+    COMPONENT_ORDER,
+    COMPONENT_TEXT,
+    DOWN,
+    GREEN,
+    RED,
+    RULE_TEXT,
+    SAME,
+    STATUS_TEXT,
+    UP,
+    YELLOW,
+)
 from schemas.sources import SOURCE_TEXT  # noqa: F401  (office labels)
 
-STATUS_MARK = {"red": "红", "yellow": "黄", "green": "绿"}
-STATUS_TEXT = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
-CHANGE_TEXT = {
-    "newly_red": "新增红灯",
-    "newly_yellow": "新增黄灯",
-    "still_red": "持续红灯",
-    "still_yellow": "持续黄灯",
-    "red_to_yellow": "红转黄",
-    "yellow_to_red": "黄转红",
-    "recovered": "已恢复",
-    "new": "首次",  # written by runs before the list compared month over month
-}
-MOVEMENT_TEXT = {"up": "↑", "down": "↓", "same": "—"}
+STATUS_MARK = {RED: "红", YELLOW: "黄", GREEN: "绿"}
+MOVEMENT_TEXT = {UP: "↑", DOWN: "↓", SAME: "—"}
 
 
 def label(column: str, mapping: dict[str, str]) -> pl.Expr:

@@ -118,6 +118,7 @@ class SourceSpec:
     label: str = ""  # what the office calls it
     tables: tuple[str, ...] = ()  # the core tables it fills, its loaded rows first
     optional: bool = False  # an absent folder is normal, not worth a note
+    known_at: str | None = None  # the date (or time) column: a row is known from that day on
 
 
 def header_aliases(fields: tuple[Field, ...]) -> dict[str, str]:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandera.polars as pa
 
-from schemas.codes import LEDGER_KINDS
+from schemas.codes import LEDGER_KINDS, one_of
 from schemas.fields import Field, SourceSpec, isin, optional, required
 
 AMOUNT_IN_WAN = "金额(万元)"  # this header means every amount is in 万元
@@ -29,6 +29,7 @@ LEDGER = SourceSpec(
     folder="funding",
     label="资金台账",
     tables=("ledger_entries", "voucher_conflicts"),
+    known_at="entry_date",
 )
 
 
@@ -45,7 +46,7 @@ def ledger_schema(task_ids: list[str], year: int) -> pa.DataFrameSchema:
             "voucher_no": required(f["voucher_no"]),
             "task_id": required(f["task_id"], checks=isin(task_ids, "不是年度计划中的任务")),
             "source": required(f["source"]),
-            "kind": required(f["kind"], checks=isin(LEDGER_KINDS, "应为 下达、支出 或 退回")),
+            "kind": required(f["kind"], checks=isin(LEDGER_KINDS, one_of(LEDGER_KINDS))),
             "amount": required(f["amount"], checks=pa.Check.gt(0, error="金额必须大于0")),
             "summary": optional(f["summary"]),
         },

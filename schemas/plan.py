@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from schemas.codes import CATEGORIES, METRICS, PILOT_TYPES, PROGRESS, UNIT_TYPES
+from schemas.codes import CATEGORIES, METRICS, PILOT_TYPES, PROGRESS, UNIT_TYPES, one_of
 from schemas.fields import Field, SourceSpec, isin, optional, required, row_check
 
 UNIT_FIELDS = (
@@ -46,7 +46,7 @@ units_schema = pa.DataFrameSchema(
     {
         "unit_id": required(UNIT_FIELDS[0], unique=True),
         "unit_name": required(UNIT_FIELDS[1], unique=True),
-        "unit_type": required(UNIT_FIELDS[2], checks=isin(UNIT_TYPES, "应为 部门 或 镇街")),
+        "unit_type": required(UNIT_FIELDS[2], checks=isin(UNIT_TYPES, one_of(UNIT_TYPES))),
         "communities": optional(UNIT_FIELDS[3]),
     },
     strict=False,
@@ -57,9 +57,7 @@ communities_schema = pa.DataFrameSchema(
         "community_id": required(COMMUNITY_FIELDS[0], unique=True),
         "community_name": required(COMMUNITY_FIELDS[1], unique=True),
         "town": required(COMMUNITY_FIELDS[2]),
-        "pilot_type": required(
-            COMMUNITY_FIELDS[3], checks=isin(PILOT_TYPES, "应为 " + "、".join(PILOT_TYPES))
-        ),
+        "pilot_type": required(COMMUNITY_FIELDS[3], checks=isin(PILOT_TYPES, one_of(PILOT_TYPES))),
     },
     strict=False,
 )
@@ -72,10 +70,8 @@ def tasks_schema(unit_ids: list[str]) -> pa.DataFrameSchema:
             "task_id": required(f["task_id"], unique=True),
             "unit_id": required(f["unit_id"], checks=isin(unit_ids, "不是责任单位表中的单位")),
             "task_name": required(f["task_name"]),
-            "category": required(
-                f["category"], checks=isin(CATEGORIES, "应为 " + "、".join(CATEGORIES))
-            ),
-            "metric": required(f["metric"], checks=isin(METRICS, "应为 进度 或 数量")),
+            "category": required(f["category"], checks=isin(CATEGORIES, one_of(CATEGORIES))),
+            "metric": required(f["metric"], checks=isin(METRICS, one_of(METRICS))),
             "target": required(
                 f["target"],
                 checks=[

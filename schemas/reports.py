@@ -39,6 +39,7 @@ PROGRESS = SourceSpec(
     folder="reports",
     label="进度月报",
     tables=("reports",),
+    known_at="submitted_on",
 )
 HONORS = SourceSpec(
     "honors",
@@ -47,6 +48,7 @@ HONORS = SourceSpec(
     folder="reports",
     label="荣誉表彰",
     tables=("honors",),
+    known_at="awarded_on",
 )
 
 

@@ -10,9 +10,18 @@ parameter, e.g. `rules.toml：weights.work = nan 无效：必须是有限的数�
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from schemas.codes import ANSWER_SCORES, OPTIONS, SATISFIED
 
@@ -27,6 +36,22 @@ class _Section(BaseModel):
 
 
 Points = Annotated[float, Field(ge=0, le=100)]  # points and percent points
+
+
+class ReadOnly(dict):
+    """A table of rules.toml (survey.answer_scores) that cannot be changed in place: a frozen
+    model's dict still could, and with the shared default every later run's rules."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("规则参数只读")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+    __ior__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:  # copies (pydantic deep-copies defaults) are read-only too
+        return (ReadOnly, (dict(self),))
+
+
 Share = Annotated[float, Field(ge=0, le=1)]  # a fraction 0..1
 Question = Annotated[int, Field(ge=1, le=1000)]
 
@@ -73,8 +98,10 @@ class Survey(_Section):
     items: ListOf(Question) = Field((), description="满意度题号（有问卷时必填）")
     options: ListOf(str) = Field(OPTIONS, description="选项顺序（按序号作答时 1 = 第一项）")
     satisfied: ListOf(str) = Field(SATISFIED, description="计入满意率的选项")
-    answer_scores: dict[str, Points] = Field(
-        default_factory=lambda: dict(ANSWER_SCORES), description="各选项的分值"
+    # read-only: a frozen model's dict could still be changed in place, and with it the
+    # defaults every later run would read
+    answer_scores: Annotated[Mapping[str, Points], AfterValidator(ReadOnly)] = Field(
+        default_factory=lambda: ReadOnly(ANSWER_SCORES), description="各选项的分值"
     )
 
     @model_validator(mode="after")
@@ -144,11 +171,6 @@ class Rules(_Section):
     bonus: Bonus = Bonus()
     penalty: Penalty = Penalty()
     grade: Grade = Grade()
-
-    def points(self, rule_id: str) -> float:
-        """The points of a bonus or penalty rule, by its rule_id (e.g. "red_month")."""
-        section = self.bonus if rule_id in Bonus.model_fields else self.penalty
-        return float(getattr(section, rule_id))
 
 
 DEFAULT_RULES = Rules()

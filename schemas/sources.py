@@ -13,6 +13,7 @@ from schemas.funding import LEDGER
 from schemas.plan import PLAN_TABLES
 from schemas.reports import HONORS, PROGRESS
 from schemas.surveys import SURVEYS
+from schemas.tables import CORE_TABLES
 
 PLAN_FOLDER = "plan"  # the plan's tables and rules.toml: a run cannot start without them
 # Sources of rows, in the order their counts and quarantines are listed.
@@ -28,6 +29,13 @@ def in_folder(folder: str) -> tuple[SourceSpec, ...]:
 FOLDERS: tuple[str, ...] = tuple(dict.fromkeys([PLAN_FOLDER, *(s.folder for s in ROW_SOURCES)]))
 # source (as audit rows name it) → its Chinese label
 SOURCE_TEXT = {PLAN_FOLDER: "年度计划"} | {s.source: s.label for s in SOURCES}
+# core table → its date column: what scoring knows at the as-of date (transforms/scoring/known.py)
+KNOWN_AT = {
+    t.name: s.known_at
+    for s in ROW_SOURCES
+    for t in CORE_TABLES
+    if t.name in s.tables and s.known_at in {c.name for c in t.columns}
+}
 # a row folder → what it holds (its first source's label), as a run's notes name it when the
 # folder gave no row (an optional folder is not worth a note)
 FOLDER_TEXT = {f: in_folder(f)[0].label for f in FOLDERS[1:] if not in_folder(f)[0].optional}

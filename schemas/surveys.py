@@ -24,6 +24,7 @@ SURVEYS = SourceSpec(
     folder="surveys",
     label="满意度问卷",
     tables=("survey_responses", "survey_answers"),
+    known_at="submitted_at",
 )
 
 # A question column is headed "N、question text" (or "N." / "N．").

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from schemas.codes import CHANGE_TEXT, COMPONENT_TEXT, REASON_TEXT, RULE_TEXT, STATUS_TEXT, listed
+
 MONEY = pl.Decimal(18, 2)
 
 
@@ -194,12 +196,8 @@ TASK_MONTH_STATUS = _t(
     Col("planned", F, "计划进度（百分点）"),
     Col("progress", F, "实际进度（百分点）；无报告为空"),
     Col("gap", F, "进度差 = 计划进度 - 实际进度；无报告为空"),
-    Col("status", S, "状态：green 绿、yellow 黄、red 红"),
-    Col(
-        "reason",
-        S,
-        "原因：completed 已完成、missing 未报送、overdue 逾期未完成、on_track 按计划、behind 滞后",
-    ),
+    Col("status", S, f"状态：{listed(STATUS_TEXT)}"),
+    Col("reason", S, f"原因：{listed(REASON_TEXT)}"),
     Col("late", B, "是否迟报：首次报送晚于截止日"),
 )
 FUNDING_EXECUTION = _t(
@@ -238,8 +236,8 @@ SCORE_LINE_ITEM = _t(
     ("year", "unit_id", "component", "rule_id", "task_id", "month", "ref"),
     YEAR,
     Col("unit_id", S, "单位编码"),
-    Col("component", S, "组成：work 工作实绩、satisfaction 满意度、bonus 加分、penalty 扣分"),
-    Col("rule_id", S, "规则编号，见 docs/scoring.md"),
+    Col("component", S, f"组成：{listed(COMPONENT_TEXT)}"),
+    Col("rule_id", S, f"规则编号（见 docs/scoring.md）：{listed(RULE_TEXT)}"),
     Col("points", F, "分值（扣分为负，保留全部精度）"),
     Col("task_id", S, "来源任务编号"),
     Col("month", INT, "来源月份"),
@@ -289,10 +287,8 @@ WARNING_LIST = _t(
     Col("unit_id", S, "责任单位编码"),
     Col("task_name", S, "任务内容"),
     Col("month", INT, "评估月份 M（本次运行的最后评估月）"),
-    Col("status", S, "M 月状态：green 绿、yellow 黄、red 红"),
-    Col(
-        "reason", S, "M 月状态原因（同任务月度状态）：completed、missing、overdue、on_track、behind"
-    ),
+    Col("status", S, f"M 月状态：{listed(STATUS_TEXT)}"),
+    Col("reason", S, f"M 月状态原因：{listed(REASON_TEXT)}"),
     Col("planned", F, "M 月计划进度（百分点）"),
     Col("progress", F, "M 月实际进度（百分点）；未报送为空"),
     Col("months_in_row", INT, "连续月数：截至 M 月连续为当前状态（红或黄）的月数"),
@@ -300,9 +296,7 @@ WARNING_LIST = _t(
     Col(
         "change",
         S,
-        "变化：newly_red 新增红灯、newly_yellow 新增黄灯、still_red 持续红灯、"
-        "still_yellow 持续黄灯、red_to_yellow 红转黄、yellow_to_red 黄转红、recovered 已恢复"
-        "（M 月与 M-1 月相比）",
+        f"变化：{listed({k: v for k, v in CHANGE_TEXT.items() if k != 'new'})}（M 月与 M-1 月相比）",
     ),
     Col("run_id", S, "产生该清单的运行编号"),
 )

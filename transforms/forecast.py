@@ -26,6 +26,7 @@ from schemas.codes import GREEN, YELLOW
 from schemas.tables import TASK_FORECAST, UNIT_FORECAST, conform
 from transforms.assessment import Assessment, due_date
 from transforms.scoring.effective import effective_reports, known_reports, task_report_summary
+from transforms.scoring.known import known_at
 from transforms.scoring.status import task_months
 
 FINAL = 12
@@ -152,14 +153,14 @@ def backtest(ctx_final: Assessment, tasks: pl.DataFrame, reports: pl.DataFrame) 
     by the year's final outcome: flagged, of them missed (precision), eligible tasks that missed
     (green or yellow, due later) and of them flagged (recall)."""
     year, rules = ctx_final.year, ctx_final.rules
-    final = effective_reports(known_reports(reports, tasks, ctx_final.as_of))
+    final = effective_reports(known_reports(known_at("reports", reports, ctx_final.as_of), tasks))
     bad = set(missed(tasks, final)["task_id"].to_list())
     rows = []
     for month in range(1, FINAL):  # 11 as-of dates, each a whole set-based pass
         ctx = Assessment(
             year, due_date(year, month, rules.reports.due_day), rules, ctx_final.semantics
         )
-        effective = effective_reports(known_reports(reports, tasks, ctx.as_of))
+        effective = effective_reports(known_reports(known_at("reports", reports, ctx.as_of), tasks))
         summary = task_report_summary(tasks, effective, ctx.last_month)
         months = task_months(ctx, tasks=tasks, effective=effective, summary=summary)
         forecast = task_forecast(ctx, tasks, effective)
@@ -186,7 +187,7 @@ def forecast_marts(
     """mart.task_forecast and mart.unit_forecast of a run (after its marts: `months` is its
     mart.task_month_status; `tasks` and `reports` its core tables)."""
     tasks = tasks.filter(pl.col("year") == ctx.year)
-    effective = effective_reports(known_reports(reports, tasks, ctx.as_of))
+    effective = effective_reports(known_reports(known_at("reports", reports, ctx.as_of), tasks))
     forecast = task_forecast(ctx, tasks, effective)
     today = months.filter(pl.col("month") == ctx.last_month).select("task_id", "status")
     stamp = [

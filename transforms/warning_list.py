@@ -17,11 +17,26 @@ from __future__ import annotations
 
 import polars as pl
 
+from schemas.codes import (
+    DOWN,
+    GREEN,
+    NEWLY_RED,
+    NEWLY_YELLOW,
+    RECOVERED,
+    RED,
+    RED_TO_YELLOW,
+    SAME,
+    STILL_RED,
+    STILL_YELLOW,
+    UP,
+    YELLOW,
+    YELLOW_TO_RED,
+)
 from schemas.tables import RANK_CHANGE, STATUS_CORRECTION, WARNING_LIST
 
 # Sort order of the list: red first, then yellow, then recovered (green).
-_STATUS_ORDER = {"red": 0, "yellow": 1, "green": 2}
-_WARN = ["red", "yellow"]
+_STATUS_ORDER = {RED: 0, YELLOW: 1, GREEN: 2}
+_WARN = [RED, YELLOW]
 C = pl.col
 
 
@@ -30,20 +45,20 @@ def _change() -> pl.Expr:
     null when the task started at M)."""
     now, before = C("status"), C("previous_status")
     return (
-        pl.when((now == "red") & (before == "red"))
-        .then(pl.lit("still_red"))
-        .when((now == "red") & (before == "yellow"))
-        .then(pl.lit("yellow_to_red"))
-        .when(now == "red")
-        .then(pl.lit("newly_red"))
-        .when((now == "yellow") & (before == "yellow"))
-        .then(pl.lit("still_yellow"))
-        .when((now == "yellow") & (before == "red"))
-        .then(pl.lit("red_to_yellow"))
-        .when(now == "yellow")
-        .then(pl.lit("newly_yellow"))
+        pl.when((now == RED) & (before == RED))
+        .then(pl.lit(STILL_RED))
+        .when((now == RED) & (before == YELLOW))
+        .then(pl.lit(YELLOW_TO_RED))
+        .when(now == RED)
+        .then(pl.lit(NEWLY_RED))
+        .when((now == YELLOW) & (before == YELLOW))
+        .then(pl.lit(STILL_YELLOW))
+        .when((now == YELLOW) & (before == RED))
+        .then(pl.lit(RED_TO_YELLOW))
+        .when(now == YELLOW)
+        .then(pl.lit(NEWLY_YELLOW))
         .when(before.is_in(_WARN))
-        .then(pl.lit("recovered"))
+        .then(pl.lit(RECOVERED))
     )
 
 
@@ -152,10 +167,10 @@ def rank_changes(
             pl.when(C("previous_rank").is_null())
             .then(None)
             .when(C("rank") < C("previous_rank"))
-            .then(pl.lit("up"))
+            .then(pl.lit(UP))
             .when(C("rank") > C("previous_rank"))
-            .then(pl.lit("down"))
-            .otherwise(pl.lit("same"))
+            .then(pl.lit(DOWN))
+            .otherwise(pl.lit(SAME))
             .alias("movement"),
             pl.lit(reference_run_id if reference is not None else None, pl.String).alias(
                 "previous_run_id"

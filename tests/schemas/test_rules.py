@@ -15,7 +15,7 @@ def test_defaults_and_a_partial_override():
     assert rules.survey.items == (2, 3)
     assert rules.grade.pass_ == 55 and rules.grade.excellent == 90
     assert parse_rules(None) == parse_rules("") == DEFAULT_RULES
-    assert DEFAULT_RULES.points("red_month") == 0.5 and DEFAULT_RULES.points("all_green") == 1
+    assert DEFAULT_RULES.penalty.red_month == 0.5 and DEFAULT_RULES.bonus.all_green == 1
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from tests.scoring.scoring_builders import D, frame, report, task
 from transforms.assessment import Assessment
 from transforms.forecast import flagged, task_forecast, unit_forecast
 from transforms.scoring.effective import effective_reports, known_reports, task_report_summary
+from transforms.scoring.known import known_at
 from transforms.scoring.status import task_months
 
 CTX = Assessment(2021, D(2021, 7, 5), parse_rules(None))  # M = 6
@@ -41,7 +42,7 @@ REPORTS_ = frame(
 
 @pytest.fixture
 def forecast():
-    effective = effective_reports(known_reports(REPORTS_, TASKS, CTX.as_of))
+    effective = effective_reports(known_reports(known_at("reports", REPORTS_, CTX.as_of), TASKS))
     summary = task_report_summary(TASKS, effective, CTX.last_month)
     months = task_months(CTX, tasks=TASKS, effective=effective, summary=summary)
     return task_forecast(CTX, TASKS, effective), months

@@ -37,6 +37,7 @@ from .bonus import bonus_lines
 from .effective import effective_reports, known_reports, task_report_summary
 from .facts import Facts
 from .funding import funding_execution
+from .known import known_at
 from .lines import concat_lines
 from .penalty import penalty_lines
 from .satisfaction import community_satisfaction, known_responses, satisfaction_lines
@@ -66,13 +67,16 @@ def score_year(ctx: Assessment, core: Mapping[str, pl.DataFrame]) -> dict[str, p
 
     `core` holds (at least) the core tables scoring reads, by name: core.units → "units", ...
     """
-    t = {table.name: _prepare(core[table.name], table, ctx.year) for table in INPUTS}
+    t = {
+        table.name: known_at(table.name, _prepare(core[table.name], table, ctx.year), ctx.as_of)
+        for table in INPUTS
+    }
     tasks = t["tasks"]
-    effective = effective_reports(known_reports(t["reports"], tasks, ctx.as_of))
+    effective = effective_reports(known_reports(t["reports"], tasks))
     summary = task_report_summary(tasks, effective, ctx.last_month)
     months = task_months(ctx, tasks=tasks, effective=effective, summary=summary)
     funding = funding_execution(ctx, tasks=tasks, ledger=t["ledger_entries"])
-    known = known_responses(t["survey_responses"], ctx.as_of)
+    known = known_responses(t["survey_responses"])
     community = community_satisfaction(t["communities"], known, ctx.year)
     facts = Facts(
         units=t["units"],

@@ -16,14 +16,12 @@ from .lines import concat_lines, make_lines, num_text, param_text
 
 def honors(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """honor_national / honor_provincial / honor_city: one line per (unit, document_no) at the
-    document's highest level; honors without a document number, awarded after as-of or of a
-    unit outside the plan earn nothing."""
+    document's highest level; honors without a document number or of a unit outside the plan
+    earn nothing (honors awarded after as-of are not known: known.py)."""
     best = (
         facts.honors.with_columns(pl.col("document_no").str.strip_chars())
         .filter(
-            (pl.col("awarded_on") <= ctx.as_of)
-            & (pl.col("document_no").str.len_chars() > 0)
-            & pl.col("level").is_in(list(HONOR_LEVELS))
+            (pl.col("document_no").str.len_chars() > 0) & pl.col("level").is_in(list(HONOR_LEVELS))
         )
         .join(facts.units.select("unit_id"), on="unit_id", how="semi")
         .with_columns(
@@ -38,13 +36,19 @@ def honors(ctx: Assessment, facts: Facts) -> pl.DataFrame:
         )
         .unique(subset=["unit_id", "document_no"], keep="first", maintain_order=True)
     )
+    b = ctx.rules.bonus
+    points = {
+        "honor_national": b.honor_national,
+        "honor_provincial": b.honor_provincial,
+        "honor_city": b.honor_city,
+    }
     return concat_lines(
         [
             make_lines(
                 best.filter(pl.col("level") == level),
                 component=BONUS,
                 rule_id=rule_id,
-                points=ctx.rules.points(rule_id),
+                points=points[rule_id],
                 ref=pl.col("document_no"),
                 detail=pl.format(
                     "文号 {} {}表彰：{}",

@@ -1,6 +1,6 @@
 """Effective reports (docs/scoring.md, "As of a date"): which submission counts for each task-month at as-of.
 
-Only submissions with submitted_on <= as_of are known. Among the known submissions for a
+Only submissions with submitted_on <= as_of are known (known.py). Among the known submissions for a
 (task_id, month), the effective one has the latest submitted_on; ties go to the later `file`
 (string order), then the larger row_number. The stored `is_effective` flag is ignored: it was
 computed over every loaded submission, not over those known at as-of.
@@ -8,18 +8,17 @@ computed over every loaded submission, not over those known at as-of.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
 from schemas.codes import QUANTITY
 
 
-def known_reports(reports: pl.DataFrame, tasks: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    """Submissions known at as-of for tasks of the plan (unit_id and metric taken from the plan)."""
+def known_reports(reports: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
+    """Submissions (known at as-of: known.py) for months 1-12 of tasks of the plan (unit_id and
+    metric taken from the plan)."""
     plan = tasks.select("task_id", "unit_id", "metric", "target")
     return (
-        reports.filter((pl.col("submitted_on") <= as_of) & pl.col("month").is_between(1, 12))
+        reports.filter(pl.col("month").is_between(1, 12))
         .drop("unit_id")
         .join(plan, on="task_id", how="inner")
     )

@@ -24,14 +24,10 @@ def funding_execution(
     def total(kind: str) -> pl.Expr:
         return pl.col("amount").filter(pl.col("kind") == kind).sum().cast(MONEY)
 
-    sums = (
-        ledger.filter(pl.col("entry_date") <= ctx.as_of)
-        .group_by("task_id")
-        .agg(
-            total(ALLOCATION).alias("allocated"),
-            total(EXPENDITURE).alias("_expenditure"),
-            total(REFUND).alias("_refund"),
-        )
+    sums = ledger.group_by("task_id").agg(
+        total(ALLOCATION).alias("allocated"),
+        total(EXPENDITURE).alias("_expenditure"),
+        total(REFUND).alias("_refund"),
     )
     frame = (
         tasks.select("task_id", "unit_id", "start_month", "due_month")

@@ -17,14 +17,14 @@ MONTH_TEXT = pl.format("任务{} {}月", pl.col("task_id"), pl.col("month"))
 
 
 def _lines(
-    ctx: Assessment, rows: pl.DataFrame, rule_id: str, detail: pl.Expr, by_month: bool = True
+    rows: pl.DataFrame, rule_id: str, points: float, detail: pl.Expr, by_month: bool = True
 ) -> pl.DataFrame:
     """One penalty line per row: its task (and month), the rule's points, negative."""
     return make_lines(
         rows,
         component=PENALTY,
         rule_id=rule_id,
-        points=-ctx.rules.points(rule_id),
+        points=-points,
         task_id=pl.col("task_id"),
         month=pl.col("month") if by_month else None,
         detail=detail,
@@ -35,9 +35,9 @@ def red_month(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """Each red task-month."""
     reason = pl.col("reason").replace_strict(REASON_TEXT, default=pl.col("reason"))
     return _lines(
-        ctx,
         facts.months.filter(pl.col("status") == RED),
         "red_month",
+        ctx.rules.penalty.red_month,
         pl.format("{} 红灯（{}）", MONTH_TEXT, reason),
     )
 
@@ -45,9 +45,9 @@ def red_month(ctx: Assessment, facts: Facts) -> pl.DataFrame:
 def missing_report(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """Each assessed month without a report (on top of its red_month)."""
     return _lines(
-        ctx,
         facts.months.filter(pl.col("reason") == MISSING),
         "missing_report",
+        ctx.rules.penalty.missing_report,
         pl.format("{} 未报送", MONTH_TEXT),
     )
 
@@ -55,9 +55,9 @@ def missing_report(ctx: Assessment, facts: Facts) -> pl.DataFrame:
 def late_report(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """Each report first submitted after its due day."""
     return _lines(
-        ctx,
         facts.months.filter(pl.col("late")),
         "late_report",
+        ctx.rules.penalty.late_report,
         pl.format(
             "{} 迟报：首次报送 {}，截止 {}",
             MONTH_TEXT,
@@ -76,7 +76,7 @@ def overspent(ctx: Assessment, facts: Facts) -> pl.DataFrame:
         pl.col("allocated").cast(pl.String),
     )
     rows = facts.funding.filter(pl.col("spent") > pl.col("allocated"))
-    return _lines(ctx, rows, "overspent", detail, by_month=False)
+    return _lines(rows, "overspent", ctx.rules.penalty.overspent, detail, by_month=False)
 
 
 def low_execution(ctx: Assessment, facts: Facts) -> pl.DataFrame:
@@ -90,13 +90,13 @@ def low_execution(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     )
     low = (pl.col("allocated") > 0) & (pl.col("execution") < minimum)
     rows = facts.funding.filter(low & ctx.is_final)
-    return _lines(ctx, rows, "low_execution", detail, by_month=False)
+    return _lines(rows, "low_execution", ctx.rules.penalty.low_execution, detail, by_month=False)
 
 
 def voucher_conflict(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """Each conflicting voucher, once to each unit owning a task it names."""
     return make_lines(
-        voucher_conflict_units(facts.conflicts, facts.tasks, ctx),
+        voucher_conflict_units(facts.conflicts, facts.tasks),
         component=PENALTY,
         rule_id="voucher_conflict",
         points=-ctx.rules.penalty.voucher_conflict,
@@ -108,17 +108,15 @@ def voucher_conflict(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     )
 
 
-def voucher_conflict_units(
-    conflicts: pl.DataFrame, tasks: pl.DataFrame, ctx: Assessment
-) -> pl.DataFrame:
+def voucher_conflict_units(conflicts: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
     """(voucher_no, unit_id, task_id = the unit's smallest named task, tasks = all it names).
 
-    Only conflict rows dated on or before as-of are known: a voucher counts when at least one
-    of its rows is, and it names the tasks of its known rows. Tasks outside the plan are ignored.
+    Only conflict rows dated on or before as-of are known (known.py): a voucher counts when at
+    least one of its rows is, and it names the tasks of its known rows. Tasks outside the plan are
+    ignored.
     """
     return (
-        conflicts.filter(pl.col("entry_date") <= ctx.as_of)
-        .select("voucher_no", "task_id")
+        conflicts.select("voucher_no", "task_id")
         .join(tasks.select("task_id", "unit_id"), on="task_id", how="inner")
         .unique()
         .sort("voucher_no", "unit_id", "task_id")

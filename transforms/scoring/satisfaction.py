@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
 from schemas.codes import SATISFACTION
@@ -14,12 +12,9 @@ from transforms.assessment import Assessment
 from .lines import concat_lines, empty_lines, make_lines, num_text
 
 
-def known_responses(responses: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    """Responses (valid and invalid) submitted on or before the as-of date (a response without a
-    submission time cannot be placed in time and is left out)."""
-    return responses.filter(pl.col("submitted_at").dt.date() <= as_of).with_columns(
-        pl.col("is_valid").fill_null(False)
-    )
+def known_responses(responses: pl.DataFrame) -> pl.DataFrame:
+    """Responses (valid and invalid) known at the as-of date (known.py), validity settled."""
+    return responses.with_columns(pl.col("is_valid").fill_null(False))
 
 
 def community_satisfaction(
