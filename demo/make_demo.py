@@ -492,16 +492,174 @@ def surveys(root: Path, rng: random.Random) -> None:
     )
 
 
+APPEAL_HEADER = [
+    "申诉编号",
+    "单位编码",
+    "规则",
+    "任务编号",
+    "月份",
+    "凭证或文号",
+    "申诉理由",
+    "提交日期",
+]
+DECISION_HEADER = [
+    "决定文号",
+    "决定日期",
+    "申诉编号",
+    "单位编码",
+    "处理",
+    "规则",
+    "任务编号",
+    "月份",
+    "凭证或文号",
+    "分值",
+    "理由",
+]
+
+
+def appeals(root: Path) -> None:
+    """The year-end appeals (docs/appeals.md): as of 2022-01-31 three are decided (撤销, 改分,
+    维持), two wait (one of them decided only on 8 February), one names no line of the score."""
+    rows = [
+        [
+            "SS-01",
+            "DY17",
+            "红灯月",
+            "T003",
+            "12月",
+            None,
+            "12月报告已于1月4日报送，系统未收到",
+            dt.date(2022, 1, 10),
+        ],
+        [
+            "SS-02",
+            "DY20",
+            "overspent",
+            "T042",
+            None,
+            None,
+            "超支部分为上级追加资金，尚未入账",
+            dt.date(2022, 1, 12),
+        ],
+        ["SS-03", "DY03", "迟报", "T010", 11, None, "11月报告因系统故障迟报", dt.date(2022, 1, 14)],
+        [
+            "SS-04",
+            "DY09",
+            "凭证冲突",
+            None,
+            None,
+            "记-08-9004",
+            "两次导出的同一凭证，并非重复支出",
+            dt.date(2022, 1, 25),
+        ],
+        [
+            "SS-05",
+            "DY08",
+            "资金执行率低",
+            "T019",
+            None,
+            None,
+            "资金按合同分期支付",
+            dt.date(2022, 1, 26),
+        ],
+        ["SS-06", "DY05", "红灯月", "T099", 6, None, "6月进度已达计划", dt.date(2022, 1, 27)],
+    ]
+    write_xlsx(root / "appeals" / "申诉登记表.xlsx", {"申诉": (APPEAL_HEADER, rows)})
+    no = "大英目考〔2022〕{}号".format
+    decided = [
+        [
+            no(2),
+            dt.date(2022, 1, 20),
+            "SS-01",
+            "DY17",
+            "撤销",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "经核实，12月报告按时报送",
+        ],
+        [
+            no(3),
+            dt.date(2022, 1, 20),
+            "SS-02",
+            "DY20",
+            "改分",
+            "超支",
+            "T042",
+            None,
+            None,
+            1,
+            "追加资金已下达未入账，减半扣分",
+        ],
+        [
+            no(4),
+            dt.date(2022, 1, 21),
+            "SS-03",
+            "DY03",
+            "维持",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "系统当日运行正常，迟报属实",
+        ],
+        [
+            no(5),
+            dt.date(2022, 1, 24),
+            None,
+            "DY12",
+            "加分",
+            None,
+            None,
+            None,
+            None,
+            1,
+            "平时考核：社区议事会经验获全省推广",
+        ],
+        [
+            no(6),
+            dt.date(2022, 1, 24),
+            None,
+            "DY14",
+            "扣分",
+            None,
+            "T031",
+            None,
+            None,
+            1,
+            "平时考核：督查发现进度台账不实",
+        ],
+        [
+            no(7),
+            dt.date(2022, 2, 8),
+            "SS-05",
+            "DY08",
+            "撤销",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "资金按合同分期支付，不属执行率低",
+        ],
+    ]
+    write_xlsx(root / "decisions" / "复核决定.xlsx", {"复核决定": (DECISION_HEADER, decided)})
+
+
 def make_demo(out: Path) -> Path:
     root = out / str(YEAR)
     shutil.rmtree(root, ignore_errors=True)
-    for folder in ("plan", "reports", "funding", "surveys"):
+    for folder in ("plan", "reports", "funding", "surveys", "appeals", "decisions"):
         (root / folder).mkdir(parents=True)
     rng = random.Random(SEED)
     plan(root)
     reports(root, rng)
     funding(root, rng)
     surveys(root, rng)
+    appeals(root)
     return root
 
 

@@ -139,6 +139,24 @@ RULES = (
     Rule("bonus_cap", BONUS, "加分封顶", "bonus.cap"),
     Rule("penalty_cap", PENALTY, "扣分封顶", "penalty.cap"),
     Rule("floor_zero", PENALTY, "总分不低于0", None),
+    # review decisions (复核决定, docs/appeals.md): the line acted on stays, these are added
+    Rule("decision_void", None, "复核撤销", None),
+    Rule("decision_change", None, "复核改分", None),
+    Rule("decision_bonus", BONUS, "复核加分", None),
+    Rule("decision_penalty", PENALTY, "复核扣分", None),
 )
 RULE_TEXT = {r.rule_id: r.label for r in RULES}
 VETO_RULES = tuple(r.rule_id for r in RULES if r.veto)  # a unit with such a line is never 优秀
+ADJUSTMENTS = ("bonus_cap", "penalty_cap", "floor_zero")
+# the lines a unit can appeal and a decision can act on: those a scoring rule gave
+CONTESTABLE = tuple(
+    r.rule_id
+    for r in RULES
+    if r.rule_id not in ADJUSTMENTS and not r.rule_id.startswith("decision")
+)
+RULE_OF_LABEL = {r.label: r.rule_id for r in RULES}  # a rule named as the office files show it
+
+# ---------------------------------------------------------------- appeals and decisions
+KEEP, VOID, CHANGE, ADD_BONUS, ADD_PENALTY = "维持", "撤销", "改分", "加分", "扣分"
+ACTIONS = (KEEP, VOID, CHANGE, ADD_BONUS, ADD_PENALTY)
+PENDING = "待复核"  # an appeal no decision (known at the as-of date) has answered yet

@@ -42,6 +42,9 @@ GRADE_FINAL_ONLY = Change("grade_final_only", 2, "临时结果只排名、不评
 ROUNDED_COMPONENTS = Change(
     "rounded_components", 2, "四项得分各自四舍五入到 2 位，总分为四舍五入后各项之和"
 )
+# Version 3: appeals and review decisions (2026-12-03, docs/appeals.md). Runs of versions 1-2
+# never read appeals/ or decisions/, so replaying them without decisions changes nothing.
+DECISIONS = Change("decisions", 3, "复核决定计入得分（撤销、改分、加分、扣分），申诉逐条列出")
 
 CHANGES: tuple[Change, ...] = (
     PERCENT_CELLS,
@@ -53,6 +56,7 @@ CHANGES: tuple[Change, ...] = (
     UNRATED_SATISFACTION,
     GRADE_FINAL_ONLY,
     ROUNDED_COMPONENTS,
+    DECISIONS,
 )
 FIRST = 1  # the version of runs recorded before versions were recorded
 CURRENT = max(c.version for c in CHANGES)
@@ -60,6 +64,7 @@ CURRENT = max(c.version for c in CHANGES)
 VERSIONS = {
     1: "2026-12-03 之前发布的结果（未记录版本的运行）",
     2: "2026-12-03 修订：百分比单元格、月份写法、累计值、退回、答卷冲突、临时结果的评分与四舍五入",
+    3: "2026-12-03 修订：申诉与复核决定",
 }
 
 

@@ -8,6 +8,7 @@ as it is declared here. A new source is one declaration here plus its loader mod
 
 from __future__ import annotations
 
+from schemas.appeals import APPEALS, DECISIONS
 from schemas.fields import SourceSpec
 from schemas.funding import LEDGER
 from schemas.plan import PLAN_TABLES
@@ -17,7 +18,7 @@ from schemas.tables import CORE_TABLES
 
 PLAN_FOLDER = "plan"  # the plan's tables and rules.toml: a run cannot start without them
 # Sources of rows, in the order their counts and quarantines are listed.
-ROW_SOURCES: tuple[SourceSpec, ...] = (PROGRESS, HONORS, LEDGER, SURVEYS)
+ROW_SOURCES: tuple[SourceSpec, ...] = (PROGRESS, HONORS, LEDGER, SURVEYS, APPEALS, DECISIONS)
 SOURCES: tuple[SourceSpec, ...] = (*PLAN_TABLES, *ROW_SOURCES)
 
 

@@ -18,7 +18,8 @@ GOLDEN = Path(__file__).with_name("golden")
 # sha256 of the golden mart CSVs, concatenated in name order, as each version left them
 DIGESTS = {
     1: "fad9fed5cb829befcd7f6153dfdac5ae545f554ec88136f43395f41bf0c1ac54",  # e4ea09a
-    2: "baa4a6fe975aa0a9ef5abf75c82ad181cac0dcd15872d862664fdaabb250b611",
+    2: "baa4a6fe975aa0a9ef5abf75c82ad181cac0dcd15872d862664fdaabb250b611",  # e7f820c
+    3: "fe56e06123bc9d08de907c8a912d16ccab7675a89a84e0c95bf09df3a359d2fa",
 }
 
 

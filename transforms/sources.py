@@ -15,7 +15,7 @@ import polars as pl
 
 from schemas import tables
 from schemas.sources import ROW_SOURCES
-from transforms import funding, reports, surveys
+from transforms import appeals, funding, reports, surveys
 from transforms.intake import InputFile, Loaded
 from transforms.plan import Plan
 
@@ -37,6 +37,8 @@ LOADERS: dict[str, Loader] = {
     "honors": lambda files, plan, _: reports.honors(files, plan),
     "funding": _ledger,
     "surveys": _surveys,
+    "appeals": lambda files, plan, _: appeals.appeals(files, plan),
+    "decisions": lambda files, plan, _: appeals.decisions(files, plan),
 }
 NEEDS_KEY = frozenset({"surveys"})  # the PII key pseudonymises the respondents' IPs
 
@@ -69,3 +71,26 @@ def core_frames(plan: Plan, loaded: Mapping[str, Loaded]) -> dict[str, pl.DataFr
         frames[spec.tables[0]] = got.rows
         frames.update(got.derived)
     return {t.name: tables.conform(frames[t.name], t) for t in tables.CORE_TABLES}
+
+
+def settle(
+    loaded: dict[str, Loaded], core: dict[str, pl.DataFrame], unmatched: pl.DataFrame
+) -> tuple[dict[str, Loaded], dict[str, pl.DataFrame]]:
+    """Rows found unusable only once the run has scored (an appeal or a decision naming no line
+    item, or several) move from their source's loaded rows and core table to its quarantine, so
+    every file still reconciles: rows read = loaded + duplicates + quarantined."""
+    loaded, core = dict(loaded), dict(core)
+    for spec in ROW_SOURCES:
+        mine = unmatched.filter(pl.col("source") == spec.source)
+        if not mine.height:
+            continue
+        where = mine.select("file", "row_number")
+        got = loaded[spec.source]
+        loaded[spec.source] = dataclasses.replace(
+            got,
+            rows=got.rows.join(where, on=["file", "row_number"], how="anti"),
+            quarantine=pl.concat([got.quarantine, mine], how="diagonal_relaxed"),
+        )
+        table = spec.tables[0]
+        core[table] = core[table].join(where, on=["file", "row_number"], how="anti")
+    return loaded, core

@@ -21,8 +21,8 @@ from schemas.sources import PLAN_FOLDER
 from transforms.assessment import Assessment
 from transforms.intake import InputFile, Loaded
 from transforms.plan import Plan, build_plan
-from transforms.scoring import score_year
-from transforms.sources import core_frames, load_sources, needs_key
+from transforms.scoring import UNMATCHED, score_year
+from transforms.sources import core_frames, load_sources, needs_key, settle
 
 T = TypeVar("T")
 # step(name, fn, *args) runs one step of the computation and returns fn(*args)
@@ -88,4 +88,5 @@ def compute_year(
     key = pii_key() if needs_key(folders) else None
     loaded, core = step("sources", sources, plan, folders, key)
     marts = step("score", score_year, ctx, core)
+    loaded, core = settle(loaded, core, marts.pop(UNMATCHED))
     return Computed(ctx, plan, loaded, core, marts)

@@ -81,7 +81,8 @@ def test_red_month_doubled_moves_only_penalty_lines(published):
         2021, draft(published, "[penalty]\nred_month = 1.0\n"), out=str(published / "simulated")
     )
     lines = got.simulation.lines
-    assert set(lines["rule_id"]) <= {"red_month", "penalty_cap", "floor_zero"}
+    # a voided red month stays voided: the decision's line follows the points it takes back
+    assert set(lines["rule_id"]) <= {"red_month", "penalty_cap", "floor_zero", "decision_void"}
     red = lines.filter(pl.col("rule_id") == "red_month")
     assert red["points"].unique().to_list() == [-0.5]
     assert red["points_after"].unique().to_list() == [-1.0]

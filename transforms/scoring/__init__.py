@@ -14,13 +14,18 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from schemas.semantics import DECISIONS as DECISIONS_SCORE
 from schemas.tables import (
+    APPEAL,
+    APPEALS,
     COMMUNITIES,
     COMMUNITY_SATISFACTION,
+    DECISIONS,
     FUNDING_EXECUTION,
     HONORS,
     LEDGER,
     REPORTS,
+    REVIEW_DECISION,
     SCORE_LINE_ITEM,
     SURVEY_RESPONSES,
     TASK_MONTH_STATUS,
@@ -34,6 +39,7 @@ from schemas.tables import (
 from transforms.assessment import Assessment
 
 from .bonus import bonus_lines
+from .decisions import review
 from .effective import effective_reports, known_reports, task_report_summary
 from .facts import Facts
 from .funding import funding_execution
@@ -45,10 +51,22 @@ from .status import task_months
 from .unit_score import adjustment_lines, unit_score
 from .work import task_completion, work_lines
 
-__all__ = ["score_year"]
+__all__ = ["UNMATCHED", "score_year"]
 
 # the core tables scoring reads: name in the core dict → its contract
-INPUTS = (UNITS, COMMUNITIES, TASKS, REPORTS, HONORS, LEDGER, VOUCHER_CONFLICTS, SURVEY_RESPONSES)
+INPUTS = (
+    UNITS,
+    COMMUNITIES,
+    TASKS,
+    REPORTS,
+    HONORS,
+    LEDGER,
+    VOUCHER_CONFLICTS,
+    SURVEY_RESPONSES,
+    APPEALS,
+    DECISIONS,
+)
+UNMATCHED = "unmatched"  # not a mart: appeals and decisions naming no line, to be quarantined
 
 
 def _prepare(frame: pl.DataFrame, table: Table, year: int) -> pl.DataFrame:
@@ -62,13 +80,20 @@ def _prepare(frame: pl.DataFrame, table: Table, year: int) -> pl.DataFrame:
     return frame.sort(flat, nulls_last=False)
 
 
+def _given(core: Mapping[str, pl.DataFrame], table: Table) -> pl.DataFrame:
+    """A core table; the optional sources' (appeals, decisions) may be absent: none."""
+    if table in (APPEALS, DECISIONS) and table.name not in core:
+        return pl.DataFrame(schema=table.polars_schema)
+    return core[table.name]
+
+
 def score_year(ctx: Assessment, core: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Score one year as of a date: the five marts, each conformed to its contract table.
 
     `core` holds (at least) the core tables scoring reads, by name: core.units → "units", ...
     """
     t = {
-        table.name: known_at(table.name, _prepare(core[table.name], table, ctx.year), ctx.as_of)
+        table.name: known_at(table.name, _prepare(_given(core, table), table, ctx.year), ctx.as_of)
         for table in INPUTS
     }
     tasks = t["tasks"]
@@ -95,8 +120,13 @@ def score_year(ctx: Assessment, core: Mapping[str, pl.DataFrame]) -> dict[str, p
             penalty_lines(ctx, facts),
         ]
     )
+    if ctx.semantics.uses(DECISIONS_SCORE):
+        reviewed = review(ctx, lines, t["appeals"], t["decisions"])
+    else:  # runs of earlier versions never read appeals or decisions
+        reviewed = review(ctx, lines, t["appeals"].clear(), t["decisions"].clear())
+    lines = concat_lines([lines, reviewed.lines])  # decision lines count before the caps
     lines = concat_lines([lines, adjustment_lines(lines, t["units"], ctx.rules)])
-    scores = unit_score(ctx, units=t["units"], lines=lines, months=months)
+    scores = unit_score(ctx, units=t["units"], lines=lines, months=months, lifted=reviewed.lifted)
     return {
         "task_month_status": conform(months, TASK_MONTH_STATUS),
         "funding_execution": conform(funding, FUNDING_EXECUTION),
@@ -105,4 +135,7 @@ def score_year(ctx: Assessment, core: Mapping[str, pl.DataFrame]) -> dict[str, p
             lines.with_columns(pl.lit(ctx.year, pl.Int32).alias("year")), SCORE_LINE_ITEM
         ),
         "unit_score": conform(scores, UNIT_SCORE),
+        "appeal": conform(reviewed.appeals, APPEAL),
+        "review_decision": conform(reviewed.decisions, REVIEW_DECISION),
+        UNMATCHED: reviewed.unmatched,
     }

@@ -103,13 +103,15 @@ def unit_score(
     units: pl.DataFrame,
     lines: pl.DataFrame,
     months: pl.DataFrame,
+    lifted: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """One row per unit. `lines` are all line items including the adjustment lines.
+    """One row per unit. `lines` are all line items including the adjustment lines; `lifted`:
+    the units whose 优秀 veto a review decision lifted (decisions.py).
 
     A provisional run ranks the units but grades none of them (GRADE_FINAL_ONLY): a grade is a
     verdict on the year, and in July most of the year is still to come."""
     rounded_parts = ctx.semantics.uses(ROUNDED_COMPONENTS)
-    ranked = ranked_units(units, lines, months, rounded_parts=rounded_parts)
+    ranked = ranked_units(units, lines, months, rounded_parts=rounded_parts, lifted=lifted)
     # round first: 0.29 * 100 is 28.999999999999996 in binary floating point
     quota = int(round(ctx.rules.grade.excellent_quota * units.height, 9) // 1)
     graded = ctx.is_final or not ctx.semantics.uses(GRADE_FINAL_ONLY)
@@ -130,7 +132,12 @@ def unit_score(
 
 
 def ranked_units(
-    units: pl.DataFrame, lines: pl.DataFrame, months: pl.DataFrame, *, rounded_parts: bool = True
+    units: pl.DataFrame,
+    lines: pl.DataFrame,
+    months: pl.DataFrame,
+    *,
+    rounded_parts: bool = True,
+    lifted: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Per unit: the four components, total, veto flag, red/yellow months, in rank order.
 
@@ -184,13 +191,17 @@ def ranked_units(
         .join(lights, on="unit_id", how="left")
         .with_columns(
             *filled,
-            pl.col("vetoed").fill_null(False),
+            pl.col("vetoed").fill_null(False) & ~pl.col("unit_id").is_in(_ids(lifted).implode()),
             pl.col("red_months", "yellow_months").fill_null(0).cast(pl.Int32),
         )
         .with_columns(total.alias("total"))
         .sort(["total", "red_months", "unit_id"], descending=[True, False, False])
         .with_row_index("rank", offset=1)
     )
+
+
+def _ids(units: pl.DataFrame | None) -> pl.Series:
+    return pl.Series([], dtype=pl.String) if units is None else units["unit_id"]
 
 
 def grade_expr(grade: Grade, quota: int) -> pl.Expr:
