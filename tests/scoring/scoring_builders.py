@@ -10,7 +10,9 @@ import polars as pl
 from schemas.rules import Rules, parse_rules
 from schemas.semantics import LATEST, Semantics
 from schemas.tables import (
+    APPEALS,
     COMMUNITIES,
+    DECISIONS,
     HONORS,
     LEDGER,
     REPORTS,
@@ -212,6 +214,8 @@ def run(
     ledger: list[dict] = (),
     conflicts: list[dict] = (),
     responses: list[dict] = (),
+    appeals: list[dict] = (),
+    decisions: list[dict] = (),
     rules: str | Rules | None = None,
     semantics: Semantics = LATEST,
 ) -> dict[str, pl.DataFrame]:
@@ -226,6 +230,8 @@ def run(
         "ledger_entries": frame(LEDGER, list(ledger)),
         "voucher_conflicts": frame(VOUCHER_CONFLICTS, list(conflicts)),
         "survey_responses": frame(SURVEY_RESPONSES, list(responses)),
+        "appeals": frame(APPEALS, list(appeals)),
+        "decisions": frame(DECISIONS, list(decisions)),
     }
     return score_year(Assessment(YEAR, as_of, rules, semantics), core)
 
