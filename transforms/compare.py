@@ -20,21 +20,26 @@ DIFF_SCHEMA = {
 IGNORED = {"run_id"}  # a rerun is a new run by definition
 
 
+def _as_text(frame: pl.DataFrame, key: list[str], values: list[str]) -> pl.DataFrame:
+    """The row's key as JSON and every value as text (lists joined)."""
+    return frame.select(
+        pl.struct(key).struct.json_encode().alias("row_key"),
+        *(
+            pl.col(c).cast(pl.String)
+            if not isinstance(frame.schema[c], pl.List)
+            else pl.col(c).list.join(",")
+            for c in values
+        ),
+    )
+
+
 def diff_table(table: Table, published: pl.DataFrame, rerun: pl.DataFrame) -> pl.DataFrame:
     """Every differing value, missing row and extra row, as text, keyed by the table's key."""
     key = list(table.key)
     values = [c.name for c in table.columns if c.name not in key and c.name not in IGNORED]
 
     def as_text(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.select(
-            pl.struct(key).struct.json_encode().alias("row_key"),
-            *(
-                pl.col(c).cast(pl.String)
-                if not isinstance(frame.schema[c], pl.List)
-                else pl.col(c).list.join(",")
-                for c in values
-            ),
-        )
+        return _as_text(frame, key, values)
 
     both = (
         as_text(published)

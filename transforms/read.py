@@ -503,6 +503,18 @@ def _filled(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.String).str.strip_chars(EDGE_SPACE).str.len_bytes() > 0
 
 
+def _beyond(body: pl.DataFrame, beyond: list[str]) -> pl.Series | None:
+    """The cells of each row beyond its header's width, joined (EXTRA); None when none is."""
+    if not beyond:
+        return None
+    extra = body.select(
+        pl.when(pl.any_horizontal(_filled(c) for c in beyond))
+        .then(pl.concat_str(beyond, separator=",", ignore_nulls=True))
+        .alias(EXTRA)
+    ).to_series()
+    return None if extra.null_count() == extra.len() else extra
+
+
 def _headed(
     grid: pl.DataFrame,
     first_row: int,
@@ -524,18 +536,9 @@ def _headed(
             raise ReadError(empty)
     top, header_cells = _header_row(grid, top, header)
     body = grid.slice(top + 1)
-    extra = None
     width = widths[top] if widths is not None and top < len(widths) else len(cells)
-    if width < len(cells):
-        beyond = cells[width:]
-        extra = body.select(
-            pl.when(pl.any_horizontal(_filled(c) for c in beyond))
-            .then(pl.concat_str(beyond, separator=",", ignore_nulls=True))
-            .alias(EXTRA)
-        ).to_series()
-        if extra.null_count() == extra.len():
-            extra = None
-        cells, header_cells = cells[:width], header_cells[:width]
+    extra = _beyond(body, cells[width:])
+    cells, header_cells = cells[:width], header_cells[:width]
     blank_headed = [c for c, written in zip(cells, header_cells, strict=True) if _blank(written)]
     has_data = (
         dict(

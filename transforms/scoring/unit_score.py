@@ -131,19 +131,9 @@ def unit_score(
     ).sort("unit_id")
 
 
-def ranked_units(
-    units: pl.DataFrame,
-    lines: pl.DataFrame,
-    months: pl.DataFrame,
-    *,
-    rounded_parts: bool = True,
-    lifted: pl.DataFrame | None = None,
-) -> pl.DataFrame:
-    """Per unit: the four components, total, veto flag, red/yellow months, in rank order.
-
-    ROUNDED_COMPONENTS: each component is rounded to 2 places first and the total is the sum of
-    the rounded components, so the parts a person sees add up to the total they see. Before that
-    change the components were unrounded and the total was the rounded sum of every line."""
+def _components(rounded_parts: bool) -> tuple[dict[str, pl.Expr], list[pl.Expr], pl.Expr]:
+    """Per unit (over its lines): the four components, the fill of those a unit may lack, and
+    the total (see ranked_units)."""
     component, rule, points = pl.col("component"), pl.col("rule_id"), pl.col("points")
     is_work, is_satisfaction = component == WORK, component == SATISFACTION
     capped_penalty = (component == PENALTY) & (rule != "floor_zero")
@@ -172,6 +162,24 @@ def ranked_units(
         filled = [no_negative_zero(pl.col(c).fill_null(0.0)).alias(c) for c in (BONUS, PENALTY)]
         filled += [no_negative_zero(pl.col(c)).alias(c) for c in (WORK, SATISFACTION)]
         total = pl.col("total").fill_null(pl.lit(0, pl.Decimal(8, 2)))
+    return parts, filled, total
+
+
+def ranked_units(
+    units: pl.DataFrame,
+    lines: pl.DataFrame,
+    months: pl.DataFrame,
+    *,
+    rounded_parts: bool = True,
+    lifted: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Per unit: the four components, total, veto flag, red/yellow months, in rank order.
+
+    ROUNDED_COMPONENTS: each component is rounded to 2 places first and the total is the sum of
+    the rounded components, so the parts a person sees add up to the total they see. Before that
+    change the components were unrounded and the total was the rounded sum of every line."""
+    rule, points = pl.col("rule_id"), pl.col("points")
+    parts, filled, total = _components(rounded_parts)
     sums = (
         lines.sort(LINE_KEY, nulls_last=True)
         .group_by("unit_id", maintain_order=True)
