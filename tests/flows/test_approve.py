@@ -117,3 +117,34 @@ def test_the_office_files_say_pending_then_signed_off(prefect_server, workspace)
     for shown in (page, kept):
         assert f"最终结果·定稿：{DOC}" in shown.read_text(encoding="utf-8")
     assert page.stat().st_mtime == dated
+
+
+def test_a_decision_after_sign_off_changes_the_result_only_under_its_document(approved, workspace):
+    """The office decides the pending appeal SS-04 after 定稿: the nightly refuses the change
+    until the run names the decision; then DY09's voucher conflict is voided, with its line."""
+    from demo.make_demo import DECISION_HEADER
+    from demo.writers import write_xlsx
+
+    later = "大英目考〔2022〕8号"
+    row = ["SS-04", "DY09", "撤销", None, None, None, "记-08-9004", None, "重复导出，非冲突"]
+    write_xlsx(
+        workspace / "inbox" / "2021" / "decisions" / "复核决定（补充）.xlsx",
+        {"复核决定": (DECISION_HEADER, [[later, dt.date(2022, 1, 30), *row]])},
+    )
+    nightly = assess_year(2021, as_of=FINAL, trigger="nightly")
+    assert nightly.status == "failed" and "已定稿" in nightly.message
+    done = assess_year(2021, as_of=FINAL, replace=True, document=later)
+    assert done.published, done.message
+    assert rows(
+        workspace,
+        "SELECT rule_id, task_id, points, ref FROM mart.score_line_item "
+        "WHERE unit_id = 'DY09' AND rule_id LIKE 'decision%'",
+    ) == [("decision_void", "T021", 1.0, later)]
+    assert rows(
+        workspace, "SELECT status, decision_no FROM mart.appeal WHERE appeal_no = 'SS-04'"
+    ) == [("撤销", later)]
+    assert rows(workspace, "SELECT document FROM audit.approval ORDER BY approved_at") == [
+        (DOC,),
+        (later,),
+    ]
+    assert rerun_year(2021, done.run_id).reproduced
