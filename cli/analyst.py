@@ -22,7 +22,7 @@ from typing import TextIO
 import duckdb
 
 from flows import config
-from warehouse.lock import WarehouseInUse, open_elsewhere
+from warehouse.lock import WarehouseInUse
 
 PROMPT, MORE = "assess sql> ", "        ...> "
 # The warehouse file is all a session may touch: no other file, no network, no extension.
@@ -40,15 +40,12 @@ NOT_ALLOWED = (
 
 def connect(warehouse: Path | None) -> duckdb.DuckDBPyConnection:
     """The warehouse, read-only, in the sandbox; locked before anyone else gets the connection."""
-    path = config.settings(warehouse=warehouse).warehouse
-    if not path.is_file():
+    where = config.settings(warehouse=warehouse).warehouse
+    if not where.exists():
         raise FileNotFoundError(
-            f"数据仓库不存在：{path}（先运行 assess run，或用 --warehouse 指定）"
+            f"数据仓库不存在：{where}（先运行 assess run，或用 --warehouse 指定）"
         )
-    try:
-        con = duckdb.connect(str(path), read_only=True, config=SANDBOX)
-    except duckdb.Error as exc:  # another program has it open for writing: say which
-        raise open_elsewhere(path, exc) or exc from None
+    con = where.session(SANDBOX)  # WarehouseInUse names a program that has it open for writing
     con.execute("SET lock_configuration = true")
     return con
 

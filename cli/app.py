@@ -210,9 +210,8 @@ def _check_before_any_work(year: int, warehouse: Path | None, as_of: dt.date | N
     not a server's start-up, and nothing is started for it."""
     from flows import config
     from flows.asof import check_as_of
-    from warehouse.target import check_target
 
-    check_target(config.settings(warehouse=warehouse).warehouse)
+    config.settings(warehouse=warehouse).warehouse.check_writable()
     today = dt.date.today()
     check_as_of(year, as_of or today, today)
 

@@ -1,8 +1,8 @@
 """`assess templates`: the fill-in templates of a published year (docs/templates.md).
 
 Made from the published warehouse only (core.units, core.tasks and the last assessed month of
-the year's published run), never from an inbox. No Prefect flow: it reads one DuckDB file
-read-only and writes a folder of small workbooks.
+the year's published run), never from an inbox. No Prefect flow: it reads the warehouse
+read-only (Warehouse.published_plan) and writes a folder of small workbooks.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from office.edition import Edition
 from office.templates import TEMPLATES_DIR, template_month, write_templates
 from schemas.rules import DEFAULT_RULES, Rules, RulesError, parse_rules
 from warehouse import archive
-from warehouse.read import RunNotFound, published_plan
+from warehouse.location import RunNotFound
 
 
 def _rules(archive_root: Path, sha256: str | None) -> Rules:
@@ -54,7 +54,7 @@ def write_year_templates(
         raise TemplatesError(str(exc)) from None
     folder = (out or conf.out) / str(year) / TEMPLATES_DIR
     try:
-        plan = published_plan(conf.warehouse, year)
+        plan = conf.warehouse.published_plan(year)
     except RunNotFound as exc:
         hint = f"先用 assess run --year {year} 发布该年度，或用 --warehouse 指定数据仓库"
         raise TemplatesError(f"无法生成填报模板：{exc}（{hint}）") from None

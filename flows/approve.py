@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-from pathlib import Path
 
 import polars as pl
 
@@ -21,16 +20,9 @@ from flows import config
 from flows.failures import ApprovalRefused
 from schemas.tables import APPROVAL, SCORE_LINE_ITEM, UNIT_SCORE
 from transforms.compare import diff_table
-from warehouse.publish import Publication, publish
-from warehouse.read import (
-    RunNotFound,
-    approval_of,
-    current_approval,
-    current_publication,
-    published_run,
-    reading,
-)
-from warehouse.target import check_target
+from warehouse.location import RunNotFound, Warehouse
+from warehouse.publish import Publication
+from warehouse.read import current_approval, current_publication
 
 SIGNED = (UNIT_SCORE, SCORE_LINE_ITEM)  # what an approval fixes
 
@@ -58,31 +50,31 @@ def approve_year(year: int, document: str, warehouse: str | None = None) -> str:
     if not document:
         raise ApprovalRefused("定稿需要文号：请用 --document 给出批准文件的文号")
     conf = config.settings(warehouse=warehouse)
-    check_target(conf.warehouse)
-    with reading(conf.warehouse) as con:
+    conf.warehouse.check_writable()
+    with conf.warehouse.reading() as con:  # one session: the run and its approval agree
         published = current_publication(con, year)
         approved = current_approval(con, year)
     if published is None:
         raise RunNotFound(f"{year} 年尚无已发布的运行，无法定稿")
-    run_id = published["run_id"]
-    if not published["is_final"]:
+    run_id = published.run_id
+    if not published.is_final:
         raise ApprovalRefused(
-            f"只有最终结果可以定稿：{year} 年当前发布的是截至{published['last_month']}月的临时结果"
-            f"（运行 {run_id}，基准日 {published['as_of']}）"
+            f"只有最终结果可以定稿：{year} 年当前发布的是截至{published.last_month}月的临时结果"
+            f"（运行 {run_id}，基准日 {published.as_of}）"
         )
-    if approved is not None and approved["run_id"] == run_id:
-        if approved["document"] == document:
-            return f"{year} 年最终结果（运行 {run_id}）已于 {approved['approved_at']:%Y-%m-%d} 以 {document} 定稿，无需重复。"
+    if approved is not None and approved.run_id == run_id:
+        if approved.document == document:
+            return f"{year} 年最终结果（运行 {run_id}）已于 {approved.approved_at:%Y-%m-%d} 以 {document} 定稿，无需重复。"
         raise ApprovalRefused(
-            f"{year} 年最终结果（运行 {run_id}）已以 {approved['document']} 定稿，不再以 {document} 重复定稿"
+            f"{year} 年最终结果（运行 {run_id}）已以 {approved.document} 定稿，不再以 {document} 重复定稿"
         )
-    row = approval_row(year, run_id, document, approved["run_id"] if approved else None)
-    publish(
-        conf.warehouse,
-        Publication(f"approve-{run_id}", year, {"approval": row}),
-        conf.lock_wait_seconds,
+    row = approval_row(year, run_id, document, approved.run_id if approved else None)
+    conf.warehouse.publish(
+        Publication(f"approve-{run_id}", year, {"approval": row}), conf.lock_wait_seconds
     )
-    said = f"已定稿：{year} 年最终结果（运行 {run_id}，基准日 {published['as_of']}）以 {document} 批准。"
+    said = (
+        f"已定稿：{year} 年最终结果（运行 {run_id}，基准日 {published.as_of}）以 {document} 批准。"
+    )
     return said + _dashboard_signed_off(conf, year)
 
 
@@ -105,15 +97,15 @@ def _dashboard_signed_off(conf: config.Settings, year: int) -> str:
 
 
 def approved_differences(
-    warehouse: Path, year: int, approved_run: str, marts: dict[str, pl.DataFrame]
+    warehouse: Warehouse, year: int, approved_run: str, marts: dict[str, pl.DataFrame]
 ) -> int:
     """How many rows or values of the unit scores and line items differ from the approved run."""
-    _, _, approved = published_run(warehouse, year, approved_run)
+    approved = warehouse.published_run(year, approved_run).marts
     return sum(diff_table(t, approved[t.name], marts[t.name]).height for t in SIGNED)
 
 
 def check_against_approval(
-    warehouse: Path,
+    warehouse: Warehouse,
     year: int,
     marts: dict[str, pl.DataFrame],
     replace: bool,
@@ -122,15 +114,15 @@ def check_against_approval(
     """What a run may do once its year is approved: ("publish", None) when the year is not
     approved; ("unchanged", None) when the run reproduces the approved result; ("publish", the
     new approval row) with --replace and --document; else ApprovalRefused."""
-    approved = approval_of(warehouse, year)
+    approved = warehouse.approval(year)
     if approved is None:
         return "publish", None
-    n = approved_differences(warehouse, year, approved["run_id"], marts)
+    n = approved_differences(warehouse, year, approved.run_id, marts)
     if n == 0:
         return "unchanged", None
     if replace and document and document.strip():
-        return "publish", approval_row(year, "", document.strip(), approved["run_id"])
+        return "publish", approval_row(year, "", document.strip(), approved.run_id)
     raise ApprovalRefused(
-        f"{year} 年结果已定稿（{approved['document']}，运行 {approved['run_id']}）；本次结果与定稿有"
+        f"{year} 年结果已定稿（{approved.document}，运行 {approved.run_id}）；本次结果与定稿有"
         f" {n} 处不同，未发布、定稿结果不变；确需依复核决定改动，请加 --replace --document 决定文号"
     )

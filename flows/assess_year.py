@@ -43,9 +43,9 @@ from transforms.forecast import forecast_marts
 from transforms.year import Computed, compute_year
 from warehouse.faults import pause_point
 from warehouse.inbox import Taken, TakenIn
-from warehouse.publish import Publication, publish
-from warehouse.read import approval_of, current_approval, current_publication, published_run_of
-from warehouse.target import check_target
+from warehouse.location import Warehouse
+from warehouse.publish import Publication
+from warehouse.read import PublishedRun, current_approval, current_publication
 
 # How long a failed run waits for another run's writer lock to record its row.
 FAILURE_LOCK_WAIT = 30
@@ -110,15 +110,15 @@ def compute(
     return compute_year(year, as_of, files, pii_key, step=prefect_step(watch.stage), **how)
 
 
-def refuse_if_says_less(published: dict | None, ctx: Assessment, replace: bool) -> None:
+def refuse_if_says_less(published: PublishedRun | None, ctx: Assessment, replace: bool) -> None:
     """A run that would replace the published result with one that says less is refused,
     unless --replace is given."""
     if published is None or replace:
         return
-    why = ctx.says_less_than(published["as_of"], published["is_final"])
+    why = ctx.says_less_than(published.as_of, published.is_final)
     if why:
         raise SaysLess(
-            f"{ctx.year} 年已发布运行 {published['run_id']}（基准日 {published['as_of']}）{why}，"
+            f"{ctx.year} 年已发布运行 {published.run_id}（基准日 {published.as_of}）{why}，"
             "未发布、原结果不变；确需替换请加 --replace，只想看另一日期的结果请用 --warehouse "
             "指定另一个文件夹中的数据仓库文件（如 what-if/assess.duckdb）"
         )
@@ -145,7 +145,7 @@ def assess_year(
     conf: config.Settings | None = None
     try:
         conf = config.settings(inbox=inbox, warehouse=warehouse)
-        check_target(conf.warehouse)  # before any work: nothing is read or written otherwise
+        conf.warehouse.check_writable()  # before any work: nothing is read or written otherwise
         check_as_of(year, result.as_of, dt.date.today())
         county = conf.county if county is None else county
         _run(conf, result, watch, trigger, (replace, document), county)
@@ -178,7 +178,7 @@ def _run(
         with watch.stage("take_in"):
             taken = take_in_year(conf.inbox / str(year), conf.archive)
             pause_point("take_in")
-        published = published_run_of(conf.warehouse, year)
+        published = conf.warehouse.publication(year)
 
         def admit(ctx: Assessment) -> None:
             result.ctx = ctx
@@ -254,11 +254,11 @@ def run_notes(year_dir: Path, taken: Taken, got: Computed) -> list[str]:
     ]
 
 
-def _signed_off(warehouse: Path, year: int, run_id: str) -> str | None:
+def _signed_off(warehouse: Warehouse, year: int, run_id: str) -> str | None:
     """The sign-off document when the run just published is the year's approved result (a
     --replace --document run), for the office files to say 定稿; None: 待定稿 or 临时."""
-    approval = approval_of(warehouse, year)
-    return approval["document"] if approval and approval["run_id"] == run_id else None
+    approval = warehouse.approval(year)
+    return approval.document if approval and approval.run_id == run_id else None
 
 
 def _publish(
@@ -312,8 +312,7 @@ def _publish(
         def swapped() -> None:  # called with interrupts held: a published run says so
             result.status, result.marts, result.stages = "published", got.marts, watch.stages
 
-        publish(
-            conf.warehouse,
+        conf.warehouse.publish(
             Publication(run_id, year, audit, got.core, got.marts),
             conf.lock_wait_seconds,
             guard=guard,
@@ -323,7 +322,7 @@ def _publish(
 
 
 def record_failure(
-    warehouse: Path,
+    warehouse: Warehouse,
     result: RunResult,
     trigger: str,
     stages: dict[str, float],
@@ -349,9 +348,9 @@ def record_failure(
     if result.files is not None and result.files.height:
         audit["input_file"] = result.files
     try:
-        check_target(warehouse)
-        publish(
-            warehouse, Publication(result.run_id, result.year, audit), wait_seconds, on_wait=None
+        warehouse.check_writable()
+        warehouse.publish(
+            Publication(result.run_id, result.year, audit), wait_seconds, on_wait=None
         )
     except (Exception, KeyboardInterrupt, TerminationSignal):  # the one line is what matters
         return

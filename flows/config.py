@@ -1,6 +1,10 @@
 """Where things are, with one precedence rule: option, then environment, then assess.toml, then
 the built-in default (docs/operations.md, "Settings").
 
+The warehouse setting names a location (a file path, or `duckdb:PATH`); `Settings.warehouse`
+is the Warehouse behind it, chosen by warehouse.location.locate (the one place a backend is
+chosen), and the archive and office folders default to where that Warehouse keeps them.
+
 Environment: ASSESS_INBOX, ASSESS_WAREHOUSE, ASSESS_ARCHIVE, ASSESS_OUT, ASSESS_LOCK_WAIT
 (seconds), ASSESS_NIGHTLY_CRON, ASSESS_COUNTY (the county's name in the title of 看板.html,
 e.g. 大英县; default none), ASSESS_TIMEZONE (the time zone of the times people read, default
@@ -17,13 +21,22 @@ from pathlib import Path
 from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from warehouse.location import DEFAULT_LOCATION, Warehouse, locate
 
 SECRET_BLOCK = "assess-pii-key"
 
@@ -32,7 +45,7 @@ class SettingsError(ValueError):
     """A setting has a value that cannot be used; str() is the one-line Chinese reason.
     `warehouse` is where the failed run can still be recorded (None when that is what failed)."""
 
-    def __init__(self, message: str, warehouse: Path | None = None) -> None:
+    def __init__(self, message: str, warehouse: Warehouse | None = None) -> None:
         super().__init__(message)
         self.warehouse = warehouse
 
@@ -44,14 +57,24 @@ EXPECTED_VALUES = {
 ENVIRONMENT = {"lock_wait_seconds": "ASSESS_LOCK_WAIT", "timezone": "ASSESS_TIMEZONE"}
 
 
+def _located(value: object) -> object:
+    """A location as given (text or a path) becomes its Warehouse; anything else is left for
+    the type check to refuse, in the same one line as any unusable setting."""
+    return locate(value) if isinstance(value, str | os.PathLike) else value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="ASSESS_", env_ignore_empty=True, extra="ignore", frozen=True
+        env_prefix="ASSESS_",
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+        arbitrary_types_allowed=True,  # the Warehouse
     )
 
     inbox: Path = Path("inbox")
-    warehouse: Path = Path("assess.duckdb")
-    archive: Path | None = None  # default: archive/ beside the warehouse
+    warehouse: Annotated[Warehouse, BeforeValidator(_located)] = locate(DEFAULT_LOCATION)
+    archive: Path | None = None  # default: archive/ beside the warehouse (its default_archive)
     out: Path | None = None  # office files, out/<year>/...; default: out/ beside the warehouse
     lock_wait_seconds: Annotated[
         float,
@@ -76,9 +99,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _beside_the_warehouse(self) -> Self:
-        home = self.warehouse.parent
-        object.__setattr__(self, "archive", self.archive or home / "archive")
-        object.__setattr__(self, "out", self.out or home / "out")
+        object.__setattr__(self, "archive", self.archive or self.warehouse.default_archive)
+        object.__setattr__(self, "out", self.out or self.warehouse.default_out)
         return self
 
     @classmethod
@@ -113,7 +135,7 @@ def settings(**options: Any) -> Settings:
         ) from None
 
 
-def _warehouse_despite(given: dict[str, Any], broken: str) -> Path | None:
+def _warehouse_despite(given: dict[str, Any], broken: str) -> Warehouse | None:
     """The warehouse the settings name when the one broken setting is left at its default:
     where a run refused for that setting is still recorded."""
     if broken not in Settings.model_fields or broken == "warehouse":

@@ -2,13 +2,13 @@
 
 Every exception reaches `one_line`. The expected ones (bad input, setup problems, refusals)
 are the message a clerk acts on; any other error's traceback is written to
-logs/<run_id>.log beside the warehouse, and the line names that file (docs/reliability.md).
+<run_id>.log in the warehouse's log folder (logs/ beside a warehouse file), and the line
+names that file (docs/reliability.md).
 """
 
 from __future__ import annotations
 
 import errno
-from pathlib import Path
 
 import duckdb
 from prefect.exceptions import TerminationSignal
@@ -21,9 +21,9 @@ from transforms.pii import PiiKeyMissing
 from transforms.plan import PlanError
 from warehouse.archive import ArchiveMissing
 from warehouse.inbox import InboxUnreadable, Unreadable
+from warehouse.location import RunNotFound, Warehouse
 from warehouse.lock import WarehouseBusy, WarehouseInUse
 from warehouse.publish import PublicationCheckFailed
-from warehouse.read import RunNotFound
 from warehouse.runlog import write_log
 from warehouse.target import WarehouseUnusable
 
@@ -77,13 +77,13 @@ def interrupted(exc: BaseException) -> bool:
     return isinstance(exc, (KeyboardInterrupt, TerminationSignal, duckdb.InterruptException))
 
 
-def one_line(exc: BaseException, warehouse: Path | None, run_id: str) -> str:
+def one_line(exc: BaseException, warehouse: Warehouse | None, run_id: str) -> str:
     """The console line for a run ended by `exc` (its traceback logged when unexpected)."""
     if isinstance(exc, EXPECTED):
         return " ".join(str(exc).split())
     if interrupted(exc):
         return INTERRUPTED
-    log = write_log(warehouse, run_id, exc)
+    log = write_log(warehouse.log_dir if warehouse is not None else None, run_id, exc)
     details = f"详情见 {log}" if log else "日志也无法写入"
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return f"磁盘空间已满，无法写入 {exc.filename or ''}，已发布的结果不变；{details}"

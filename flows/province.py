@@ -41,6 +41,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows import config
 from schemas.province import CONSOLIDATED, COUNTY_PUBLICATION
+from warehouse.location import Warehouse, locate
 from warehouse.province import publish_province, read_county
 
 DASK_ADDRESS_ENV = "ASSESS_DASK_ADDRESS"
@@ -139,17 +140,17 @@ def consolidate(
     year: int,
     counties: dict[str, str],
     results: list[CountyResult],
-    target: Path,
+    target: Warehouse,
     run_id: str,
     wait_seconds: float = 600,
 ) -> dict[str, int]:
-    """Write every county's published marts of `year` into the province file in one swap.
+    """Write every county's published marts of `year` into the province warehouse in one step.
 
     Returns the consolidated row count per table.
     """
     by_county = {r.county: r for r in results}
     marts = [
-        read_county(name, Path(root) / COUNTY_WAREHOUSE, year)
+        read_county(name, locate(Path(root) / COUNTY_WAREHOUSE), year)
         for name, root in sorted(counties.items())
     ]
     now = dt.datetime.now(dt.UTC)
@@ -188,7 +189,7 @@ def consolidate_task(
     run_id: str,
     wait_seconds: float,
 ) -> dict[str, int]:
-    return consolidate(year, counties, results, Path(target), run_id, wait_seconds)
+    return consolidate(year, counties, results, locate(target), run_id, wait_seconds)
 
 
 # ------------------------------------------------------------------ the flow
@@ -208,8 +209,8 @@ def _settle(county: str, root: str, future) -> CountyResult:
 
 def _where(
     year: int, counties: dict[str, str] | None, root: str | None, province_warehouse: str | None
-) -> tuple[dict[str, str], Path]:
-    """The counties (name → absolute root) and the province warehouse path."""
+) -> tuple[dict[str, str], Warehouse]:
+    """The counties (name → absolute root) and the province warehouse."""
     root = root or os.environ.get(ROOT_ENV)
     if counties is None:
         if not root:
@@ -219,8 +220,9 @@ def _where(
         raise ValueError(f"{root} 下没有含 inbox/{year} 的县文件夹")
     counties = {name: str(Path(path).resolve()) for name, path in counties.items()}
     root = root or os.path.commonpath(list(counties.values()))
-    target = Path(province_warehouse or os.environ.get(WAREHOUSE_ENV) or Path(root) / PROVINCE_FILE)
-    return counties, target
+    return counties, locate(
+        province_warehouse or os.environ.get(WAREHOUSE_ENV) or Path(root) / PROVINCE_FILE
+    )
 
 
 @flow(name="assess-province", log_prints=False)

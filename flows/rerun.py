@@ -29,9 +29,7 @@ from transforms.compare import altered_inputs, diff_marts, explain
 from transforms.year import Computed
 from warehouse import archive
 from warehouse.inbox import TakenIn
-from warehouse.publish import Publication, publish
-from warehouse.read import published_run
-from warehouse.target import check_target
+from warehouse.publish import Publication
 
 
 @dataclass
@@ -76,7 +74,7 @@ def rerun_year(
     started = dt.datetime.now(dt.UTC)
     try:
         conf = config.settings(warehouse=warehouse)
-        check_target(conf.warehouse)
+        conf.warehouse.check_writable()
         _replay(conf, result, watch, started)
     except Exception as exc:  # every way a rerun can fail ends here, in one line
         result.error = one_line(exc, conf.warehouse if conf else None, result.rerun_id)
@@ -88,19 +86,18 @@ def rerun_year(
 def _replay(
     conf: config.Settings, result: RerunResult, watch: Stopwatch, started: dt.datetime
 ) -> None:
-    run, files, published = published_run(conf.warehouse, result.year, result.run_id)
-    result.run_id, result.rules_sha256 = run["run_id"], run["rules_sha256"]
+    run, files, published = conf.warehouse.published_run(result.year, result.run_id)
+    result.run_id, result.rules_sha256 = run.run_id, run.rules_sha256
     with watch.stage("take_in"):
         taken, altered = archived_inputs(conf.archive, files)
-    recorded = Semantics.of(run.get("semantics_version"))
-    resolved = run.get("rules_resolved")
-    rules = Rules.model_validate_json(resolved) if resolved else None
+    recorded = Semantics.of(run.semantics_version)
+    rules = Rules.model_validate_json(run.rules_resolved) if run.rules_resolved else None
 
     def score(semantics: Semantics) -> Computed:
         # The PII key only shapes ip_hash in core, never a mart: without it, any key will do.
         return compute(
             result.year,
-            run["as_of"],
+            run.as_of,
             taken,
             watch,
             lambda: config.pii_key() or os.urandom(32),
@@ -194,8 +191,8 @@ def _record(
     )
     audit = {"run": row, "rerun_diff": diffs}
     try:
-        publish(
-            conf.warehouse, Publication(result.rerun_id, result.year, audit), conf.lock_wait_seconds
+        conf.warehouse.publish(
+            Publication(result.rerun_id, result.year, audit), conf.lock_wait_seconds
         )
     except Exception:  # noqa: BLE001  (a failed rerun's one line is what matters)
         if status != "failed":

@@ -9,7 +9,7 @@ folder of its own (office/simulation.py; docs/simulate.md).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from prefect import flow
@@ -24,7 +24,6 @@ from schemas.rules import Rules, RulesError, parse_rules
 from schemas.semantics import Semantics
 from transforms.plan import read_rules_text
 from transforms.simulate import Simulation, simulate, summary_line
-from warehouse.read import published_run
 
 
 @dataclass
@@ -70,25 +69,24 @@ def simulate_year(
         conf = config.settings(warehouse=warehouse)
         if not result.draft.is_file():
             raise RulesError(f"草案规则文件不存在：{result.draft}")
-        run, files, published = published_run(conf.warehouse, year, run_id)
-        result.run_id = run["run_id"]
+        run, files, published = conf.warehouse.published_run(year, run_id)
+        result.run_id = run.run_id
         with watch.stage("take_in"):
             taken, _ = archived_inputs(conf.archive, files)
-        resolved = run.get("rules_resolved")
         archived = next((t.data for t in taken if t.file == "plan/rules.toml"), None)
         before = (
-            Rules.model_validate_json(resolved)
-            if resolved
+            Rules.model_validate_json(run.rules_resolved)
+            if run.rules_resolved
             else parse_rules(read_rules_text(archived) if archived else None)
         )
         draft = draft_rules(result.draft, before)
         got = compute(
             year,
-            run["as_of"],
+            run.as_of,
             taken,
             watch,
             lambda: config.pii_key() or os.urandom(32),  # ip_hash never reaches a mart
-            semantics=Semantics.of(run.get("semantics_version")),
+            semantics=Semantics.of(run.semantics_version),
             rules=draft,
         )
         result.simulation = simulate(published, got.marts, before, draft)
@@ -97,7 +95,8 @@ def simulate_year(
             raise SimulationPlace(
                 f"模拟结果不写入正式的办公文件夹 {conf.out}，请用 --out 指定另一个文件夹"
             )
-        result.out_dir = write_simulation(target, result.simulation, run, result.draft.name)
+        # office/simulation.py reads the run as its audit.run row (a dict)
+        result.out_dir = write_simulation(target, result.simulation, asdict(run), result.draft.name)
     except Exception as exc:  # every way a simulation can fail ends here, in one line
         place = conf.warehouse if conf else None
         result.error = one_line(exc, place, result.run_id or new_run_id(year))

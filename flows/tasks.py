@@ -31,7 +31,7 @@ from transforms.reconcile import (
 from transforms.warning_list import corrections, rank_changes, warning_list
 from warehouse import archive, inbox
 from warehouse.inbox import NotRead, Taken, TakenIn
-from warehouse.read import last_month_publication
+from warehouse.location import Warehouse
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -132,7 +132,7 @@ def audit_quarantine(run_id: str, year: int, loaded: Mapping[str, Loaded]) -> pl
 
 
 def warnings_task(
-    warehouse: Path,
+    warehouse: Warehouse,
     ctx: Assessment,
     marts: dict[str, pl.DataFrame],
     core: dict[str, pl.DataFrame],
@@ -141,7 +141,7 @@ def warnings_task(
     """The warning list (month M against M-1 inside this run), and the corrections and rank
     changes against last month's publication (the latest published run whose M was M-1)."""
     month = ctx.last_month
-    before = last_month_publication(warehouse, ctx.year, month, ctx.as_of)
+    before = warehouse.last_month(ctx.year, month, ctx.as_of)
     ref_status, ref_scores, ref_id = (
         (before.task_month_status, before.unit_score, before.run_id) if before else (None,) * 3
     )

@@ -13,6 +13,7 @@ import sys
 import duckdb
 
 from warehouse.ddl import SCHEMAS, create_all
+from warehouse.location import RunNotFound, locate
 
 COMMAND = "uv run python -m office.dictionary WAREHOUSE.duckdb > docs/data-dictionary.md"
 HEADER = f"""# 数据字典
@@ -94,14 +95,18 @@ def contract_dictionary() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the dictionary of the warehouse file given (or of the contract) as UTF-8."""
+    """Print the dictionary of the warehouse given (or of the contract) as UTF-8."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) > 1:
         print("usage: python -m office.dictionary [WAREHOUSE.duckdb]", file=sys.stderr)
         return 2
     if args:
-        with duckdb.connect(args[0], read_only=True) as con:
-            text = data_dictionary(con)
+        try:
+            with locate(args[0]).reading() as con:  # read-only, as the settings would open it
+                text = data_dictionary(con)
+        except RunNotFound as exc:  # no warehouse there
+            print(f"office.dictionary: {exc}", file=sys.stderr)
+            return 1
     else:
         text = contract_dictionary()
     sys.stdout.buffer.write(text.encode("utf-8"))

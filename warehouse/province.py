@@ -1,15 +1,15 @@
-"""Province consolidation in SQL: read what a county published, write the province file."""
+"""Province consolidation in SQL: read what a county published, write the province warehouse
+(both through warehouse/location.py's Warehouse)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 
 from schemas.province import CONSOLIDATED, COUNTY_PUBLICATION, PROVINCE_TABLES
-from warehouse.publish import connect, swapped_in
+from warehouse.location import Warehouse
 
 
 @dataclass
@@ -17,19 +17,18 @@ class CountyMarts:
     """What one county has published for a year (empty when it has not published)."""
 
     county: str
-    warehouse: Path
+    warehouse: Warehouse
     run_id: str | None = None
     published_at: dt.datetime | None = None
     tables: dict = field(default_factory=dict)  # qualified name → pyarrow Table
 
 
-def read_county(county: str, warehouse: Path, year: int) -> CountyMarts:
-    """What the county has published for `year`, read from its warehouse file read-only."""
+def read_county(county: str, warehouse: Warehouse, year: int) -> CountyMarts:
+    """What the county has published for `year`, read from its warehouse read-only."""
     out = CountyMarts(county, warehouse)
     if not warehouse.exists():
         return out
-    con = connect(warehouse, read_only=True)
-    try:
+    with warehouse.reading() as con:
         published = con.execute(
             "SELECT run_id, published_at FROM audit.publication WHERE year = ?", [year]
         ).fetchall()
@@ -41,22 +40,20 @@ def read_county(county: str, warehouse: Path, year: int) -> CountyMarts:
             out.tables[table.qualified] = con.sql(
                 f"SELECT {columns} FROM {table.qualified} WHERE year = ?", params=[year]
             ).to_arrow_table()
-    finally:
-        con.close()
     return out
 
 
 def publish_province(
-    target: Path,
+    target: Warehouse,
     run_id: str,
     wait_seconds: float,
     year: int,
     marts: list[CountyMarts],
     audit: pl.DataFrame,
 ) -> None:
-    """Replace the province file's rows of `year` by the counties' marts and their audit rows,
-    in one transaction on a copy swapped in (warehouse.publish.swapped_in)."""
-    with swapped_in(target, run_id, wait_seconds, PROVINCE_TABLES) as con:
+    """Replace the province warehouse's rows of `year` by the counties' marts and their audit rows,
+    in one step (Warehouse.writing: for a file, a copy swapped in)."""
+    with target.writing(run_id, wait_seconds, PROVINCE_TABLES) as con:
         _write(con, year, marts, audit)
 
 

@@ -1,5 +1,8 @@
 """Atomic publication: build the next warehouse file aside, check it, swap it in (docs/reliability.md).
 
+`publish` writes a Publication through any Warehouse (warehouse/location.py) in one step;
+`swapped_in` is that step for a DuckDB file (DuckDBFile.writing), as follows.
+
 Analysts hold read-only connections to the published file. DuckDB lets a read-only session
 in another process block a writer on the same file, so a run never writes to the published
 file: under the writer lock it copies it aside, writes the run in one transaction, runs the
@@ -31,6 +34,7 @@ from schemas.tables import MART_TABLES, Table
 from warehouse.ddl import ALL_TABLES, create_tables
 from warehouse.disk import fsync
 from warehouse.faults import pause_point
+from warehouse.location import Warehouse, locate
 from warehouse.lock import WarehouseInUse, no_other_writer, say_on_stderr, writer_lock
 from warehouse.signals import held
 
@@ -182,20 +186,22 @@ def swapped_in(
 
 
 def publish(
-    warehouse: Path,
+    warehouse: Warehouse | str | os.PathLike[str],
     pub: Publication,
     wait_seconds: float = 600,
     guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     on_wait: Callable[[str], None] | None = say_on_stderr,
     on_swapped: Callable[[], None] = lambda: None,
 ) -> None:
-    """Make `pub` part of the published warehouse in one step, or leave it untouched.
+    """Make `pub` part of the published warehouse in one step, or leave it untouched; the same
+    for every backend (Warehouse.writing does the one step; a path is a DuckDB file).
 
     `guard` runs first under the writer lock, on the state about to be replaced: by raising,
     it refuses the publication (e.g. a result that says less than the one published).
     `on_wait` is told once when the writer lock is held by another run (None: say nothing);
     `on_swapped` is called once `pub` is published, even if an interrupt arrives then."""
-    with swapped_in(warehouse, pub.run_id, wait_seconds, ALL_TABLES, on_wait, on_swapped) as con:
+    target = locate(warehouse)
+    with target.writing(pub.run_id, wait_seconds, ALL_TABLES, on_wait, on_swapped) as con:
         if guard is not None:
             guard(con)
         _write(con, pub)

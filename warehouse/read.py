@@ -1,43 +1,76 @@
-"""Reading the published warehouse (read-only): previous results, the runs to replay, and what
-the office's pages and templates are made from. One read-only session per call, so each call
-sees one consistent file even if a run swaps a new one in meanwhile."""
+"""Reading the published warehouse (read-only): the records of published runs and approvals,
+previous results, the runs to replay, and what the office's pages and templates are made from.
+
+The queries run on a session a Warehouse opens (warehouse/location.py): one read-only session
+per call of its methods, so each call sees one consistent state even if a run publishes a new
+one meanwhile. Every backend answers them the same way: they are plain SQL on its catalog.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, NamedTuple, Self
 
 import duckdb
 import polars as pl
 
 from schemas.tables import MART_TABLES, OFFICE_TABLES, TASK_MONTH_STATUS, UNIT_SCORE, conform
 from warehouse.ddl import history_table
-from warehouse.publish import connect
+from warehouse.location import RunNotFound, Warehouse, locate  # RunNotFound: raised here too
 
 NAME_TABLES = ("units", "tasks", "communities")
 
 
-class RunNotFound(LookupError):
-    pass
+def _record(cls: type, row: Mapping[str, Any]) -> Any:
+    """A record from a row; a column the warehouse does not have yet (one written by an older
+    version: no semantics_version, no rules_resolved) is None."""
+    return cls(**{f.name: row.get(f.name) for f in fields(cls)})
 
 
-@contextmanager
-def reading(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only session on the warehouse file; RunNotFound when there is no such file."""
-    if warehouse.is_dir():
-        raise RunNotFound(f"数据仓库应为 DuckDB 文件，这是一个文件夹：{warehouse}")
-    if not warehouse.is_file():
-        raise RunNotFound(f"数据仓库不存在：{warehouse}")
-    con = connect(warehouse, read_only=True)
-    try:
-        yield con
-    except duckdb.CatalogException:  # a warehouse that never published anything
-        raise RunNotFound("数据仓库中尚无已发布的运行") from None
-    finally:
-        con.close()
+@dataclass(frozen=True)
+class PublishedRun:
+    """A published run as audit.run records it: what refusals compare with, what reruns and
+    simulations replay, what sign-off approves."""
+
+    run_id: str
+    year: int
+    as_of: dt.date
+    last_month: int
+    is_final: bool
+    rules_sha256: str | None = None  # the archived rules.toml
+    semantics_version: int | None = None  # None: recorded before versions were (version 1)
+    rules_resolved: str | None = None  # every rule as JSON; None: recorded before it was
+    finished_at: dt.datetime | None = None
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> Self:
+        return _record(cls, row)
+
+
+@dataclass(frozen=True)
+class Approval:
+    """The year's sign-off (定稿) in force: the run approved and the document approving it."""
+
+    run_id: str
+    document: str
+    approved_by: str
+    approved_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> Self:
+        return _record(cls, row)
+
+
+class RunRecord(NamedTuple):
+    """A published run with what replaying it needs: its input files (source, file, sha256)
+    and its marts from history.*."""
+
+    run: PublishedRun
+    files: pl.DataFrame
+    marts: dict[str, pl.DataFrame]
 
 
 def _first_row(con: duckdb.DuckDBPyConnection, sql: str, year: int) -> dict | None:
@@ -52,35 +85,28 @@ def _first_row(con: duckdb.DuckDBPyConnection, sql: str, year: int) -> dict | No
     return dict(zip(names, rows[0], strict=True)) if rows else None
 
 
-def current_publication(con: duckdb.DuckDBPyConnection, year: int) -> dict | None:
-    """The published run of `year` (run_id, as_of, last_month, is_final), or None."""
-    return _first_row(
+def current_publication(con: duckdb.DuckDBPyConnection, year: int) -> PublishedRun | None:
+    """The published run of `year`, or None."""
+    row = _first_row(
         con,
-        "SELECT r.run_id, r.as_of, r.last_month, r.is_final FROM audit.publication p "
-        "JOIN audit.run r USING (run_id) WHERE p.year = ?",
+        "SELECT r.* FROM audit.publication p JOIN audit.run r USING (run_id) WHERE p.year = ?",
         year,
     )
+    return PublishedRun.of(row) if row else None
 
 
-def current_approval(con: duckdb.DuckDBPyConnection, year: int) -> dict | None:
+def current_approval(con: duckdb.DuckDBPyConnection, year: int) -> Approval | None:
     """The year's approval in force (the latest audit.approval row), or None."""
-    return _first_row(
+    row = _first_row(
         con,
         "SELECT run_id, document, approved_by, approved_at FROM audit.approval "
         "WHERE year = ? ORDER BY approved_at DESC LIMIT 1",
         year,
     )
+    return Approval.of(row) if row else None
 
 
-def approval_of(warehouse: Path, year: int) -> dict | None:
-    """current_approval, read from the warehouse file (None when there is no file)."""
-    if not warehouse.exists():
-        return None
-    with reading(warehouse) as con:
-        return current_approval(con, year)
-
-
-def _published(con: duckdb.DuckDBPyConnection, year: int) -> dict:
+def _published(con: duckdb.DuckDBPyConnection, year: int) -> PublishedRun:
     found = current_publication(con, year)
     if found is None:
         raise RunNotFound(f"{year} 年尚无已发布的运行")
@@ -99,14 +125,6 @@ def _history(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, pl.DataFr
     }
 
 
-def published_run_of(warehouse: Path, year: int) -> dict | None:
-    """current_publication, read from the warehouse file (None when there is no file)."""
-    if not warehouse.exists():
-        return None
-    with reading(warehouse) as con:
-        return current_publication(con, year)
-
-
 @dataclass(frozen=True)
 class LastMonth:
     """Last month's publication of a year: the latest published run whose last assessed month
@@ -118,15 +136,12 @@ class LastMonth:
     unit_score: pl.DataFrame
 
 
-def last_month_publication(
-    warehouse: Path, year: int, month: int, as_of: dt.date
+def last_month_of(
+    con: duckdb.DuckDBPyConnection, year: int, month: int, as_of: dt.date
 ) -> LastMonth | None:
     """The latest run of `year` published with last_month = `month` - 1 and an as-of date before
     `as_of` (by as-of date, then finish time), or None: what "last month" means for the warning
     list's ranks and corrections, the same on every night of the month (docs/dashboard.md)."""
-    if month < 2 or not warehouse.is_file():
-        return None
-    con = connect(warehouse, read_only=True)
     try:
         found = con.execute(
             "SELECT run_id, as_of FROM audit.run WHERE year = ? AND status = 'published' "
@@ -145,30 +160,25 @@ def last_month_publication(
         )
     except duckdb.CatalogException:  # a warehouse that never published anything
         return None
-    finally:
-        con.close()
     return LastMonth(run_id, run_as_of, status, scores)
 
 
-def published_run(
-    warehouse: Path, year: int, run_id: str | None
-) -> tuple[dict, pl.DataFrame, dict[str, pl.DataFrame]]:
+def run_record(con: duckdb.DuckDBPyConnection, year: int, run_id: str | None) -> RunRecord:
     """A published run (the year's current one by default): its audit.run row, its input files
     (source, file, sha256) and its marts from history.*."""
-    with reading(warehouse) as con:
-        run_id = run_id or _published(con, year)["run_id"]
-        run = con.sql(
-            "SELECT * FROM audit.run WHERE run_id = ? AND year = ? AND status = 'published'",
-            params=[run_id, year],
-        ).pl()
-        if run.height == 0:
-            raise RunNotFound(f"找不到 {year} 年已发布的运行 {run_id}")
-        files = con.sql(
-            "SELECT DISTINCT source, file, sha256 FROM audit.input_file WHERE run_id = ? "
-            "AND sha256 IS NOT NULL ORDER BY file",  # paths listed but not read have no hash
-            params=[run_id],
-        ).pl()
-        return run.row(0, named=True), files, _history(con, run_id)
+    run_id = run_id or _published(con, year).run_id
+    run = con.sql(
+        "SELECT * FROM audit.run WHERE run_id = ? AND year = ? AND status = 'published'",
+        params=[run_id, year],
+    ).pl()
+    if run.height == 0:
+        raise RunNotFound(f"找不到 {year} 年已发布的运行 {run_id}")
+    files = con.sql(
+        "SELECT DISTINCT source, file, sha256 FROM audit.input_file WHERE run_id = ? "
+        "AND sha256 IS NOT NULL ORDER BY file",  # paths listed but not read have no hash
+        params=[run_id],
+    ).pl()
+    return RunRecord(PublishedRun.of(run.row(0, named=True)), files, _history(con, run_id))
 
 
 @dataclass(frozen=True)
@@ -185,30 +195,20 @@ class PublishedPlan:
     rules_sha256: str | None = None  # the archived rules.toml of the run (its due day)
 
 
-def published_plan(warehouse: Path, year: int) -> PublishedPlan:
+def plan_of(con: duckdb.DuckDBPyConnection, year: int) -> PublishedPlan:
     """The units and tasks of the year's published run, read-only (what the fill-in templates
     are made from, see docs/templates.md); RunNotFound when the year has none."""
-    with reading(warehouse) as con:
-        run = _published(con, year)
-        units, tasks, reports = (
-            con.sql(f"SELECT * FROM core.{name} WHERE year = ? ORDER BY {key}", params=[year]).pl()
-            for name, key in (
-                ("units", "unit_id"),
-                ("tasks", "task_id"),
-                ("reports", "task_id, month, submitted_on"),
-            )
+    run = _published(con, year)
+    units, tasks, reports = (
+        con.sql(f"SELECT * FROM core.{name} WHERE year = ? ORDER BY {key}", params=[year]).pl()
+        for name, key in (
+            ("units", "unit_id"),
+            ("tasks", "task_id"),
+            ("reports", "task_id, month, submitted_on"),
         )
-        rules = con.execute(
-            "SELECT rules_sha256 FROM audit.run WHERE run_id = ?", [run["run_id"]]
-        ).fetchone()
+    )
     return PublishedPlan(
-        run["run_id"],
-        run["as_of"],
-        run["last_month"] or 0,
-        units,
-        tasks,
-        reports,
-        rules[0] if rules else None,
+        run.run_id, run.as_of, run.last_month or 0, units, tasks, reports, run.rules_sha256
     )
 
 
@@ -225,32 +225,36 @@ class PublishedYear:
     core: dict[str, pl.DataFrame]
 
 
-def published_year(warehouse: Path, year: int) -> PublishedYear:
+def year_of(con: duckdb.DuckDBPyConnection, year: int) -> PublishedYear:
     """The year's currently published run with the run published before it (看板.html)."""
-    with reading(warehouse) as con:
-        run_id = _published(con, year)["run_id"]
-        runs = (
-            con.sql(
-                "SELECT * FROM audit.run WHERE year = ? AND status = 'published' "
-                "AND finished_at <= (SELECT finished_at FROM audit.run WHERE run_id = ?) "
-                "ORDER BY finished_at DESC LIMIT 2",
-                params=[year, run_id],
-            )
-            .pl()
-            .to_dicts()
+    run_id = _published(con, year).run_id
+    runs = (
+        con.sql(
+            "SELECT * FROM audit.run WHERE year = ? AND status = 'published' "
+            "AND finished_at <= (SELECT finished_at FROM audit.run WHERE run_id = ?) "
+            "ORDER BY finished_at DESC LIMIT 2",
+            params=[year, run_id],
         )
-        marts = _history(con, run_id)
-        approval = current_approval(con, year)
-        if approval is not None and approval["run_id"] == run_id:  # 定稿 with its document
-            runs[0] = {**runs[0], "approval_document": approval["document"]}
-        for table in OFFICE_TABLES:  # what changed since last month, written with the run
-            marts[table.name] = con.sql(
-                f"SELECT {', '.join(c.name for c in table.columns)} FROM {table.qualified} "
-                "WHERE year = ? AND run_id = ?",
-                params=[year, run_id],
-            ).pl()
-        core = {
-            name: con.sql(f"SELECT * FROM core.{name} WHERE year = ?", params=[year]).pl()
-            for name in NAME_TABLES
-        }
+        .pl()
+        .to_dicts()
+    )
+    marts = _history(con, run_id)
+    approval = current_approval(con, year)
+    if approval is not None and approval.run_id == run_id:  # 定稿 with its document
+        runs[0] = {**runs[0], "approval_document": approval.document}
+    for table in OFFICE_TABLES:  # what changed since last month, written with the run
+        marts[table.name] = con.sql(
+            f"SELECT {', '.join(c.name for c in table.columns)} FROM {table.qualified} "
+            "WHERE year = ? AND run_id = ?",
+            params=[year, run_id],
+        ).pl()
+    core = {
+        name: con.sql(f"SELECT * FROM core.{name} WHERE year = ?", params=[year]).pl()
+        for name in NAME_TABLES
+    }
     return PublishedYear(runs[0], runs[1] if len(runs) > 1 else None, marts, core)
+
+
+def published_year(warehouse: Warehouse | str | os.PathLike[str], year: int) -> PublishedYear:
+    """Warehouse.published_year for callers holding a location (office/dashboard.py)."""
+    return locate(warehouse).published_year(year)

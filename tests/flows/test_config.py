@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.config import SettingsError, settings
+from warehouse.location import DuckDBFile
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def here(tmp_path, monkeypatch) -> Path:
 
 def test_defaults_sit_beside_the_warehouse(here):
     conf = settings()
-    assert (conf.inbox, conf.warehouse) == (Path("inbox"), Path("assess.duckdb"))
+    assert (conf.inbox, conf.warehouse) == (Path("inbox"), DuckDBFile(Path("assess.duckdb")))
     assert (conf.archive, conf.out, conf.lock_wait_seconds) == (Path("archive"), Path("out"), 600)
     elsewhere = settings(warehouse=Path("/srv/a/assess.duckdb"))
     assert (elsewhere.archive, elsewhere.out) == (Path("/srv/a/archive"), Path("/srv/a/out"))
@@ -36,7 +37,8 @@ def test_option_then_environment_then_file_then_default(here, monkeypatch):
     assert settings().inbox == Path("from-env")
     assert settings(inbox=Path("from-option")).inbox == Path("from-option")
     assert settings(inbox=None).inbox == Path("from-env")  # an option not given is no option
-    assert settings().warehouse == Path("file.duckdb") and settings().lock_wait_seconds == 7
+    assert settings().warehouse == DuckDBFile(Path("file.duckdb"))
+    assert settings().lock_wait_seconds == 7
 
 
 def test_zero_is_zero_and_empty_is_unset(here, monkeypatch):
@@ -64,7 +66,7 @@ def test_a_wait_that_never_ends_is_refused(here, monkeypatch, value):
     with pytest.raises(SettingsError, match="ASSESS_LOCK_WAIT.*有限的非负秒数") as caught:
         settings()
     assert "\n" not in str(caught.value)
-    assert caught.value.warehouse == Path("assess.duckdb")  # where the refusal is recorded
+    assert caught.value.warehouse == DuckDBFile(Path("assess.duckdb"))  # where it is recorded
 
 
 def test_inf_in_the_config_file_is_refused_too(here):

@@ -13,6 +13,7 @@ import pytest
 from flows.assess_year import assess_year
 from flows.failures import one_line
 from tests.flows.conftest import AS_OF, assess
+from warehouse.location import DuckDBFile
 
 FINAL = dt.date.fromisoformat(AS_OF)
 EARLIER = dt.date(2021, 7, 20)
@@ -158,7 +159,7 @@ def test_a_log_that_cannot_be_written_anywhere_still_gives_the_line(tmp_path, mo
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setattr("warehouse.runlog.tempfile.gettempdir", lambda: str(blocker))
     full = OSError(errno.ENOSPC, "No space left on device", "/srv/assess/.assess.duckdb.x")
-    line = one_line(full, blocker / "assess.duckdb", "2021-x")
+    line = one_line(full, DuckDBFile(blocker / "assess.duckdb"), "2021-x")
     assert line.startswith("磁盘空间已满") and "日志也无法写入" in line
 
 

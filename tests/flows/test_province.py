@@ -21,6 +21,7 @@ from flows.province import (
 )
 from schemas.province import CONSOLIDATED
 from tests.flows.conftest import AS_OF, PII_KEY
+from warehouse.location import locate
 
 AS_OF_DATE = dt.date.fromisoformat(AS_OF)
 # two small counties, different data (seeds), the inbox layout of docs/inputs.md under each county root
@@ -131,7 +132,7 @@ def test_consolidating_again_replaces_the_year_and_keeps_readers_working(dask_ru
     try:
         counties = {name: str(province_root / name) for name in COUNTIES}
         consolidated = consolidate(
-            2021, counties, dask_run.counties, province, "again", wait_seconds=5
+            2021, counties, dask_run.counties, locate(province), "again", wait_seconds=5
         )
         assert (
             reader.execute("SELECT count(*) FROM mart.unit_score").fetchone()[0]

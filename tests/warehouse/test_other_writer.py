@@ -16,6 +16,7 @@ import pytest
 
 from flows.assess_year import RunResult, record_failure
 from tests.warehouse.test_publish import _pub, _published
+from warehouse.location import DuckDBFile
 from warehouse.lock import WarehouseInUse
 from warehouse.publish import publish
 from warehouse.target import WarehouseUnusable, check_target
@@ -86,7 +87,8 @@ def test_publication_refuses_and_the_analysts_table_survives(published, analyst,
 
 def test_the_failure_recorder_never_renames_over_it(published, analyst):
     failed = RunResult("2021-x", 2021, dt.date(2022, 1, 31), "failed", "某个原因")
-    record_failure(published, failed, "manual", {})  # best effort: says nothing, loses nothing
+    # best effort: says nothing, loses nothing
+    record_failure(DuckDBFile(published), failed, "manual", {})
     analyst.finish()
     assert notes(published) == [(1,), (2,)]
     assert _published(published, "SELECT count(*) FROM audit.run") == [(0,)]
