@@ -205,6 +205,20 @@ def _run(
         return  # the approved result reproduced: nothing changes (flows/approve.py)
     publish_artifacts(result.year, got.ctx.kind_text, got.marts["unit_score"], result.files)
     result.notes = said
+    _office(conf, result, got, watch, county, published_at)
+
+
+def _office(
+    conf: config.Settings,
+    result: RunResult,
+    got: Computed,
+    watch: Stopwatch,
+    county: str,
+    published_at: dt.datetime,
+) -> None:
+    """The published run's office files in out/<year>/; failing here, the year stays published
+    and the run says which files are missing (result.warning)."""
+    year = result.year
     edition = Edition(
         year,
         got.ctx.last_month,
@@ -304,21 +318,30 @@ def _publish(
         if approval is not None:  # --replace --document: the new result is the approved one
             audit["approval"] = approval.with_columns(run_id=pl.lit(run_id))
 
-        def guard(con: duckdb.DuckDBPyConnection) -> None:
-            refuse_if_says_less(current_publication(con, year), got.ctx, replace)
-            if approval is None and current_approval(con, year) is not None:
-                raise ApprovalRefused(f"{year} 年结果在本次运行期间已定稿，未发布；请重新运行")
-
         def swapped() -> None:  # called with interrupts held: a published run says so
             result.status, result.marts, result.stages = "published", got.marts, watch.stages
 
         conf.warehouse.publish(
             Publication(run_id, year, audit, got.core, got.marts),
             conf.lock_wait_seconds,
-            guard=guard,
+            guard=_still_publishable(got.ctx, replace, approving=approval is not None),
             on_swapped=swapped,
         )
     return row["finished_at"][0]
+
+
+def _still_publishable(
+    ctx: Assessment, replace: bool, approving: bool
+) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    """The refusals again, under the writer lock on the state about to be replaced: another run
+    may have published, or the year been approved, since they were first checked."""
+
+    def guard(con: duckdb.DuckDBPyConnection) -> None:
+        refuse_if_says_less(current_publication(con, ctx.year), ctx, replace)
+        if not approving and current_approval(con, ctx.year) is not None:
+            raise ApprovalRefused(f"{ctx.year} 年结果在本次运行期间已定稿，未发布；请重新运行")
+
+    return guard
 
 
 def record_failure(
