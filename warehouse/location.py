@@ -54,7 +54,8 @@ def _nothing() -> None:
 
 
 class Warehouse(ABC):
-    """A warehouse: where published results live. str() names it in messages.
+    """A warehouse: where published results live. str() is its location, as messages name it
+    and as `locate` reads it back (a Prefect task is handed it as text).
 
     The read queries and `publish` are written once here, on the sessions a backend opens
     (warehouse/read.py, warehouse/publish.py; both imported on use, so choosing a warehouse,
