@@ -1,11 +1,13 @@
 """Outputs for people (issue 5), written after each published run from that run's frames.
 
-- office.workbook.write_results_workbook → 考核结果.xlsx (the office's results workbook)
-- office.findings.write_unit_findings → <unit_id>_<unit_name>.xlsx per unit, 未归属单位.xlsx
-- office.warnings_file.write_warning_list → 预警清单.xlsx (red and yellow tasks, month over month;
-  corrections and ranks against last month's publication)
-- office.templates.write_templates → 填报模板/<unit_id>_<unit_name>_<year>年<month>月进度填报.xlsx
-  (the units' fill-in workbooks for the next report, docs/templates.md)
+- office.workbooks: the Excel workbooks
+  - results.write_results_workbook → 考核结果.xlsx (the office's results workbook)
+  - findings.write_unit_findings → 单位反馈/<unit_id>_<unit_name>.xlsx per unit, 未归属单位.xlsx
+  - warning_list.write_warning_list → 预警清单.xlsx (red and yellow tasks, month over month;
+    corrections and ranks against last month's publication)
+  - fill_in.write_templates → 填报模板/<unit_id>_<unit_name>_<year>年<month>月进度填报.xlsx
+    (the units' fill-in workbooks for the next report, docs/templates.md)
+  - simulation.write_simulation → 规则模拟.xlsx and .html (assess simulate, docs/simulate.md)
 - office.dashboard.write_dashboard → 看板.html, read from the published warehouse (docs/dashboard.md)
 - office.files.write_office_files → all of the above into out/<year>/, written aside and swapped in,
   with the latest bulletin of each month assessed kept in 历次通报/<MM>月/

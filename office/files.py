@@ -11,11 +11,11 @@ import polars as pl
 
 from office.dashboard import DASHBOARD_FILE, write_dashboard
 from office.edition import Edition, set_mtime, undated
-from office.findings import write_unit_findings
 from office.folders import swapped_folder
-from office.templates import TEMPLATES_DIR, template_month, write_templates
-from office.warnings_file import WARNINGS_FILE, write_warning_list
-from office.workbook import RESULTS_FILE, write_results_workbook
+from office.workbooks.fill_in import TEMPLATES_DIR, template_month, write_templates
+from office.workbooks.findings import write_unit_findings
+from office.workbooks.results import RESULTS_FILE, write_results_workbook
+from office.workbooks.warning_list import WARNINGS_FILE, write_warning_list
 
 FINDINGS_DIR = "单位反馈"
 KEPT_DIR = "历次通报"  # out/<year>/历次通报/<MM>月/: the latest publication of each month assessed

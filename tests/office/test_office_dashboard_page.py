@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from office.dashboard import SECTIONS, render
-from office.html import css_string, esc, num, pct
+from office.dashboard.values import css_string, esc, num, pct
 from schemas.tables import WARNING_LIST
 from tests.office.office_frames import (
     YEAR,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 from openpyxl import load_workbook
 
-from office.dashboard_parts import forecast_ask
-from office.findings import write_unit_findings
-from office.warnings_file import write_warning_list
+from office.dashboard.sections import forecast_ask
+from office.workbooks.findings import write_unit_findings
+from office.workbooks.warning_list import write_warning_list
 from schemas.tables import QUARANTINE, TASK_FORECAST, TASK_MONTH_STATUS, WARNING_LIST
 
 UNITS = pl.DataFrame(

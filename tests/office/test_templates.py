@@ -20,7 +20,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from office.templates import (
+from office.workbooks.fill_in import (
     OPTIONAL_FILL,
     REQUIRED_FILL,
     TEMPLATES_DIR,

@@ -9,7 +9,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from office.edition import Edition
 from office.labels import COMPONENT_ORDER, COMPONENT_TEXT, RULE_TEXT, STATUS_MARK, label
-from office.sheets import (
+from office.workbooks.sheets import (
     Column,
     Formats,
     close_dated,

@@ -13,11 +13,11 @@ from pathlib import Path
 import polars as pl
 
 from office.edition import Edition
-from office.forecast import FORECAST_SHEET, flagged_frame
-from office.forecast import OFFICE_NOTE as FORECAST_NOTE
-from office.forecast import UNIT_COLUMNS as FORECAST_COLUMNS
 from office.labels import CHANGE_TEXT, MOVEMENT_TEXT, STATUS_TEXT, label
-from office.sheets import (
+from office.workbooks.forecast import FORECAST_SHEET, flagged_frame
+from office.workbooks.forecast import OFFICE_NOTE as FORECAST_NOTE
+from office.workbooks.forecast import UNIT_COLUMNS as FORECAST_COLUMNS
+from office.workbooks.sheets import (
     Column,
     close_dated,
     new_workbook,

@@ -18,11 +18,11 @@ import polars as pl
 from xlsxwriter import Workbook
 
 from office.edition import Edition, undated
-from office.forecast import FORECAST_SHEET, flagged_frame
-from office.forecast import TASK_COLUMNS as FORECAST_TASKS
-from office.forecast import UNIT_NOTE as FORECAST_UNIT_NOTE
 from office.labels import RULE_TEXT, SOURCE_TEXT, label
-from office.sheets import (
+from office.workbooks.forecast import FORECAST_SHEET, flagged_frame
+from office.workbooks.forecast import TASK_COLUMNS as FORECAST_TASKS
+from office.workbooks.forecast import UNIT_NOTE as FORECAST_UNIT_NOTE
+from office.workbooks.sheets import (
     Cells,
     Column,
     Formats,

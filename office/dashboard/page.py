@@ -13,9 +13,9 @@ from string import Template
 
 import polars as pl
 
-from office import dashboard_parts as parts
+from office.dashboard import sections as parts
+from office.dashboard.values import css_string, text
 from office.edition import DEFAULT_TIMEZONE, Edition
-from office.html import css_string, text
 from warehouse.read import PublishedYear, published_year
 
 DASHBOARD_FILE = "看板.html"
@@ -68,16 +68,16 @@ def render(data: PublishedYear, county: str = "", timezone: str = DEFAULT_TIMEZO
         f'<section id="{key}" class="part"><h2>{text(name)}</h2>{bodies[key]}</section>'
         for key, name in SECTIONS
     )
-    page = Template((HERE / "dashboard.html").read_text(encoding="utf-8"))
+    page = Template((HERE / "templates" / "page.html").read_text(encoding="utf-8"))
     return page.substitute(
         title=text(title),
-        css=(HERE / "dashboard.css").read_text(encoding="utf-8"),
+        css=(HERE / "assets" / "dashboard.css").read_text(encoding="utf-8"),
         print_css=_print_css(title, edition),
         masthead=_masthead(title, edition),
         nav="".join(f'<a href="#{key}">{text(name[2:])}</a>' for key, name in SECTIONS),
         sections=sections,
         footer=_colophon(edition),
-        js=(HERE / "dashboard.js").read_text(encoding="utf-8"),
+        js=(HERE / "assets" / "dashboard.js").read_text(encoding="utf-8"),
     )
 
 

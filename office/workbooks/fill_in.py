@@ -31,9 +31,9 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from office.edition import Edition, undated
-from office.findings import file_name
 from office.folders import swapped_folder
-from office.sheets import NOT_ASCII, close_dated, new_workbook, of_year, text_width
+from office.workbooks.findings import file_name
+from office.workbooks.sheets import NOT_ASCII, close_dated, new_workbook, of_year, text_width
 from schemas.codes import QUANTITY
 from schemas.plan import TASK_FIELDS
 from schemas.reports import (

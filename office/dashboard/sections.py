@@ -1,13 +1,13 @@
 """The sections of 看板.html, each built from the published run's frames (docs/dashboard.md).
 
-Each function returns the HTML of one section body; every value is escaped (office.html).
+Each function returns the HTML of one section body; every value is escaped (office.dashboard.values).
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from office.html import Col, bar, dash, esc, head, label, num, pct, table, td, text
+from office.dashboard.values import Col, bar, dash, esc, head, label, num, pct, table, td, text
 from office.labels import (
     CHANGE_TEXT,
     COMPONENT_ORDER,
