@@ -1,9 +1,10 @@
 """看板.html: the year's published run as one self-contained page (docs/dashboard.md).
 
-Built from the warehouse only (the published run's history.* marts, mart.warning_list,
-mart.status_correction, mart.rank_change, audit.run and the names in core), after each published run. Everything is inline (CSS, a
-small script, bars drawn with CSS), so the file opens offline in any browser, reads on a
-phone, and prints to A4 as the month's 通报.
+Made from the published year (office/published.py: the run's marts as published, with its
+warning list, corrections, rank changes and forecast, its edition and the names in core),
+after each published run; `write_dashboard` reads the same back from the warehouse. Everything
+is inline (CSS, a small script, bars drawn with CSS), so the file opens offline in any browser,
+reads on a phone, and prints to A4 as the month's 通报.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import polars as pl
 from office.dashboard import sections as parts
 from office.dashboard.values import css_string, text
 from office.edition import DEFAULT_TIMEZONE, Edition
-from warehouse.read import PublishedYear, published_year
+from office.published import PublishedYear, read_published
 
 DASHBOARD_FILE = "看板.html"
 HERE = Path(__file__).parent
@@ -32,6 +33,12 @@ SECTIONS = (
 )
 
 
+def write_page(published: PublishedYear, out_file: Path) -> Path:
+    """Write the page of the published year to `out_file` (UTF-8): the registered writer."""
+    out_file.write_text(render(published), encoding="utf-8")
+    return out_file
+
+
 def write_dashboard(
     warehouse: Path,
     year: int,
@@ -39,31 +46,16 @@ def write_dashboard(
     county: str = "",
     timezone: str = DEFAULT_TIMEZONE,
 ) -> Path:
-    """Write the page of `year`'s published run to `out_file` (UTF-8)."""
-    page = render(published_year(warehouse, year), county, timezone)
-    out_file.write_text(page, encoding="utf-8")
-    return out_file
+    """Write the page of `year`'s published run, read back from `warehouse`, to `out_file`
+    (assess approve: the page says 定稿 from the approval on)."""
+    return write_page(read_published(warehouse, year, county, timezone), out_file)
 
 
-def edition_of(run: dict, timezone: str = DEFAULT_TIMEZONE) -> Edition:
-    """The publication the page shows, from its audit.run row."""
-    return Edition(
-        int(run["year"]),
-        int(run["last_month"] or 0),
-        bool(run["is_final"]),
-        run["as_of"],
-        str(run["run_id"]),
-        run.get("finished_at"),
-        timezone=timezone,
-        document=run.get("approval_document"),
-    )
-
-
-def render(data: PublishedYear, county: str = "", timezone: str = DEFAULT_TIMEZONE) -> str:
-    """The whole page as one HTML string; times in `timezone` (default Beijing time)."""
-    edition = edition_of(data.run, timezone)
-    title = f"{county}{edition.year}年度{TITLE}"
-    bodies = _section_bodies(data, edition.month)
+def render(published: PublishedYear) -> str:
+    """The whole page as one HTML string; times in the edition's time zone."""
+    edition = published.edition
+    title = f"{published.county}{edition.year}年度{TITLE}"
+    bodies = _section_bodies(published, edition.month)
     sections = "".join(
         f'<section id="{key}" class="part"><h2>{text(name)}</h2>{bodies[key]}</section>'
         for key, name in SECTIONS

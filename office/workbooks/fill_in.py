@@ -32,6 +32,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from office.edition import Edition, undated
 from office.folders import swapped_folder
+from office.published import PublishedYear
 from office.workbooks.findings import file_name
 from office.workbooks.sheets import NOT_ASCII, close_dated, new_workbook, of_year, text_width
 from schemas.codes import QUANTITY
@@ -190,6 +191,21 @@ def last_reported(reports: pl.DataFrame | None, month: int, as_of: dt.date | Non
 def template_file(unit_id: str, unit_name: str, year: int, month: int) -> str:
     """`<unit_id>_<unit_name>_<year>年<month>月进度填报.xlsx`."""
     return file_name(unit_id, f"{unit_name}_{year}年{month}月进度填报")
+
+
+def write_fill_in(published: PublishedYear, path: Path) -> list[Path]:
+    """填报模板/ for the report due next after the published year's last month assessed: the
+    registered writer (office/outputs.py)."""
+    core = published.core
+    return write_templates(
+        path,
+        year=published.year,
+        month=template_month(published.month),
+        units=core["units"],
+        tasks=core["tasks"],
+        reports=core.get("reports"),
+        edition=published.edition,
+    )
 
 
 def write_templates(

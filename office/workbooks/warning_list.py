@@ -14,6 +14,7 @@ import polars as pl
 
 from office.edition import Edition
 from office.labels import CHANGE_TEXT, MOVEMENT_TEXT, STATUS_TEXT, label
+from office.published import PublishedYear
 from office.workbooks.forecast import FORECAST_SHEET, flagged_frame
 from office.workbooks.forecast import OFFICE_NOTE as FORECAST_NOTE
 from office.workbooks.forecast import UNIT_COLUMNS as FORECAST_COLUMNS
@@ -121,6 +122,20 @@ def _year(*frames: pl.DataFrame) -> int:
         if "year" in frame.columns and frame["year"].drop_nulls().len():
             return int(frame["year"].drop_nulls()[0])
     return 1980  # an empty list: any fixed year keeps the output reproducible
+
+
+def write_warnings(published: PublishedYear, path: Path) -> Path:
+    """预警清单.xlsx of the published year: the registered writer (office/outputs.py)."""
+    marts = published.marts
+    return write_warning_list(
+        path,
+        marts["warning_list"],
+        published.core["units"],
+        marts.get("status_correction"),
+        marts.get("rank_change"),
+        published.edition,
+        marts.get("task_forecast"),
+    )
 
 
 def write_warning_list(
