@@ -1,22 +1,22 @@
-"""The sections of 看板.html, each built from the published run's frames (docs/dashboard.md).
+"""The sections of 看板.html (docs/dashboard.md): each function makes what one section shows —
+its rows, every value formatted and labelled whole columns at a time with polars — and
+templates/parts/<section>.html.j2 lays it out. Values are plain text; the templates escape.
 
-Each function returns the HTML of one section body; every value is escaped (office.dashboard.values).
+A value a part of which is missing (a unit without a name, a task without an id) is left
+out or shown blank, as the page always did: lists leave such rows out, table cells stay empty.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
-from office.dashboard.values import Col, bar, dash, esc, head, label, num, pct, table, td, text
-from office.labels import (
-    CHANGE_TEXT,
-    COMPONENT_ORDER,
-    RULE_TEXT,
-    STATUS_MARK,
-    STATUS_TEXT,
-)
+from office.dashboard.values import dash, label, num, pct
+from office.labels import CHANGE_TEXT, COMPONENT_ORDER, RULE_TEXT, STATUS_MARK, STATUS_TEXT
 from schemas.codes import EXCELLENT, FAIL, GOOD, PASS, REASON_TEXT
 
+View = dict[str, Any]  # what a section's template reads
 MONTHS = range(1, 13)
 GRADE_CLASS = {EXCELLENT: "g-a", GOOD: "g-b", PASS: "g-c", FAIL: "g-d"}
 PENDING_GRADE = "年终评定"  # a provisional run ranks but does not grade
@@ -24,55 +24,49 @@ NOT_SURVEYED = "未测评"  # no valid survey response to count yet (0 in the to
 NEW_RED = ("newly_red", "yellow_to_red")
 RECOVERED = ("recovered",)
 ADJUSTMENTS = ("bonus_cap", "penalty_cap", "floor_zero")  # last in their component
+FORECAST_SHOWN = 10  # the most behind; the whole list is in 预警清单.xlsx
 C = pl.col
-
-
-def unit_link(unit_id: pl.Expr, name: pl.Expr) -> pl.Expr:
-    """The unit's name, linking to its score breakdown (#unit-<id>)."""
-    return pl.concat_str(
-        pl.lit('<a href="#unit-'), esc(unit_id), pl.lit('">'), esc(name), pl.lit("</a>")
-    )
 
 
 def task_text(task_id: pl.Expr, task_name: pl.Expr) -> pl.Expr:
     """`T001 便民服务中心建设`; the id alone when the task has no name."""
-    return pl.concat_str(esc(task_id), pl.lit(" "), esc(task_name).fill_null(""))
+    return pl.concat_str(task_id.cast(pl.String), pl.lit(" "), task_name.fill_null(""))
 
 
-def grade_badge(grade: pl.Expr) -> pl.Expr:
-    """The grade as a coloured badge; a provisional run has none yet: 年终评定."""
-    cls = grade.replace_strict(GRADE_CLASS, default="g-p", return_dtype=pl.String)
-    return pl.concat_str(
-        pl.lit('<span class="grade '),
-        cls,
-        pl.lit('">'),
-        esc(grade).fill_null(PENDING_GRADE),
-        pl.lit("</span>"),
-    )
+def grade(column: str = "grade") -> list[pl.Expr]:
+    """The grade's badge: its colour class and text; a provisional run has none yet: 年终评定."""
+    return [
+        C(column)
+        .replace_strict(GRADE_CLASS, default="g-p", return_dtype=pl.String)
+        .alias("grade_class"),
+        C(column).cast(pl.String).fill_null(PENDING_GRADE).alias("grade_text"),
+    ]
 
 
-def movement(rank: pl.Expr, previous: pl.Expr) -> pl.Expr:
-    """Last month's rank as an arrow: `↑2`, `↓1`, `—` (same); blank without last month."""
-    steps = (previous - rank).abs().cast(pl.String)
-    arrow = (
-        pl.when(rank < previous)
-        .then(pl.concat_str(pl.lit('<span class="mv up">↑'), steps))
+def movement(rank: pl.Expr, previous: pl.Expr) -> list[pl.Expr]:
+    """Last month's rank as an arrow (up, down, same) with the steps; null without it."""
+    move = (
+        pl.when(previous.is_null())
+        .then(None)
+        .when(rank < previous)
+        .then(pl.lit("up"))
         .when(rank > previous)
-        .then(pl.concat_str(pl.lit('<span class="mv down">↓'), steps))
-        .otherwise(pl.lit('<span class="mv same">—'))
+        .then(pl.lit("down"))
+        .otherwise(pl.lit("same"))
     )
-    title = pl.concat_str(pl.lit("</span><small>上月第"), num(previous, 0), pl.lit("名</small>"))
-    return pl.when(previous.is_not_null()).then(pl.concat_str(arrow, title))
+    return [
+        move.alias("move"),
+        (previous - rank).abs().cast(pl.String).alias("steps"),
+        num(previous, 0).alias("previous_text"),
+    ]
 
 
-def status_badge(status: pl.Expr, mapping: dict[str, str] = STATUS_TEXT) -> pl.Expr:
-    return pl.concat_str(
-        pl.lit('<span class="st '),
-        esc(status),
-        pl.lit('">'),
-        label(status, mapping),
-        pl.lit("</span>"),
-    )
+def bar(left: pl.Expr, width: pl.Expr, prefix: str = "") -> list[pl.Expr]:
+    """A bar from `left`% over `width`% of its cell (both kept within 0-100)."""
+    return [
+        num(left.clip(0, 100), 2).alias(f"{prefix}left"),
+        num(width.clip(0, 100), 2).alias(f"{prefix}width"),
+    ]
 
 
 def with_ranks(scores: pl.DataFrame, ranks: pl.DataFrame | None) -> pl.DataFrame:
@@ -87,73 +81,38 @@ def with_ranks(scores: pl.DataFrame, ranks: pl.DataFrame | None) -> pl.DataFrame
     return scores.join(before, on="unit_id", how="left", maintain_order="left")
 
 
-def ranking(scores: pl.DataFrame) -> str:
+def ranking(scores: pl.DataFrame) -> View:
     """综合排名: one row per unit in rank order, the numbers of mart.unit_score, last month's
     rank beside each (↑ up, ↓ down, — same)."""
-    cols = [
-        Col("排名", num(C("rank"), 0), "num", "rank"),
-        Col("较上月", dash(movement(C("rank"), C("previous_rank"))), "mark", "movement"),
-        Col("单位", unit_link(C("unit_id"), C("unit_name")), "name", "unit_name"),
-        Col("总分", num(C("total")), "num total", "total"),
-        Col("", bar(pl.lit(0.0), C("total").cast(pl.Float64), "total"), "bar"),
-        Col("等次", grade_badge(C("grade")), "mark", "grade"),
-        Col("工作实绩", dash(num(C("work"))), "num", "work"),
-        Col("群众满意度", num(C("satisfaction")).fill_null(NOT_SURVEYED), "num", "satisfaction"),
-        Col("加分", num(C("bonus")), "num", "bonus"),
-        Col("扣分", num(C("penalty")), "num", "penalty"),
-        Col("红灯月数", num(C("red_months"), 0), "num", "red_months"),
-        Col("黄灯月数", num(C("yellow_months"), 0), "num", "yellow_months"),
-    ]
-    row_attrs = pl.concat_str(pl.lit('data-unit="'), esc(C("unit_id")), pl.lit('"'))
-    note = (
-        '<p class="note">等次在年终（评估至12月）评定；临时结果只排名。'
-        "群众满意度“未测评”表示尚无可计入的有效答卷，总分中按 0 计。</p>"
-        if scores["grade"].is_null().all() and scores.height
-        else ""
+    rows = scores.select(
+        C("unit_id"),
+        C("unit_name"),
+        num(C("rank"), 0).fill_null("").alias("rank"),
+        *movement(C("rank"), C("previous_rank")),
+        num(C("total")).fill_null("").alias("total"),
+        *bar(pl.lit(0.0), C("total").cast(pl.Float64)),
+        *grade(),
+        dash(num(C("work"))).alias("work"),
+        num(C("satisfaction")).fill_null(NOT_SURVEYED).alias("satisfaction"),
+        *(num(C(c)).fill_null("").alias(c) for c in ("bonus", "penalty")),
+        *(num(C(c), 0).fill_null("").alias(c) for c in ("red_months", "yellow_months")),
     )
-    return note + table(scores, cols, "ranking", row_attrs)
+    pending = bool(scores.height) and scores["grade"].is_null().all()
+    return {"rows": rows.to_dicts(), "pending": pending}
 
 
-def overview(scores: pl.DataFrame, warnings: pl.DataFrame) -> str:
-    """Headline figures: units (by grade once graded), red tasks now, turned red, recovered."""
-    grades = scores["grade"].value_counts()
-    by_grade = dict(zip(grades["grade"].to_list(), grades["count"].to_list(), strict=True))
-    change = warnings["change"]
-    graded = [(grade, by_grade.get(grade, 0), cls) for grade, cls in GRADE_CLASS.items()]
-    figures = [
-        ("参评单位", scores.height, ""),
-        *(graded if scores["grade"].is_not_null().any() else [(PENDING_GRADE, "—", "g-p")]),
-        ("当前红灯", int((warnings["status"] == "red").sum()), "red"),
-        ("当前黄灯", int((warnings["status"] == "yellow").sum()), "yellow"),
-        ("本月转红", int(change.is_in(NEW_RED).sum()), "red"),
-        ("已恢复", int(change.is_in(RECOVERED).sum()), "green"),
-    ]
-    cards = "".join(
-        f'<div class="card {cls}"><b>{value}</b><span>{text(name)}</span></div>'
-        for name, value, cls in figures
-    )
-    return f'<div class="cards">{cards}</div>'
+def _task_lines(frame: pl.DataFrame, why: pl.Expr) -> View:
+    """Tasks as a list: unit, task and why (`why` null: the task is left out)."""
+    items = frame.select(
+        C("unit_id").cast(pl.String),
+        C("unit_name"),
+        task_text(C("task_id"), C("task_name")).alias("task"),
+        why.alias("why"),
+    ).drop_nulls()
+    return {"count": frame.height, "items": items.to_dicts()}
 
 
-def _task_line(frame: pl.DataFrame, extra: pl.Expr) -> str:
-    """One <li> per task: unit, task and `extra` (HTML)."""
-    if frame.height == 0:
-        return '<p class="none">无</p>'
-    item = pl.concat_str(
-        pl.lit("<li>"),
-        unit_link(C("unit_id"), C("unit_name")),
-        pl.lit("　"),
-        task_text(C("task_id"), C("task_name")),
-        pl.lit('<span class="why">'),
-        extra,
-        pl.lit("</span></li>"),
-    )
-    return (
-        '<ul class="brief-list">' + frame.select(item.alias("i"))["i"].str.join("").item() + "</ul>"
-    )
-
-
-def _why(frame_has_streak: bool = True) -> pl.Expr:
+def _why(streak: bool = True) -> pl.Expr:
     """`未报送，进度 —／计划 50%，连续 3 个月`."""
     progress = pl.concat_str(
         pl.lit("，进度 "),
@@ -162,14 +121,28 @@ def _why(frame_has_streak: bool = True) -> pl.Expr:
         num(C("planned"), 0),
         pl.lit("%"),
     ).fill_null("")
-    streak = (
-        pl.when(C("months_in_row") > 1)
-        .then(pl.format("，连续 {} 个月", C("months_in_row")))
-        .otherwise(pl.lit(""))
-        if frame_has_streak
-        else pl.lit("")
+    months = pl.when(C("months_in_row") > 1).then(pl.format("，连续 {} 个月", C("months_in_row")))
+    return pl.concat_str(
+        label(C("reason"), REASON_TEXT),
+        progress,
+        months.otherwise(pl.lit("")) if streak else pl.lit(""),
     )
-    return pl.concat_str(label(C("reason"), REASON_TEXT), progress, streak)
+
+
+def overview(scores: pl.DataFrame, warnings: pl.DataFrame) -> list[tuple[str, Any, str]]:
+    """Headline figures: units (by grade once graded), red tasks now, turned red, recovered."""
+    grades = scores["grade"].value_counts()
+    by_grade = dict(zip(grades["grade"].to_list(), grades["count"].to_list(), strict=True))
+    change = warnings["change"]
+    graded = [(g, by_grade.get(g, 0), cls) for g, cls in GRADE_CLASS.items()]
+    return [
+        ("参评单位", scores.height, ""),
+        *(graded if scores["grade"].is_not_null().any() else [(PENDING_GRADE, "—", "g-p")]),
+        ("当前红灯", int((warnings["status"] == "red").sum()), "red"),
+        ("当前黄灯", int((warnings["status"] == "yellow").sum()), "yellow"),
+        ("本月转红", int(change.is_in(NEW_RED).sum()), "red"),
+        ("已恢复", int(change.is_in(RECOVERED).sum()), "green"),
+    ]
 
 
 def brief(
@@ -178,60 +151,48 @@ def brief(
     units: pl.DataFrame,
     month: int,
     ahead: pl.DataFrame | None = None,
-) -> str:
+) -> View:
     """本月要点, what the leadership asks first: who is red now, what turned red this month
     (against last month, inside this run), which units moved in the ranking, and which tasks
     green or yellow today will miss their due month at their own pace (预计逾期, `ahead`:
     mart.task_forecast with the tasks' names)."""
     listed = warnings.join(units, on="unit_id", how="left", maintain_order="left")
-    red = listed.filter(C("status") == "red")
     turned = listed.filter(C("change").is_in(NEW_RED))
     ranked = scores.filter(C("previous_rank").is_not_null() & (C("rank") != C("previous_rank")))
-    if scores["previous_rank"].is_null().all():
-        moved = '<p class="none">上月没有发布结果，暂无名次比较。</p>'
-    elif ranked.height == 0:
-        moved = '<p class="none">各单位名次与上月相同。</p>'
-    else:
-        item = pl.concat_str(
-            pl.lit("<li>"),
-            unit_link(C("unit_id"), C("unit_name")),
-            pl.lit("　"),
-            movement(C("rank"), C("previous_rank")),
-            pl.lit('<span class="why">现第'),
-            num(C("rank"), 0),
-            pl.lit("名，总分 "),
-            num(C("total")),
-            pl.lit("（上月 "),
-            dash(num(C("previous_total"))),
-            pl.lit("）</span></li>"),
-        )
-        moved = (
-            '<ul class="brief-list">'
-            + ranked.sort("rank").select(item.alias("i"))["i"].str.join("").item()
-            + "</ul>"
-        )
-    since = f"{month - 1}月" if month > 1 else "上月"
-    return (
-        overview(scores, warnings)
-        + '<div class="brief">'
-        + f'<div class="ask"><h3>当前红灯（{month}月）<b class="count red">{red.height}</b></h3>'
-        + _task_line(red, _why())
-        + "</div>"
-        + f'<div class="ask"><h3>本月转红（与{text(since)}相比）<b class="count red">{turned.height}</b></h3>'
-        + _task_line(
-            turned, pl.concat_str(label(C("change"), CHANGE_TEXT), pl.lit("："), _why(False))
-        )
-        + "</div>"
-        + f'<div class="ask"><h3>名次变化<b class="count">{ranked.height}</b></h3>{moved}</div>'
-        + forecast_ask(ahead, units)
-        + "</div>"
+    why = pl.concat_str(
+        pl.lit("现第"),
+        num(C("rank"), 0),
+        pl.lit("名，总分 "),
+        num(C("total")),
+        pl.lit("（上月 "),
+        dash(num(C("previous_total"))),
+        pl.lit("）"),
     )
+    moved = ranked.sort("rank").select(
+        C("unit_id"), C("unit_name"), *movement(C("rank"), C("previous_rank")), why.alias("why")
+    )
+    return {
+        "cards": overview(scores, warnings),
+        "month": month,
+        "since": f"{month - 1}月" if month > 1 else "上月",
+        "red": _task_lines(listed.filter(C("status") == "red"), _why()),
+        "turned": _task_lines(
+            turned, pl.concat_str(label(C("change"), CHANGE_TEXT), pl.lit("："), _why(False))
+        ),
+        "compared": not scores["previous_rank"].is_null().all(),
+        "moved": {
+            "count": ranked.height,
+            "items": moved.drop_nulls(["unit_id", "unit_name", "why"]).to_dicts(),
+        },
+        "ahead": forecast_ask(ahead, units),
+    }
 
 
-def forecast_ask(forecast: pl.DataFrame | None, units: pl.DataFrame) -> str:
-    """预计逾期: tasks green or yellow today projected to miss their due month (docs/forecast.md)."""
+def forecast_ask(forecast: pl.DataFrame | None, units: pl.DataFrame) -> View | None:
+    """预计逾期: tasks green or yellow today projected to miss their due month (docs/forecast.md),
+    the FORECAST_SHOWN most behind; None without a forecast."""
     if forecast is None:
-        return ""
+        return None
     flagged = (
         forecast.filter(C("flagged"))
         .join(units, on="unit_id", how="left", maintain_order="left")
@@ -246,82 +207,65 @@ def forecast_ask(forecast: pl.DataFrame | None, units: pl.DataFrame) -> str:
         num(C("needed_pace"), 1),
         pl.lit(" 个百分点"),
     )
-    shown = 10  # the most behind; the whole list is in 预警清单.xlsx
-    more = (
-        f'<p class="none">另有 {flagged.height - shown} 项，见预警清单.xlsx“预计逾期”。</p>'
-        if flagged.height > shown
-        else ""
-    )
-    return (
-        f'<div class="ask"><h3>预计逾期（今天绿灯或黄灯）<b class="count">{flagged.height}</b></h3>'
-        + _task_line(flagged.head(shown), why)
-        + more
-        + "</div>"
-    )
+    return {
+        "count": flagged.height,
+        "shown": _task_lines(flagged.head(FORECAST_SHOWN), why),
+        "more": max(flagged.height - FORECAST_SHOWN, 0),
+    }
 
 
-def _changes_table(frame: pl.DataFrame) -> str:
-    cols = [
-        Col("单位", unit_link(C("unit_id"), C("unit_name")), "name"),
-        Col("任务", task_text(C("task_id"), C("task_name")), "task"),
-        Col("本月", status_badge(C("status")), "name"),
-        Col("原因", label(C("reason"), REASON_TEXT), "name"),
-        Col(
-            "进度／计划",
-            pl.concat_str(dash(num(C("progress"), 0)), pl.lit(" / "), num(C("planned"), 0)),
-            "num",
-        ),
-        Col("连续月数", num(C("months_in_row"), 0), "num"),
-        Col("上月", dash(status_badge(C("previous_status"))), "name"),
-        Col("变化", label(C("change"), CHANGE_TEXT), "name"),
+def _listed(frame: pl.DataFrame, *columns: pl.Expr) -> list[dict]:
+    """The rows of the changes and corrections tables: unit, task and `columns`."""
+    return frame.select(
+        C("unit_id").cast(pl.String),
+        C("unit_name"),
+        task_text(C("task_id"), C("task_name")).fill_null("").alias("task"),
+        *columns,
+    ).to_dicts()
+
+
+def _status(column: str, alias: str, mapping: dict[str, str] = STATUS_TEXT) -> list[pl.Expr]:
+    """A status badge: its code (the class) and its label; null without a status."""
+    return [
+        C(column).cast(pl.String).alias(alias),
+        label(C(column), mapping).alias(f"{alias}_text"),
     ]
-    return table(frame, cols, "changes")
-
-
-def _corrections_table(frame: pl.DataFrame) -> str:
-    cols = [
-        Col("单位", unit_link(C("unit_id"), C("unit_name")), "name"),
-        Col("任务", task_text(C("task_id"), C("task_name")), "task"),
-        Col("月份", pl.concat_str(num(C("month"), 0), pl.lit("月")), "num"),
-        Col("上月发布时", status_badge(C("previous_status")), "name"),
-        Col("现在", status_badge(C("status")), "name"),
-        Col("原因", label(C("reason"), REASON_TEXT), "name"),
-    ]
-    return table(frame, cols, "corrections")
 
 
 def changes(
     warnings: pl.DataFrame, corrections: pl.DataFrame | None, units: pl.DataFrame, month: int
-) -> str:
+) -> View:
     """预警变化: every task red or yellow now with its change against last month (inside this
     run, so every night of the month shows the same), the recovered tasks, and corrections of
     earlier months apart."""
     listed = warnings.join(units, on="unit_id", how="left", maintain_order="left")
     counts = listed["change"].drop_nulls().value_counts(sort=True)
-    chips = "".join(
-        f'<span class="chip {text(code)}">{text(CHANGE_TEXT.get(code, code))} {n} 项</span>'
-        for code, n in counts.iter_rows()
-    )
-    since = (
-        f"{month}月各任务的状态与{month - 1}月相比（同一次评估之内：当月每晚相同，复算亦同）："
-        if month > 1
-        else f"{month}月是第一个评估月，没有上月可比。"
-    )
-    fixed = corrections if corrections is not None else pl.DataFrame()
-    fixes = (
-        _corrections_table(fixed.join(units, on="unit_id", how="left", maintain_order="left"))
-        if fixed.height
-        else '<p class="none">无：早于本月的各月状态与上月发布时相同。</p>'
-    )
-    return (
-        f'<p class="note">{text(since)}</p><p class="chips">{chips or "无红灯、黄灯任务"}</p>'
-        f"<h3>红灯、黄灯任务（{month}月）</h3>"
-        + _changes_table(listed.filter(C("status").is_in(["red", "yellow"])))
-        + "<h3>已恢复（上月红灯或黄灯，本月绿灯）</h3>"
-        + _changes_table(listed.filter(C("change").is_in(RECOVERED)))
-        + "<h3>更正（早于本月的月份，状态与上月发布时不同）</h3>"
-        + fixes
-    )
+    changed = [
+        *_status("status", "status"),
+        label(C("reason"), REASON_TEXT).fill_null("").alias("reason"),
+        pl.concat_str(dash(num(C("progress"), 0)), pl.lit(" / "), num(C("planned"), 0))
+        .fill_null("")
+        .alias("progress"),
+        num(C("months_in_row"), 0).fill_null("").alias("months_in_row"),
+        *_status("previous_status", "previous"),
+        label(C("change"), CHANGE_TEXT).fill_null("").alias("change"),
+    ]
+    fixed = corrections if corrections is not None and corrections.height else None
+    return {
+        "month": month,
+        "chips": [(code, CHANGE_TEXT.get(code, code), n) for code, n in counts.iter_rows()],
+        "now": _listed(listed.filter(C("status").is_in(["red", "yellow"])), *changed),
+        "recovered": _listed(listed.filter(C("change").is_in(RECOVERED)), *changed),
+        "fixes": None
+        if fixed is None
+        else _listed(
+            fixed.join(units, on="unit_id", how="left", maintain_order="left"),
+            pl.concat_str(num(C("month"), 0), pl.lit("月")).fill_null("").alias("month"),
+            *_status("previous_status", "previous"),
+            *_status("status", "status"),
+            label(C("reason"), REASON_TEXT).fill_null("").alias("reason"),
+        ),
+    }
 
 
 def _cell_title() -> pl.Expr:
@@ -338,109 +282,80 @@ def _cell_title() -> pl.Expr:
     )
 
 
-def matrix(status: pl.DataFrame, tasks: pl.DataFrame, order: pl.DataFrame) -> str:
-    """三、红黄绿矩阵: every task (units in rank order) by month; blank = not assessed."""
+def matrix(status: pl.DataFrame, tasks: pl.DataFrame, order: pl.DataFrame) -> View:
+    """三、红黄绿矩阵: every task (units in rank order) by month; blank = not assessed. And the
+    phone's list of the same."""
+    title = _cell_title()
     cells = status.select(
         "task_id",
-        "month",
-        pl.concat_str(
-            pl.lit('<td class="st '),
-            esc(C("status")),
-            pl.lit('" title="'),
-            _cell_title(),
-            pl.lit('">'),
-            label(C("status"), STATUS_MARK),
-            pl.lit("</td>"),
-        ).alias("cell"),
+        C("month").cast(pl.Int32),
+        pl.when(title.is_not_null()).then(C("status").cast(pl.String)).alias("status"),
+        title.alias("title"),
+        label(C("status"), STATUS_MARK).alias("mark"),
     )
     grid = (
         tasks.select("task_id", "unit_id", "task_name")
         .join(pl.DataFrame({"month": list(MONTHS)}, schema={"month": pl.Int32}), how="cross")
-        .join(cells.with_columns(C("month").cast(pl.Int32)), on=["task_id", "month"], how="left")
-        .with_columns(C("cell").fill_null("<td></td>"))
+        .join(cells, on=["task_id", "month"], how="left")
         .sort("task_id", "month")
         .group_by("task_id", "unit_id", "task_name", maintain_order=True)
-        .agg(C("cell").str.join(""))
+        .agg(pl.struct("status", "title", "mark").alias("cells"))
         .join(order, on="unit_id", how="left")
         .sort("order", "unit_id", "task_id", nulls_last=True)
+        .select(
+            C("unit_name").fill_null(""),
+            task_text(C("task_id"), C("task_name")).fill_null("").alias("task"),
+            "cells",
+        )
     )
-    months = "".join(f'<th class="m">{m}月</th>' for m in MONTHS)
-    cols = [
-        Col("单位", esc(C("unit_name")), "name"),
-        Col("任务", task_text(C("task_id"), C("task_name")), "task"),
-        Col("月份", C("cell"), whole=months),
-    ]
-    return legend() + table(grid, cols, "matrix") + phone_matrix(status, tasks, order)
+    return {
+        "marks": STATUS_MARK,
+        "month_heads": [(f"{m}月", "m") for m in MONTHS],
+        "rows": grid.to_dicts(),
+        "phone": phone_matrix(status, tasks, order),
+    }
 
 
-def phone_matrix(status: pl.DataFrame, tasks: pl.DataFrame, order: pl.DataFrame) -> str:
+def phone_matrix(status: pl.DataFrame, tasks: pl.DataFrame, order: pl.DataFrame) -> list[dict]:
     """The matrix for a phone (shown on narrow screens only): one block per task, its months
     latest first, each with its reason written out (a phone cannot hover)."""
+    behind = pl.concat_str(pl.lit(" "), num(C("progress"), 0), pl.lit("/"), num(C("planned"), 0))
+    why = pl.concat_str(
+        label(C("reason"), REASON_TEXT),
+        pl.when(C("status") != "green")  # how far behind, where it matters
+        .then(behind)
+        .otherwise(pl.lit(""))
+        .fill_null(""),
+        pl.when(C("late")).then(pl.lit(" 迟报")).otherwise(pl.lit("")),
+    )
+    chip = pl.struct(
+        C("status").cast(pl.String).alias("status"),
+        num(C("month"), 0).alias("month"),
+        label(C("status"), STATUS_MARK).alias("mark"),
+        why.alias("why"),
+    )
+    complete = pl.all_horizontal(C("status", "month", "reason").is_not_null())
     chips = (
         status.sort("task_id", "month", descending=[False, True])
-        .select(
-            "task_id",
-            pl.concat_str(
-                pl.lit('<li class="st '),
-                esc(C("status")),
-                pl.lit('"><b>'),
-                num(C("month"), 0),
-                pl.lit("月 "),
-                label(C("status"), STATUS_MARK),
-                pl.lit("</b> "),
-                label(C("reason"), REASON_TEXT),
-                pl.when(C("status") != "green")  # how far behind, where it matters
-                .then(
-                    pl.concat_str(
-                        pl.lit(" "), num(C("progress"), 0), pl.lit("/"), num(C("planned"), 0)
-                    )
-                )
-                .otherwise(pl.lit(""))
-                .fill_null(""),
-                pl.when(C("late")).then(pl.lit(" 迟报")).otherwise(pl.lit("")),
-                pl.lit("</li>"),
-            ).alias("chip"),
-        )
+        .select("task_id", pl.when(complete).then(chip).alias("chip"))
         .group_by("task_id", maintain_order=True)
-        .agg(C("chip").str.join(""))
+        .agg(C("chip").alias("chips"))
     )
-    blocks = (
+    return (
         tasks.select("task_id", "unit_id", "task_name")
         .join(chips, on="task_id", how="inner")
         .join(order.select("unit_id", "unit_name", "order"), on="unit_id", how="left")
         .sort("order", "unit_id", "task_id", nulls_last=True)
         .select(
-            pl.concat_str(
-                pl.lit('<div class="mtask"><p>'),
-                esc(C("unit_name")).fill_null(""),
-                pl.lit("　"),
-                task_text(C("task_id"), C("task_name")),
-                pl.lit("</p><ol>"),
-                C("chip"),
-                pl.lit("</ol></div>"),
-            ).alias("b")
+            C("unit_name").fill_null(""),
+            task_text(C("task_id"), C("task_name")).alias("task"),
+            "chips",
         )
-    )
-    return (
-        '<div class="mlist">' + blocks["b"].str.join("").item() + "</div>" if blocks.height else ""
+        .to_dicts()
     )
 
 
-def legend() -> str:
-    items = [
-        ("red", "红灯：未报送、逾期未完成或进度严重滞后"),
-        ("yellow", "黄灯：进度滞后"),
-        ("green", "绿灯：已完成或按计划推进"),
-        ("", "空白：任务未开始或该月尚未到评估期"),
-    ]
-    spans = "".join(
-        f'<span><i class="st {cls}">{STATUS_MARK.get(cls, "　")}</i>{text(t)}</span>'
-        for cls, t in items
-    )
-    return f'<p class="legend">{spans}</p>'
-
-
-def funding(execution: pl.DataFrame, tasks: pl.DataFrame, order: pl.DataFrame) -> str:
+def funding(execution: pl.DataFrame, tasks: pl.DataFrame, order: pl.DataFrame) -> View:
     """四、资金执行: one row per task that has money allocated or spent, amounts in 万元."""
     rows = (
         execution.join(tasks.select("task_id", "task_name"), on="task_id", how="left")
@@ -450,27 +365,30 @@ def funding(execution: pl.DataFrame, tasks: pl.DataFrame, order: pl.DataFrame) -
         .sort("order", "unit_id", "task_id", nulls_last=True)
     )
     overspent = C("spent") > C("allocated")
-    kind = pl.when(overspent).then(pl.lit("red")).otherwise(C("status").fill_null("none"))
-    cols = [
-        Col("单位", esc(C("unit_name")), "name"),
-        Col("任务", task_text(C("task_id"), C("task_name")), "task"),
-        Col("下达（万元）", num(C("allocated") / 10_000), "num"),
-        Col("支出（万元）", num(C("spent") / 10_000), "num"),
-        Col("执行率", dash(pct(C("execution"))), "num"),
-        Col("", bar(pl.lit(0.0), C("execution").fill_null(0) * 100, kind), "bar"),
-        Col("状态", dash(status_badge(C("status")))),
-        Col("", pl.when(overspent).then(pl.lit('<span class="flag">超支</span>')), "mark"),
-    ]
-    allocated, spent = rows["allocated"].sum(), rows["spent"].sum()
-    rate = f"{spent / allocated * 100:.1f}%" if allocated else "—"
-    total = (
-        f'<p class="note">合计：下达 {allocated / 10_000:.2f} 万元，支出 {spent / 10_000:.2f} 万元，'
-        f"执行率 {rate}。执行率 = 支出 / 下达；状态按评估月计划进度判定。</p>"
+    shown = rows.select(
+        C("unit_name").fill_null(""),
+        task_text(C("task_id"), C("task_name")).fill_null("").alias("task"),
+        num(C("allocated") / 10_000).fill_null("").alias("allocated"),
+        num(C("spent") / 10_000).fill_null("").alias("spent"),
+        dash(pct(C("execution"))).alias("execution"),
+        *bar(pl.lit(0.0), C("execution").fill_null(0) * 100),
+        pl.when(overspent)
+        .then(pl.lit("red"))
+        .otherwise(C("status").fill_null("none"))
+        .alias("kind"),
+        *_status("status", "status"),
+        overspent.fill_null(False).alias("overspent"),
     )
-    return total + table(rows, cols, "funding")
+    allocated, spent = rows["allocated"].sum(), rows["spent"].sum()
+    return {
+        "rows": shown.to_dicts(),
+        "allocated": f"{allocated / 10_000:.2f}",
+        "spent": f"{spent / 10_000:.2f}",
+        "rate": f"{spent / allocated * 100:.1f}%" if allocated else "—",
+    }
 
 
-def satisfaction(communities: pl.DataFrame, names: pl.DataFrame, lines: pl.DataFrame) -> str:
+def satisfaction(communities: pl.DataFrame, names: pl.DataFrame, lines: pl.DataFrame) -> View:
     """五、社区满意度: one row per community; whether it counts towards units' scores."""
     counted = (
         lines.filter(C("rule_id") == "community_satisfaction")
@@ -482,19 +400,22 @@ def satisfaction(communities: pl.DataFrame, names: pl.DataFrame, lines: pl.DataF
         communities.join(names, on="community_id", how="left")
         .join(counted, on="community_id", how="left")
         .sort("community_id")
+        .select(
+            pl.concat_str(C("community_id"), pl.lit(" "), C("community_name"))
+            .fill_null("")
+            .alias("community"),
+            C("town").fill_null(""),
+            *(
+                num(C(c), 0).fill_null("").alias(c)
+                for c in ("valid_responses", "invalid_responses")
+            ),
+            dash(num(C("score"))).alias("score"),
+            *bar(pl.lit(0.0), C("score").fill_null(0)),
+            dash(pct(C("satisfaction_rate"))).alias("rate"),
+            pl.when(C("counted")).then(pl.lit("是")).otherwise(pl.lit("否")).alias("counted"),
+        )
     )
-    cols = [
-        Col("社区", pl.concat_str(esc(C("community_id")), pl.lit(" "), esc(C("community_name")))),
-        Col("所属镇街", esc(C("town")), "name"),
-        Col("有效答卷", num(C("valid_responses"), 0), "num"),
-        Col("无效答卷", num(C("invalid_responses"), 0), "num"),
-        Col("满意度得分", dash(num(C("score"))), "num"),
-        Col("", bar(pl.lit(0.0), C("score").fill_null(0), "score"), "bar"),
-        Col("满意率", dash(pct(C("satisfaction_rate"))), "num"),
-        Col("计入单位得分", pl.when(C("counted")).then(pl.lit("是")).otherwise(pl.lit("否"))),
-    ]
-    note = "满意度得分为有效答卷得分的平均；有效答卷不足规定份数的社区不计入单位得分。"
-    return f'<p class="note">{note}</p>' + table(rows, cols, "satisfaction")
+    return {"rows": rows.to_dicts()}
 
 
 def line_items(lines: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
@@ -510,67 +431,24 @@ def line_items(lines: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _waterfall_cols(low: float, span: float) -> list[Col]:
-    """The waterfall's columns; its bars place [low, low + span] points across the cell."""
+def _line(low: float, span: float) -> pl.Expr:
+    """One line of a unit's waterfall; its bar places [low, low + span] points across the cell."""
     left = (pl.min_horizontal("before", "after") - low) / span * 100
-    width = C("points").abs() / span * 100
     sign = pl.when(C("points") >= 0).then(pl.lit("+")).otherwise(pl.lit(""))
-    kind = pl.when(C("points") >= 0).then(pl.lit("up")).otherwise(pl.lit("down"))
-    return [
-        Col("规则", label(C("rule_id"), RULE_TEXT), "rule"),
-        Col("分值", pl.concat_str(sign, num(C("points"))), "num pts", "points"),
-        Col("累计", num(C("after")), "num"),
-        Col("", bar(left, width, kind), "bar wf"),
-        Col("任务", dash(task_text(C("task_id"), C("task_name"))), "task"),
-        Col("月份", dash(pl.concat_str(num(C("month"), 0), pl.lit("月"))), "num"),
-        Col("来源", dash(esc(C("ref"))), "name"),
-        Col("说明", esc(C("detail")), "detail"),
-    ]
-
-
-def _unit_block(low: float, span: float, wf_head: str) -> pl.Expr:
-    """One unit's <article>: heading, the sum in words, its waterfall table, the total row."""
-    total = C("total").cast(pl.Float64)
-    total_row = pl.concat_str(
-        pl.lit('<tr class="sum"><td>总分</td><td class="num pts">'),
-        num(total),
-        pl.lit('</td><td class="num">'),
-        num(total),
-        pl.lit('</td><td class="bar wf">'),
-        bar(pl.lit(-low / span * 100), total / span * 100, "total"),
-        pl.lit('</td><td colspan="4"></td></tr>'),
-    )
-    sums = [("工作实绩 ", "work"), (" ＋ 群众满意度 ", "satisfaction"), (" ＋ 加分 ", "bonus")]
-    # null parts count as 0 in the total: no survey response yet (未测评), no started task (—)
-    empty = {"satisfaction": NOT_SURVEYED}
-    shown = {c: num(C(c)).fill_null(empty.get(c, "—")) for _, c in sums}
-    return pl.concat_str(
-        pl.lit('<article class="unit-wf" id="unit-'),
-        esc(C("unit_id")),
-        pl.lit('" data-unit="'),
-        esc(C("unit_id")),
-        pl.lit('"><h3>第'),
-        num(C("rank"), 0),
-        pl.lit("名　"),
-        esc(C("unit_name")),
-        pl.lit('<span class="sum" data-col="total">总分 '),
-        num(total),
-        pl.lit("</span>"),
-        grade_badge(C("grade")),
-        pl.lit('</h3><p class="eq">'),
-        *(e for text_, col in sums for e in (pl.lit(text_), shown[col])),
-        pl.lit(" － 扣分 "),
-        num(C("penalty")).fill_null("—"),
-        pl.lit(" ＝ "),
-        num(total),
-        pl.lit(f'</p><div class="scroll"><table class="wf">{wf_head}<tbody>'),
-        C("rows").fill_null(""),
-        total_row,
-        pl.lit("</tbody></table></div></article>"),
+    return pl.struct(
+        label(C("rule_id"), RULE_TEXT).fill_null("").alias("rule"),
+        pl.concat_str(sign, num(C("points"))).fill_null("").alias("points"),
+        num(C("after")).fill_null("").alias("after"),
+        *bar(left, C("points").abs() / span * 100),
+        pl.when(C("points") >= 0).then(pl.lit("up")).otherwise(pl.lit("down")).alias("kind"),
+        dash(task_text(C("task_id"), C("task_name"))).alias("task"),
+        dash(pl.concat_str(num(C("month"), 0), pl.lit("月"))).alias("month"),
+        dash(C("ref").cast(pl.String)).alias("ref"),
+        C("detail").cast(pl.String).fill_null("").alias("detail"),
     )
 
 
-def waterfalls(scores: pl.DataFrame, lines: pl.DataFrame, tasks: pl.DataFrame) -> str:
+def waterfalls(scores: pl.DataFrame, lines: pl.DataFrame, tasks: pl.DataFrame) -> View:
     """六、单位得分构成: every unit's line items as a waterfall from 0 to its total (units in
     rank order; the page shows the selected one, print shows all or the selected one)."""
     items = line_items(lines, tasks)
@@ -579,35 +457,24 @@ def waterfalls(scores: pl.DataFrame, lines: pl.DataFrame, tasks: pl.DataFrame) -
         pl.min_horizontal(C("before").min(), C("after").min(), 0.0).alias("low"),
         pl.max_horizontal(C("before").max(), C("after").max(), 100.0).alias("high"),
     ).row(0)
-    span = float(high) - float(low)
-    cols = _waterfall_cols(float(low), span)
-    row = pl.concat_str(pl.lit("<tr>"), *(td(c) for c in cols), pl.lit("</tr>"))
-    per_unit = (
-        items.with_columns(row.alias("row"))
-        .group_by("unit_id", maintain_order=True)
-        .agg(C("row").str.join("").alias("rows"))
-    )
+    low, span = float(low), float(high) - float(low)
+    per_unit = items.group_by("unit_id", maintain_order=True).agg(_line(low, span).alias("lines"))
+    total = C("total").cast(pl.Float64)
     blocks = scores.join(per_unit, on="unit_id", how="left", maintain_order="left").select(
-        _unit_block(float(low), span, head(cols)).alias("block")
+        C("unit_id"),
+        num(C("rank"), 0).alias("rank"),
+        C("unit_name"),
+        num(total).alias("total"),
+        *grade(),
+        # null parts count as 0 in the total: no survey response yet (未测评), no started task (—)
+        dash(num(C("work"))).alias("work"),
+        num(C("satisfaction")).fill_null(NOT_SURVEYED).alias("satisfaction"),
+        *(dash(num(C(c))).alias(c) for c in ("bonus", "penalty")),
+        *bar(pl.lit(-low / span * 100), total / span * 100, "total_"),
+        "lines",
     )
-    return _unit_controls(scores) + blocks["block"].str.join("").item()
-
-
-def _unit_controls(scores: pl.DataFrame) -> str:
-    options = scores.select(
-        pl.concat_str(
-            pl.lit('<option value="'),
-            esc(C("unit_id")),
-            pl.lit('">第'),
-            num(C("rank"), 0),
-            pl.lit("名 "),
-            esc(C("unit_name")),
-            pl.lit("</option>"),
-        ).alias("o")
-    )["o"].str.join("")
-    return (
-        '<div class="controls"><label>单位 <select id="unit-pick">'
-        f"{options.item() if scores.height else ''}</select></label>"
-        '<label class="print-opt"><input type="checkbox" id="print-all" checked> '
-        "打印全部单位（不勾选则只打印所选单位）</label></div>"
-    )
+    named = blocks.drop_nulls(["unit_id", "rank", "unit_name"])
+    return {
+        "options": named.select("unit_id", "rank", "unit_name").to_dicts(),
+        "units": named.drop_nulls("total").to_dicts(),
+    }
