@@ -13,16 +13,37 @@ from typing import Any
 import polars as pl
 
 from office.dashboard.values import dash, label, num, pct
-from office.labels import CHANGE_TEXT, COMPONENT_ORDER, RULE_TEXT, STATUS_MARK, STATUS_TEXT
-from schemas.codes import EXCELLENT, FAIL, GOOD, PASS, REASON_TEXT
+from office.labels import (
+    CHANGE_TEXT,
+    COMPONENT_ORDER,
+    RULE_TEXT,
+    STATUS_MARK,
+    STATUS_TEXT,
+    movement_text,
+)
+from schemas.codes import (
+    DOWN,
+    EXCELLENT,
+    FAIL,
+    GOOD,
+    GREEN,
+    NEWLY_RED,
+    PASS,
+    REASON_TEXT,
+    RECOVERED,
+    RED,
+    SAME,
+    UP,
+    YELLOW,
+    YELLOW_TO_RED,
+)
 
 View = dict[str, Any]  # what a section's template reads
 MONTHS = range(1, 13)
 GRADE_CLASS = {EXCELLENT: "g-a", GOOD: "g-b", PASS: "g-c", FAIL: "g-d"}
 PENDING_GRADE = "年终评定"  # a provisional run ranks but does not grade
 NOT_SURVEYED = "未测评"  # no valid survey response to count yet (0 in the total)
-NEW_RED = ("newly_red", "yellow_to_red")
-RECOVERED = ("recovered",)
+NEW_RED = (NEWLY_RED, YELLOW_TO_RED)
 ADJUSTMENTS = ("bonus_cap", "penalty_cap", "floor_zero")  # last in their component
 FORECAST_SHOWN = 10  # the most behind; the whole list is in 预警清单.xlsx
 C = pl.col
@@ -44,19 +65,20 @@ def grade(column: str = "grade") -> list[pl.Expr]:
 
 
 def movement(rank: pl.Expr, previous: pl.Expr) -> list[pl.Expr]:
-    """Last month's rank as an arrow (up, down, same) with the steps; null without it."""
+    """Last month's rank: the movement (up, down, same: the arrow's class), the arrow (`↑2`)
+    and 上月第N名's N; null without it."""
     move = (
         pl.when(previous.is_null())
         .then(None)
         .when(rank < previous)
-        .then(pl.lit("up"))
+        .then(pl.lit(UP))
         .when(rank > previous)
-        .then(pl.lit("down"))
-        .otherwise(pl.lit("same"))
+        .then(pl.lit(DOWN))
+        .otherwise(pl.lit(SAME))
     )
     return [
         move.alias("move"),
-        (previous - rank).abs().cast(pl.String).alias("steps"),
+        movement_text(rank, previous).alias("arrow"),
         num(previous, 0).alias("previous_text"),
     ]
 
@@ -138,10 +160,10 @@ def overview(scores: pl.DataFrame, warnings: pl.DataFrame) -> list[tuple[str, An
     return [
         ("参评单位", scores.height, ""),
         *(graded if scores["grade"].is_not_null().any() else [(PENDING_GRADE, "—", "g-p")]),
-        ("当前红灯", int((warnings["status"] == "red").sum()), "red"),
-        ("当前黄灯", int((warnings["status"] == "yellow").sum()), "yellow"),
+        ("当前红灯", int((warnings["status"] == RED).sum()), "red"),
+        ("当前黄灯", int((warnings["status"] == YELLOW).sum()), "yellow"),
         ("本月转红", int(change.is_in(NEW_RED).sum()), "red"),
-        ("已恢复", int(change.is_in(RECOVERED).sum()), "green"),
+        ("已恢复", int((change == RECOVERED).sum()), "green"),
     ]
 
 
@@ -175,7 +197,7 @@ def brief(
         "cards": overview(scores, warnings),
         "month": month,
         "since": f"{month - 1}月" if month > 1 else "上月",
-        "red": _task_lines(listed.filter(C("status") == "red"), _why()),
+        "red": _task_lines(listed.filter(C("status") == RED), _why()),
         "turned": _task_lines(
             turned, pl.concat_str(label(C("change"), CHANGE_TEXT), pl.lit("："), _why(False))
         ),
@@ -254,8 +276,8 @@ def changes(
     return {
         "month": month,
         "chips": [(code, CHANGE_TEXT.get(code, code), n) for code, n in counts.iter_rows()],
-        "now": _listed(listed.filter(C("status").is_in(["red", "yellow"])), *changed),
-        "recovered": _listed(listed.filter(C("change").is_in(RECOVERED)), *changed),
+        "now": _listed(listed.filter(C("status").is_in([RED, YELLOW])), *changed),
+        "recovered": _listed(listed.filter(C("change") == RECOVERED), *changed),
         "fixes": None
         if fixed is None
         else _listed(
@@ -322,7 +344,7 @@ def phone_matrix(status: pl.DataFrame, tasks: pl.DataFrame, order: pl.DataFrame)
     behind = pl.concat_str(pl.lit(" "), num(C("progress"), 0), pl.lit("/"), num(C("planned"), 0))
     why = pl.concat_str(
         label(C("reason"), REASON_TEXT),
-        pl.when(C("status") != "green")  # how far behind, where it matters
+        pl.when(C("status") != GREEN)  # how far behind, where it matters
         .then(behind)
         .otherwise(pl.lit(""))
         .fill_null(""),

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from office.edition import Edition
-from office.labels import CHANGE_TEXT, MOVEMENT_TEXT, STATUS_TEXT, label
+from office.labels import CHANGE_TEXT, STATUS_TEXT, label, movement_text
 from office.published import PublishedYear
 from office.workbooks.forecast import FORECAST_SHEET, flagged_frame
 from office.workbooks.forecast import OFFICE_NOTE as FORECAST_NOTE
@@ -100,20 +100,6 @@ def rank_frame(ranks: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     return ranks.join(_names(units), on="unit_id", how="left", maintain_order="left").with_columns(
         pl.col("total", "previous_total").cast(pl.Float64),
         movement_text(pl.col("rank"), pl.col("previous_rank")).alias("movement_text"),
-    )
-
-
-def movement_text(rank: pl.Expr, previous: pl.Expr) -> pl.Expr:
-    """`↑2` (up two places), `↓1`, `—` (same); null without last month's rank."""
-    steps = (previous - rank).abs().cast(pl.String)
-    return (
-        pl.when(previous.is_null())
-        .then(None)
-        .when(rank < previous)
-        .then(pl.concat_str(pl.lit(MOVEMENT_TEXT["up"]), steps))
-        .when(rank > previous)
-        .then(pl.concat_str(pl.lit(MOVEMENT_TEXT["down"]), steps))
-        .otherwise(pl.lit(MOVEMENT_TEXT["same"]))
     )
 
 
