@@ -96,13 +96,14 @@ def run_year(plan, paths: list[Path], as_of: dt.date):
     through the flow's own steps (in process, no Prefect run)."""
     from flows.tasks import audit_quarantine
     from transforms.assessment import Assessment
-    from transforms.scoring import score_year
+    from transforms.scoring import UNMATCHED, score_year
     from transforms.warning_list import warning_list
     from transforms.year import sources
 
     src, core = sources(plan, {"reports": as_inputs(paths)}, None)
     ctx = Assessment(plan.year, as_of, plan.rules)
     marts = score_year(ctx, core)
+    marts.pop(UNMATCHED)  # not a mart: the run quarantines these (transforms/sources.settle)
     marts["warning_list"] = warning_list(
         marts["task_month_status"], core["tasks"], "run-1", ctx.last_month
     )
