@@ -14,7 +14,7 @@ import duckdb
 
 from flows import config
 from office.edition import Edition
-from office.templates import TEMPLATES_DIR, template_month, write_templates
+from office.workbooks.fill_in import TEMPLATES_DIR, template_month, write_templates
 from schemas.rules import DEFAULT_RULES, Rules, RulesError, parse_rules
 from warehouse import archive
 from warehouse.location import RunNotFound

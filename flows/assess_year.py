@@ -36,7 +36,7 @@ from flows.tasks import (
     warnings_task,
 )
 from office.edition import Edition
-from office.findings import same_day_conflicts
+from office.workbooks.findings import same_day_conflicts
 from schemas.sources import ROW_SOURCES
 from transforms.assessment import Assessment
 from transforms.forecast import forecast_marts

@@ -5,7 +5,7 @@ in the nightly's log (flows/serve.py). A note never fails the run: the result is
 - a source folder (reports/, funding/, surveys/) that is missing or gave no row: without a
   line, a final run without surveys would publish satisfaction 0 for every unit and say nothing;
 - reports of one task-month with the same 报送日期 and different numbers, where the later file
-  in name order won (office/findings.same_day_conflicts).
+  in name order won (office/workbooks/findings.same_day_conflicts).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def source_notes(
 
 def tie_notes(conflicts: pl.DataFrame) -> list[str]:
     """One line for the reports of a task-month with the same 报送日期 and different numbers
-    (office/findings.same_day_conflicts): how many, the first of them, and where each unit
+    (office/workbooks/findings.same_day_conflicts): how many, the first of them, and where each unit
     is told."""
     if not conflicts.height:
         return []

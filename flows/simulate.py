@@ -3,7 +3,7 @@
 Nothing of the published year is written: the warehouse is only read (one read-only session),
 the archive only fetched from, and the office folder never touched. What comes out is the
 comparison (transforms/simulate.py) and, for the office, a workbook and a printable page in a
-folder of its own (office/simulation.py; docs/simulate.md).
+folder of its own (office/workbooks/simulation.py; docs/simulate.md).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from flows.assess_year import Stopwatch, compute
 from flows.failures import SimulationPlace, one_line
 from flows.rerun import archived_inputs
 from flows.runs import new_run_id
-from office.simulation import write_simulation
+from office.workbooks.simulation import write_simulation
 from schemas.rules import Rules, RulesError, parse_rules
 from schemas.semantics import Semantics
 from transforms.plan import read_rules_text

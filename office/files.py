@@ -1,40 +1,40 @@
 """The office files of a published run, written together into out/<year>/ (README: "What the
-demo run leaves behind"): written aside and renamed into place (office/folders.py), so the
-folder always holds the files of one run, beside the kept bulletins of earlier months (历次通报/)."""
+demo run leaves behind"): every output declared in office/outputs.py, from one PublishedYear,
+written aside and renamed into place (office/folders.py), so the folder always holds the files
+of one run, beside the kept bulletins of earlier months (历次通报/)."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
 
-from office.dashboard import DASHBOARD_FILE, write_dashboard
 from office.edition import Edition, set_mtime, undated
-from office.findings import write_unit_findings
 from office.folders import swapped_folder
-from office.templates import TEMPLATES_DIR, template_month, write_templates
-from office.warnings_file import WARNINGS_FILE, write_warning_list
-from office.workbook import RESULTS_FILE, write_results_workbook
+from office.outputs import OUTPUTS, OfficeOutput
+from office.published import PublishedYear
+from office.workbooks.findings import FINDINGS_DIR
 
-FINDINGS_DIR = "单位反馈"
+__all__ = ["FINDINGS_DIR", "KEPT_DIR", "keep_bulletins", "write_office_files", "write_outputs"]
+
 KEPT_DIR = "历次通报"  # out/<year>/历次通报/<MM>月/: the latest publication of each month assessed
-KEPT_FILES = (RESULTS_FILE, WARNINGS_FILE, DASHBOARD_FILE)
 
 
-def keep_bulletins(out_dir: Path, aside: Path, edition: Edition) -> None:
+def keep_bulletins(out_dir: Path, aside: Path, edition: Edition, kept: Iterable[str]) -> None:
     """Carry the kept bulletins of earlier months over from `out_dir` into `aside`, and keep this
-    publication's as its month's (replacing an earlier night's of the same month): a July
-    printout stays findable in November, and tells itself apart by its edition line."""
-    kept = aside / KEPT_DIR
+    publication's files `kept` as its month's (replacing an earlier night's of the same month):
+    a July printout stays findable in November, and tells itself apart by its edition line."""
+    folder = aside / KEPT_DIR
     if (out_dir / KEPT_DIR).is_dir():
-        shutil.copytree(out_dir / KEPT_DIR, kept, copy_function=shutil.copy2)
+        shutil.copytree(out_dir / KEPT_DIR, folder, copy_function=shutil.copy2)
     if edition.month <= 0:
         return
-    month = kept / edition.folder
+    month = folder / edition.folder
     shutil.rmtree(month, ignore_errors=True)
     month.mkdir(parents=True)
-    for name in KEPT_FILES:
+    for name in kept:
         if (aside / name).is_file():
             shutil.copy2(aside / name, month / name)
 
@@ -50,60 +50,27 @@ def write_office_files(
     county: str = "",
     edition: Edition | None = None,
 ) -> Path:
-    """考核结果.xlsx, 预警清单.xlsx, 单位反馈/ and the fill-in templates for the next report (填报模板/,
-    the month after `last_month`, docs/templates.md) from the run's frames; with `warehouse`,
-    also 看板.html, read from the published warehouse (so call this after publication).
+    """The office files of the run's frames (its PublishedYear, built here once): 考核结果.xlsx,
+    预警清单.xlsx, 单位反馈/, the fill-in templates for the next report (填报模板/, the month
+    after `last_month`, docs/templates.md) and, once published in `warehouse`, 看板.html.
 
     Every file says which publication it is (`edition`: as-of date, month assessed, 临时/最终)
     and carries its date as its modification time; 历次通报/<MM>月/ keeps the latest bulletin of
     every month assessed (docs/dashboard.md, "Dated and kept")."""
     edition = edition or undated(year, last_month)
+    published = PublishedYear(edition, marts, core, quarantine, county, warehouse)
+    return write_outputs(out_dir, published)
+
+
+def write_outputs(
+    out_dir: Path, published: PublishedYear, outputs: Iterable[OfficeOutput] = OUTPUTS
+) -> Path:
+    """Write `outputs` of the published year into `out_dir`, replacing what it held but the
+    kept bulletins; all dated by the publication."""
+    written = [o for o in outputs if published.warehouse is not None or not o.published_only]
     with swapped_folder(out_dir) as aside:
-        write_results_workbook(
-            aside / RESULTS_FILE,
-            year=year,
-            unit_score=marts["unit_score"],
-            score_line_item=marts["score_line_item"],
-            task_month_status=marts["task_month_status"],
-            funding_execution=marts["funding_execution"],
-            community_satisfaction=marts["community_satisfaction"],
-            units=core["units"],
-            tasks=core["tasks"],
-            communities=core["communities"],
-            edition=edition,
-        )
-        write_warning_list(
-            aside / WARNINGS_FILE,
-            marts["warning_list"],
-            core["units"],
-            marts.get("status_correction"),
-            marts.get("rank_change"),
-            edition,
-            marts.get("task_forecast"),
-        )
-        write_unit_findings(
-            aside / FINDINGS_DIR,
-            year=year,
-            units=core["units"],
-            quarantine=quarantine,
-            task_month_status=marts["task_month_status"],
-            tasks=core["tasks"],
-            reports=core.get("reports"),
-            score_line_item=marts["score_line_item"],
-            edition=edition,
-            forecast=marts.get("task_forecast"),
-        )
-        write_templates(
-            aside / TEMPLATES_DIR,
-            year=year,
-            month=template_month(last_month),
-            units=core["units"],
-            tasks=core["tasks"],
-            reports=core.get("reports"),
-            edition=edition,
-        )
-        if warehouse is not None:
-            write_dashboard(warehouse, year, aside / DASHBOARD_FILE, county, edition.timezone)
-        set_mtime((p for p in aside.rglob("*") if p.is_file()), edition.dated)
-        keep_bulletins(out_dir, aside, edition)
+        for output in written:
+            output.write(published, aside / output.path)
+        set_mtime((p for p in aside.rglob("*") if p.is_file()), published.edition.dated)
+        keep_bulletins(out_dir, aside, published.edition, (o.path for o in written if o.kept))
     return out_dir

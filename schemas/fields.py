@@ -7,6 +7,7 @@ typed frame. Check `error` strings are the Chinese reason shown to the unit afte
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -77,15 +78,31 @@ PERSONAL_HEADER = r"电话|手机|联系方式|姓名|微信昵称|用户ID|来�
 
 @dataclass(frozen=True)
 class Field:
+    """One column of a source. Its limits are declared here once: the source's pandera schema
+    checks them and the fill-in templates' Excel data validation (office/workbooks/fill_in.py)
+    is made from them, so the two cannot drift apart."""
+
     name: str  # canonical column name
     label: str  # primary Chinese header
     kind: Kind = "text"
     required_column: bool = True  # a file without this column is rejected whole
     aliases: tuple[str, ...] = field(default=())  # other accepted headers (already normalised)
+    low: float | None = None  # the smallest value accepted (inclusive)
+    high: float | None = None  # the largest value accepted (inclusive)
+    in_year: bool = False  # a date within the year assessed
+    choices: tuple[str, ...] = ()  # the only values accepted (a drop-down in a template)
+    # The longest text a template's cell takes; the reader keeps longer text as written (a
+    # pasted long note is no reason to quarantine a report).
+    max_chars: int | None = None
 
     @property
     def dtype(self) -> pl.DataType:
         return DTYPES[self.kind]
+
+    @property
+    def span(self) -> str:
+        """The bounds as the messages write them: `0-100`."""
+        return f"{self.low:g}-{self.high:g}"
 
 
 @dataclass(frozen=True)
@@ -142,6 +159,29 @@ def optional(f: Field, **kwargs) -> pa.Column:
 def row_check(expr: pl.Expr, error: str) -> pa.Check:
     """A check on one column that may look at the row's other columns (null-safe: null = fail)."""
     return pa.Check(lambda data: data.lazyframe.select(expr.fill_null(False)), error=error)
+
+
+def year_days(year: int) -> tuple[dt.date, dt.date]:
+    """The first and the last date of `year`: what a field `in_year` accepts."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def in_bounds(f: Field, error: str) -> pa.Check:
+    """The field's declared bounds (`low`, `high` or both, inclusive) as a check."""
+    if f.low is not None and f.high is not None:
+        return pa.Check.in_range(f.low, f.high, error=error)
+    if f.low is not None:
+        return pa.Check.ge(f.low, error=error)
+    if f.high is not None:
+        return pa.Check.le(f.high, error=error)
+    raise ValueError(f"{f.name} declares no bounds")
+
+
+def in_year(f: Field, year: int, error: str) -> pa.Check:
+    """A date of the field within `year` (the field is declared `in_year`)."""
+    if not f.in_year:
+        raise ValueError(f"{f.name} is not declared in_year")
+    return pa.Check.in_range(*year_days(year), error=error)
 
 
 def isin(values, error: str) -> pa.Check:

@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandera.polars as pa
 import polars as pl
 
 from schemas import codes
 from schemas.codes import HONOR_LEVELS
-from schemas.fields import Field, SheetChoice, SourceSpec, isin, optional, required, row_check
+from schemas.fields import (
+    PARSE_ERRORS,
+    Field,
+    SheetChoice,
+    SourceSpec,
+    in_bounds,
+    in_year,
+    isin,
+    optional,
+    required,
+    row_check,
+)
 
 PROGRESS_SHEET = "进度"
 HONOR_SHEET = "荣誉"
 
+# The limits (low, high, in_year, choices, max_chars) are those the reader checks and the
+# fill-in templates validate in Excel (office/workbooks/fill_in.py): declared here only.
 PROGRESS_FIELDS = (
     Field("unit_id", "单位编码", "id", aliases=("责任单位编码",)),
     Field("task_id", "任务编号", "id"),
-    Field("month", "报告月份", "month", aliases=("月份",)),
-    Field("progress", "完成进度", "percent", required_column=False),
-    Field("actual", "实际完成值", "number", required_column=False),
+    Field("month", "报告月份", "month", aliases=("月份",), low=1, high=12),
+    Field("progress", "完成进度", "percent", required_column=False, low=0, high=100),
+    Field("actual", "实际完成值", "number", required_column=False, low=0),
     Field("submitted_on", "报送日期", "date"),
-    Field("note", "本月工作情况", "free_text", required_column=False),
+    Field("note", "本月工作情况", "free_text", required_column=False, max_chars=500),
 )
 HONOR_FIELDS = (
-    Field("unit_id", "单位编码", "id", aliases=("责任单位编码",)),
-    Field("honor", "荣誉名称", "free_text"),
-    Field("level", "级别"),
-    Field("document_no", "文号", required_column=False),
-    Field("awarded_on", "授予日期", "date"),
+    Field("unit_id", "单位编码", "id", aliases=("责任单位编码",), max_chars=50),
+    Field("honor", "荣誉名称", "free_text", max_chars=200),
+    Field("level", "级别", choices=tuple(HONOR_LEVELS)),
+    Field("document_no", "文号", required_column=False, max_chars=100),
+    Field("awarded_on", "授予日期", "date", in_year=True),
 )
 
 
@@ -74,11 +85,11 @@ def progress_schema(unit_ids: list[str], task_ids: list[str], year: int) -> pa.D
                     ),
                 ],
             ),
-            "month": required(f["month"]),
+            "month": required(f["month"], checks=in_bounds(f["month"], PARSE_ERRORS["month"])),
             "progress": optional(
                 f["progress"],
                 checks=[
-                    pa.Check.in_range(0, 100, error="超出0-100范围"),
+                    in_bounds(f["progress"], f"超出{f['progress'].span}范围"),
                     row_check(
                         pl.col("progress").is_not_null()
                         | (pl.col("_metric").ne_missing(codes.PROGRESS)),
@@ -89,7 +100,7 @@ def progress_schema(unit_ids: list[str], task_ids: list[str], year: int) -> pa.D
             "actual": optional(
                 f["actual"],
                 checks=[
-                    pa.Check.ge(0, error="不能为负数"),
+                    in_bounds(f["actual"], "不能为负数"),
                     row_check(
                         pl.col("actual").is_not_null()
                         | (pl.col("_metric").ne_missing(codes.QUANTITY)),
@@ -113,14 +124,11 @@ def honor_schema(unit_ids: list[str], year: int) -> pa.DataFrameSchema:
             "unit_id": required(f["unit_id"], checks=isin(unit_ids, "不是责任单位表中的单位")),
             "honor": required(f["honor"]),
             "level": required(
-                f["level"], checks=isin(list(HONOR_LEVELS), "应为 国家级、省级 或 市级")
+                f["level"], checks=isin(f["level"].choices, "应为 国家级、省级 或 市级")
             ),
             "document_no": optional(f["document_no"]),
             "awarded_on": required(
-                f["awarded_on"],
-                checks=pa.Check.in_range(
-                    dt.date(year, 1, 1), dt.date(year, 12, 31), error=f"不在{year}年内"
-                ),
+                f["awarded_on"], checks=in_year(f["awarded_on"], year, f"不在{year}年内")
             ),
         },
         strict=False,

@@ -141,7 +141,7 @@ def falling_cumulative(kept: pl.DataFrame, raw: pl.DataFrame) -> tuple[pl.DataFr
                 month,
             ),
             pl.col("unit_id"),
-            task_id=pl.col("task_id").cast(pl.String),  # submitted: not 未报送 (office/findings.py)
+            task_id=pl.col("task_id").cast(pl.String),  # submitted: not 未报送 (office/workbooks)
             month=pl.col("month").cast(pl.Int32),
         )
         .sort("file", "sheet", "row_number")

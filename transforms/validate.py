@@ -302,7 +302,7 @@ def quarantine_rows(
     labels = {f.name: f.label for f in fields} | {EXTRA: EXTRA_CELLS_LABEL}
     unit = (unit_of_row if unit_of_row is not None else pl.lit(None, pl.String)).alias("unit_id")
     # the task and month a row names (when they parse): a unit's findings tell a report that
-    # was submitted but not loaded from one never submitted (office/findings.py)
+    # was submitted but not loaded from one never submitted (office/workbooks/findings.py)
     names_month = {"task_id", "month"} <= set(typed.columns)  # progress reports
     task_month = [pl.col("task_id").cast(pl.String), pl.col("month").cast(pl.Int32)]
     row_info = typed.select(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,8 +16,8 @@ import polars as pl
 import pytest
 
 from office.dashboard import DASHBOARD_FILE, SECTIONS, render
+from office.published import read_published
 from tests.flows.conftest import AS_OF, DEMO_INBOX, assess
-from warehouse.read import published_year
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = [
@@ -107,6 +108,13 @@ def test_the_run_writes_one_self_contained_page(page_file):
         assert external not in html, external
     assert f"<title>{COUNTY}2021年度" in html
     assert page_file.stat().st_size < 400_000
+
+
+def test_the_runs_page_is_the_warehouses(demo, page_file):
+    """The run writes the page from the frames it has just published; read back from the
+    warehouse (as assess approve does), they make the same page."""
+    read_back = read_published(demo / "assess.duckdb", 2021, COUNTY)
+    assert render(read_back) == page_file.read_text(encoding="utf-8")
 
 
 @needs_chromium
@@ -244,12 +252,15 @@ def test_printing_only_the_selected_unit(browser, page_file, unit_score, tmp_pat
 @needs_chromium
 def test_names_are_shown_as_written_never_as_markup(browser, demo, tmp_path):
     hostile = '<img src=x onerror="alert(1)">&amp;</td><script>alert(2)</script>'
-    data = published_year(demo / "assess.duckdb", 2021)
+    data = read_published(demo / "assess.duckdb", 2021, county='"</style><b>')
     prefixed = pl.lit(hostile) + pl.col("unit_name")
-    data.core["units"] = data.core["units"].with_columns(unit_name=prefixed)
-    data.marts["unit_score"] = data.marts["unit_score"].with_columns(unit_name=prefixed)
+    units = data.core["units"].with_columns(unit_name=prefixed)
+    scores = data.marts["unit_score"].with_columns(unit_name=prefixed)
+    data = replace(
+        data, core={**data.core, "units": units}, marts={**data.marts, "unit_score": scores}
+    )
     file = tmp_path / DASHBOARD_FILE
-    file.write_text(render(data, county='"</style><b>'), encoding="utf-8")
+    file.write_text(render(data), encoding="utf-8")
     page = open_page(browser, file.as_uri())
     assert page.locator("img").count() == 0
     assert page.locator("script").count() == 1  # the page's own

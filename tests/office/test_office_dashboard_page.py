@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import polars as pl
 import pytest
 
 from office.dashboard import SECTIONS, render
-from office.html import css_string, esc, num, pct
+from office.dashboard.values import css_string, num, pct
+from office.published import PublishedYear, edition_of
 from schemas.tables import WARNING_LIST
 from tests.office.office_frames import (
     YEAR,
@@ -25,7 +27,6 @@ from tests.office.office_frames import (
     units,
 )
 from transforms.warning_list import corrections, rank_changes
-from warehouse.read import PublishedYear
 
 RUN = {
     "run_id": "r1",
@@ -35,7 +36,6 @@ RUN = {
     "is_final": False,
     "finished_at": dt.datetime(2021, 4, 21, 2, 5, tzinfo=dt.UTC),
 }
-PREVIOUS = {**RUN, "run_id": "r0", "as_of": dt.date(2021, 3, 20), "last_month": 2}
 WARNINGS = [  # task, unit, month, status, reason, previous, change
     ("T01", "U01", 3, "red", "missing", "yellow", "yellow_to_red"),
     ("T03", "U02", 3, "yellow", "behind", "green", "newly_yellow"),
@@ -54,7 +54,7 @@ def warning_list() -> pl.DataFrame:
     return frame(WARNING_LIST, [{**r, "task_name": names[r["task_id"]]} for r in rows])
 
 
-def published(previous: dict | None = PREVIOUS) -> PublishedYear:
+def published(run: dict = RUN) -> PublishedYear:
     marts = {
         "unit_score": unit_score(),
         "score_line_item": score_line_item(),
@@ -64,12 +64,19 @@ def published(previous: dict | None = PREVIOUS) -> PublishedYear:
         "warning_list": warning_list(),
     }
     core = {"units": units(), "tasks": tasks(), "communities": communities()}
-    return PublishedYear(RUN, previous, marts, core)
+    return PublishedYear(edition_of(run), marts, core)
+
+
+def changed(data: PublishedYear, **frames: pl.DataFrame) -> PublishedYear:
+    """The published year with some of its marts or core frames replaced (it is read-only)."""
+    marts = {k: v for k, v in frames.items() if k in data.marts or k not in data.core}
+    core = {k: v for k, v in frames.items() if k in data.core}
+    return replace(data, marts={**data.marts, **marts}, core={**data.core, **core})
 
 
 @pytest.fixture
 def page() -> str:
-    return render(published(), county="大英县")
+    return render(replace(published(), county="大英县"))
 
 
 def section(page: str, key: str) -> str:
@@ -95,16 +102,15 @@ def test_ranking_rows_carry_the_unit_scores(page):
 
 
 def test_text_from_the_data_is_escaped_never_markup(page):
-    hostile = published()
-    hostile.core["tasks"] = hostile.core["tasks"].with_columns(
-        task_name=pl.lit('</td><script>alert("x")</script>')
+    data = published()
+    hostile = changed(
+        replace(data, county='</style>"'),
+        tasks=data.core["tasks"].with_columns(task_name=pl.lit('</td><script>alert("x")</script>')),
+        unit_score=data.marts["unit_score"].with_columns(unit_name=pl.lit("<b>单位</b>")),
     )
-    hostile.marts["unit_score"] = hostile.marts["unit_score"].with_columns(
-        unit_name=pl.lit("<b>单位</b>")
-    )
-    text = render(hostile, county='</style>"')
+    text = render(hostile)
     assert "<script>alert" not in text and "<b>单位</b>" not in text
-    assert "&lt;/td&gt;&lt;script&gt;alert(&quot;x&quot;)" in text
+    assert "&lt;/td&gt;&lt;script&gt;alert(&#34;x&#34;)" in text
     assert "&lt;b&gt;单位&lt;/b&gt;" in text
     assert text.count("</style>") == 1  # the county name cannot close the style element
 
@@ -113,16 +119,18 @@ def with_last_month(data: PublishedYear) -> PublishedYear:
     """Last month's publication ranked U01 first and U02 third; it said T04 was red in
     February, now green (a correction)."""
     before = unit_score().with_columns(rank=pl.Series([1, 3, 2], dtype=pl.Int32))
-    data.marts["rank_change"] = rank_changes(unit_score(), before, "r0", "r1")
     then = task_month_status().with_columns(
         status=pl.when((pl.col("task_id") == "T04") & (pl.col("month") == 2))
         .then(pl.lit("red"))
         .otherwise("status")
     )
-    data.marts["status_correction"] = corrections(
-        task_month_status(), then.filter(pl.col("month") <= 2), "r0", tasks(), "r1"
+    return changed(
+        data,
+        rank_change=rank_changes(unit_score(), before, "r0", "r1"),
+        status_correction=corrections(
+            task_month_status(), then.filter(pl.col("month") <= 2), "r0", tasks(), "r1"
+        ),
     )
-    return data
 
 
 def test_changes_month_over_month_every_red_and_yellow_task_listed(page):
@@ -162,22 +170,25 @@ def test_without_last_months_publication_no_movement_is_made_up(page):
 
 
 def test_a_provisional_year_has_no_grade_and_no_zero_satisfaction():
-    data = published()
-    data.marts["unit_score"] = data.marts["unit_score"].with_columns(
+    scores = unit_score().with_columns(
         grade=pl.lit(None, pl.String),
         satisfaction=pl.when(pl.col("unit_id") == "U03").then(None).otherwise("satisfaction"),
     )
-    page = render(data)
+    page = render(changed(published(), unit_score=scores))
     ranking = section(page, "ranking")
     assert ranking.count('<span class="grade g-p">年终评定</span>') == 3
     assert '<td class="num" data-col="satisfaction">未测评</td>' in ranking
     assert "等次在年终（评估至12月）评定" in ranking
     u03 = section(page, "units").split('id="unit-U03"', 1)[1].split("</article>", 1)[0]
     assert "＋ 群众满意度 未测评 ＋" in u03
-    data.marts["unit_score"] = data.marts["unit_score"].with_columns(
+    scores = scores.with_columns(
         work=pl.when(pl.col("unit_id") == "U03").then(None).otherwise("work")
     )  # no task started yet: work null, the unit still has its breakdown
-    u03 = section(render(data), "units").split('id="unit-U03"', 1)[1].split("</article>", 1)[0]
+    u03 = (
+        section(render(changed(published(), unit_score=scores)), "units")
+        .split('id="unit-U03"', 1)[1]
+        .split("</article>", 1)[0]
+    )
     assert "工作实绩 — ＋ 群众满意度 未测评 ＋ 加分 0.00 － 扣分 0.00 ＝ 44.00" in u03
     assert "年终评定" in section(page, "brief") and "优秀" not in section(page, "brief")
 
@@ -193,7 +204,8 @@ def test_beijing_time_and_developer_words_only_in_the_colophon(page):
     running = page.split("@top-center", 1)[1].split("}", 1)[0]
     assert "r1" not in running
     assert css_string("2021年度　评估至3月（临时结果）　基准日 2021-04-20")[1:-1] in running
-    utc = render(published(), timezone="UTC")
+    data = published()
+    utc = render(replace(data, edition=replace(data.edition, timezone="UTC")))
     assert "2021-04-21 02:05" in utc and "北京时间" not in utc
 
 
@@ -247,21 +259,14 @@ def test_numbers_rounded_half_away_from_zero():
     assert shown["p"].to_list()[:3] == ["12.5%", "-12.5%", "100.0%"]
 
 
-def test_escaping_helpers():
-    raw = pl.DataFrame({"s": ["<a href='x'>&</a>", None]})
-    assert raw.select(esc(pl.col("s")))["s"].to_list() == [
-        "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;",
-        None,
-    ]
+def test_print_header_text_cannot_end_its_css_string():
     assert css_string('大英县"</style>') == '"大英县\\000022\\00003c/style\\00003e"'
 
 
 def test_a_run_with_no_month_assessed_yet():
-    data = published(previous=None)
-    for name in ("task_month_status", "warning_list", "funding_execution"):
-        data.marts[name] = data.marts[name].clear()
-    data.marts["community_satisfaction"] = data.marts["community_satisfaction"].clear()
-    page = render(PublishedYear({**RUN, "last_month": 0}, None, data.marts, data.core))
+    data = published({**RUN, "last_month": 0})
+    empty = ("task_month_status", "warning_list", "funding_execution", "community_satisfaction")
+    page = render(changed(data, **{name: data.marts[name].clear() for name in empty}))
     assert "尚无到期月份" in page
     matrix = section(page, "matrix")
     assert matrix.count('<td class="st') == 0 and matrix.count("<td></td>") == 4 * 12
@@ -278,8 +283,8 @@ def test_waterfall_bars_stay_inside_their_cells_when_a_total_dips_below_zero():
         }
     ).with_columns(year=pl.lit(YEAR, pl.Int32), unit_id=pl.lit("U03"))
     lines = data.marts["score_line_item"].filter(pl.col("unit_id") != "U03")
-    data.marts["score_line_item"] = pl.concat([lines, dip], how="diagonal_relaxed")
-    units_part = section(render(data), "units")
+    dipped = changed(data, score_line_item=pl.concat([lines, dip], how="diagonal_relaxed"))
+    units_part = section(render(dipped), "units")
     bars = [
         (float(left), float(width))
         for left, width in re.findall(r"left:(-?[\d.]+)%;width:(-?[\d.]+)%", units_part)
@@ -292,12 +297,12 @@ def test_waterfall_bars_stay_inside_their_cells_when_a_total_dips_below_zero():
 
 def test_a_final_result_says_whether_it_is_signed_off():
     final = {**RUN, "last_month": 12, "is_final": True, "as_of": dt.date(2022, 1, 31)}
-    pending = render(PublishedYear(final, None, published().marts, published().core))
+    pending = render(published(final))
     masthead = pending.split('<header class="masthead">', 1)[1].split("</header>", 1)[0]
     assert '<span class="kind final">最终结果·待定稿</span>' in masthead
     assert "评估至12月（最终结果，待定稿）" in masthead
     signed = {**final, "approval_document": "大英目考〔2022〕3号"}
-    page = render(PublishedYear(signed, None, published().marts, published().core))
+    page = render(published(signed))
     assert "最终结果·定稿：大英目考〔2022〕3号" in page
     running = page.split("@top-center", 1)[1].split("}", 1)[0]
     assert css_string("定稿：大英目考〔2022〕3号")[1:-1] in running

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from office.edition import Edition
-from office.findings import UNASSIGNED_FILE, file_name, write_unit_findings
+from office.workbooks.findings import UNASSIGNED_FILE, file_name, write_unit_findings
 from schemas.tables import QUARANTINE, TASK_MONTH_STATUS
 from tests.office.office_frames import (
     HYPERLINK,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from office.files import swapped_folder
-from office.templates import write_templates
+from office.workbooks.fill_in import write_templates
 from tests import plan_fixture
 
 
@@ -81,7 +81,7 @@ def test_a_full_disk_while_writing_templates_leaves_the_last_set(tmp_path, monke
         written.append(path)
         path.write_bytes(b"partial")
 
-    monkeypatch.setattr("office.templates.write_template", second_is_too_many)
+    monkeypatch.setattr("office.workbooks.fill_in.write_template", second_is_too_many)
     with pytest.raises(OSError, match="No space left"):
         write_templates(folder, year=2021, month=4, units=plan.units, tasks=plan.tasks)
     assert files(tmp_path) == before

@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 from openpyxl import load_workbook
 
-from office.dashboard_parts import forecast_ask
-from office.findings import write_unit_findings
-from office.warnings_file import write_warning_list
+from office.dashboard.page import render_part
+from office.dashboard.sections import forecast_ask
+from office.workbooks.findings import write_unit_findings
+from office.workbooks.warning_list import write_warning_list
 from schemas.tables import QUARANTINE, TASK_FORECAST, TASK_MONTH_STATUS, WARNING_LIST
 
 UNITS = pl.DataFrame(
@@ -74,7 +75,9 @@ def test_a_units_findings_say_which_of_its_tasks_will_miss(tmp_path):
 
 
 def test_the_dashboard_brief_lists_them_with_the_pace_needed():
-    html = forecast_ask(FORECAST, UNITS.select("unit_id", "unit_name"))
+    html = render_part(
+        "forecast", ahead=forecast_ask(FORECAST, UNITS.select("unit_id", "unit_name"))
+    )
     assert "预计逾期（今天绿灯或黄灯）" in html
     assert "按目前进度到12月约 84%，按期完成每月需 9.7 个百分点" in html
     assert "T3" not in html

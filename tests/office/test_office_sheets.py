@@ -11,8 +11,8 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from office import sheets
-from office.sheets import (
+from office.workbooks import sheets
+from office.workbooks.sheets import (
     KINDS,
     Column,
     cells_by,

@@ -8,7 +8,7 @@ import polars as pl
 
 from office.edition import Edition
 from office.labels import CHANGE_TEXT
-from office.warnings_file import WARNINGS_FILE, write_warning_list
+from office.workbooks.warning_list import WARNINGS_FILE, write_warning_list
 from schemas.tables import WARNING_LIST
 from tests.office.office_frames import (
     GREEN,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from office.sheets import text_width
-from office.workbook import RESULTS_FILE, write_results_workbook
+from office.workbooks.results import RESULTS_FILE, write_results_workbook
+from office.workbooks.sheets import text_width
 from schemas.tables import (
     COMMUNITIES,
     COMMUNITY_SATISFACTION,

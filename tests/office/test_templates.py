@@ -20,13 +20,14 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from office.templates import (
+from office.workbooks.fill_in import (
     OPTIONAL_FILL,
     REQUIRED_FILL,
     TEMPLATES_DIR,
     template_month,
     write_templates,
 )
+from schemas.reports import honor_schema, progress_schema
 from tests import plan_fixture
 from tests.office import office_frames
 from tests.office.office_frames import fill, has_formulas
@@ -102,7 +103,7 @@ def run_year(plan, paths: list[Path], as_of: dt.date):
     src, core = sources(plan, {"reports": as_inputs(paths)}, None)
     ctx = Assessment(plan.year, as_of, plan.rules)
     marts = score_year(ctx, core)
-    marts.pop(UNMATCHED)  # appeals and decisions naming no line: none here
+    marts.pop(UNMATCHED)  # not a mart: the run quarantines these (transforms/sources.settle)
     marts["warning_list"] = warning_list(
         marts["task_month_status"], core["tasks"], "run-1", ctx.last_month
     )
@@ -406,6 +407,34 @@ def test_validation_rules_read_back_reject_invalid_values(made):
         assert rule.error and rule.prompt and rule.showInputMessage
     assert "0 到 100" in rule_at(sheet, f"{col['完成进度']}2").error
     assert "请输入 85" in rule_at(sheet, f"{col['完成进度']}2").error
+
+
+def test_the_cells_take_exactly_what_the_reader_accepts(made):
+    """Each limit is declared once (schemas/reports.py): the reader's pandera check and the
+    cell's data validation agree at its edges."""
+    reader = progress_schema(["U1"], ["T1"], YEAR).columns
+    bounds = {
+        name: {k: v for check in reader[name].checks for k, v in check.statistics.items()}
+        for name in ("month", "progress", "actual")
+    }
+    book = openpyxl.load_workbook(made[0])
+    sheet = book["进度"]
+    col = {h: openpyxl.utils.get_column_letter(c) for h, c in headers(sheet).items()}
+    low, high = bounds["progress"]["min_value"], bounds["progress"]["max_value"]
+    progress = rule_at(sheet, f"{col['完成进度']}2")
+    assert accepts(progress, low) and accepts(progress, high)
+    assert not accepts(progress, low - 1) and not accepts(progress, high + 0.5)
+    actual = rule_at(sheet, f"{col['实际完成值']}2")
+    least = bounds["actual"]["min_value"]
+    assert accepts(actual, least) and not accepts(actual, least - 0.01)
+    months = rule_at(sheet, f"{col['报告月份']}2").formula1.strip('"').split(",")
+    first, last = bounds["month"]["min_value"], bounds["month"]["max_value"]
+    assert (months[0], months[-1]) == (f"{YEAR}年{first}月", f"{YEAR}年{last}月")
+    (in_year,) = honor_schema(["U1"], YEAR).columns["awarded_on"].checks
+    awarded = rule_at(book["荣誉"], "E2")
+    first_day, last_day = in_year.statistics["min_value"], in_year.statistics["max_value"]
+    assert accepts(awarded, first_day) and accepts(awarded, last_day)
+    assert not accepts(awarded, first_day - dt.timedelta(days=1))
 
 
 def test_progress_cells_show_a_percent_sign_without_scaling(made):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from office.labels import STATUS_TEXT, label
-from office.sheets import Column
+from office.workbooks.sheets import Column
 
 FORECAST_SHEET = "预计逾期"
 TASK_COLUMNS = [

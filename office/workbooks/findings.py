@@ -18,11 +18,12 @@ import polars as pl
 from xlsxwriter import Workbook
 
 from office.edition import Edition, undated
-from office.forecast import FORECAST_SHEET, flagged_frame
-from office.forecast import TASK_COLUMNS as FORECAST_TASKS
-from office.forecast import UNIT_NOTE as FORECAST_UNIT_NOTE
 from office.labels import RULE_TEXT, SOURCE_TEXT, label
-from office.sheets import (
+from office.published import PublishedYear
+from office.workbooks.forecast import FORECAST_SHEET, flagged_frame
+from office.workbooks.forecast import TASK_COLUMNS as FORECAST_TASKS
+from office.workbooks.forecast import UNIT_NOTE as FORECAST_UNIT_NOTE
+from office.workbooks.sheets import (
     Cells,
     Column,
     Formats,
@@ -34,7 +35,9 @@ from office.sheets import (
     write_cells,
     write_note,
 )
+from schemas.tables import QUARANTINE as QUARANTINE_TABLE
 
+FINDINGS_DIR = "单位反馈"
 UNASSIGNED_FILE = "未归属单位.xlsx"
 ROWS_SHEET, PROBLEMS_SHEET = "需更正的行", "缺报迟报"
 QUARANTINE = [
@@ -85,6 +88,7 @@ PROBLEMS_NOTE = (
 UNASSIGNED_NOTE = "{edition}：以下未入库的行无法归属到责任单位（如问卷答卷、整个被拒收的文件），请办公室核对处理。"
 NOTHING = "（无）"
 NOT_LOADED = "已报送但未入库（见“需更正的行”）"
+QUARANTINE_ROWS = QUARANTINE_TABLE.polars_schema  # audit.quarantine: no rows when none were read
 # what a quarantined row of another source costs (a report row's cost is told by its month)
 SOURCE_COST = {
     "honors": "该荣誉未计入加分",
@@ -351,6 +355,24 @@ def _same_day_rows(reports: pl.DataFrame | None, tasks: pl.DataFrame, year: int)
     )
 
 
+def write_findings(published: PublishedYear, path: Path) -> list[Path]:
+    """单位反馈/ of the published year: the registered writer (office/outputs.py)."""
+    marts, core = published.marts, published.core
+    quarantine = published.quarantine
+    return write_unit_findings(
+        path,
+        year=published.year,
+        units=core["units"],
+        quarantine=quarantine if quarantine is not None else pl.DataFrame(schema=QUARANTINE_ROWS),
+        task_month_status=marts["task_month_status"],
+        tasks=core["tasks"],
+        reports=core.get("reports"),
+        score_line_item=marts["score_line_item"],
+        edition=published.edition,
+        forecast=marts.get("task_forecast"),
+    )
+
+
 def write_unit_findings(
     out_dir: Path | str,
     *,
@@ -370,8 +392,7 @@ def write_unit_findings(
     Files of earlier runs in `out_dir` are left alone: give each run its own folder.
 
     With the run's line items each finding says what it costs; with its edition, whether a
-    correction can still be on time, and every sheet is dated. The rows are split by unit once
-    (cells_by), not filtered again for every unit."""
+    correction can still be on time, and every sheet is dated."""
     out_dir = Path(out_dir)
     status = of_year(task_month_status, year)
     shown = edition or undated(year, _month(status))
@@ -380,12 +401,11 @@ def write_unit_findings(
     lines = of_year(score_line_item, year) if score_line_item is not None else None
     problems = report_problems(status, of_year(tasks, year), rows, lines, shown)
     rows = quarantine_costs(rows, problems, shown)
-    rows_of = cells_by(rows, QUARANTINE, "unit_id")
-    problems_of = cells_by(problems, PROBLEMS, "unit_id")
-    same_day_of = cells_by(_same_day_rows(reports, of_year(tasks, year), year), SAME_DAY, "unit_id")
-    ahead_of = cells_by(flagged_frame(forecast, units), FORECAST_TASKS, "unit_id")
-    for by_unit in (rows_of, problems_of, same_day_of, ahead_of):
-        by_unit.pop(None, None)
+    same_day = _same_day_rows(reports, of_year(tasks, year), year)
+    rows_of, problems_of, same_day_of, ahead_of = by_unit = _by_unit(
+        (rows, QUARANTINE), (problems, PROBLEMS), (same_day, SAME_DAY),
+        (flagged_frame(forecast, units), FORECAST_TASKS),
+    )  # fmt: skip
     no_rows = table_cells(rows.clear(), QUARANTINE)
     no_problems = table_cells(problems.clear(), PROBLEMS)
     paths = [
@@ -400,27 +420,38 @@ def write_unit_findings(
             ahead_of.get(unit["unit_id"]),
         )
         for unit in units.iter_rows(named=True)
-        if any(
-            unit["unit_id"] in by_unit for by_unit in (rows_of, problems_of, same_day_of, ahead_of)
-        )
+        if any(unit["unit_id"] in found for found in by_unit)
     ]
     office = rows.filter(~C("unit_id").is_in(units["unit_id"].implode()).fill_null(False))
     if office.height:
-        path = out_dir / UNASSIGNED_FILE
-        title = f"{year}年度未归属单位的未入库行"
-        workbook, formats = new_workbook(
-            path, year, title, cells=office.height * len(UNASSIGNED), edition=edition
-        )
-        _sheet(
-            workbook,
-            formats,
-            ROWS_SHEET,
-            UNASSIGNED_NOTE.format(edition=_said(year, edition)),
-            table_cells(
-                office.with_columns(label("source", SOURCE_TEXT).alias("source_text")), UNASSIGNED
-            ),
-            UNASSIGNED,
-        )
-        close_dated(workbook, title, edition)
-        paths.append(path)
+        paths.append(_write_unassigned(out_dir / UNASSIGNED_FILE, year, office, edition))
     return paths
+
+
+def _by_unit(*tables: tuple[pl.DataFrame, list[Column]]) -> list[dict[str, Cells]]:
+    """Each table's cells per unit: split once (cells_by), not filtered again for every unit;
+    rows without a unit are left out (they go to 未归属单位.xlsx)."""
+    found = [cells_by(frame, columns, "unit_id") for frame, columns in tables]
+    for cells in found:
+        cells.pop(None, None)
+    return found
+
+
+def _write_unassigned(path: Path, year: int, office: pl.DataFrame, edition: Edition | None) -> Path:
+    """未归属单位.xlsx: the quarantined rows no unit can be told for, for the office."""
+    title = f"{year}年度未归属单位的未入库行"
+    workbook, formats = new_workbook(
+        path, year, title, cells=office.height * len(UNASSIGNED), edition=edition
+    )
+    _sheet(
+        workbook,
+        formats,
+        ROWS_SHEET,
+        UNASSIGNED_NOTE.format(edition=_said(year, edition)),
+        table_cells(
+            office.with_columns(label("source", SOURCE_TEXT).alias("source_text")), UNASSIGNED
+        ),
+        UNASSIGNED,
+    )
+    close_dated(workbook, title, edition)
+    return path

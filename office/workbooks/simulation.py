@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from office.sheets import Column, new_workbook, write_note, write_table
+from office.workbooks.sheets import Column, new_workbook, write_note, write_table
 from transforms.simulate import NO_GRADE, Simulation, summary_line
 
 WORKBOOK = "规则模拟.xlsx"
@@ -93,7 +93,7 @@ def write_simulation(folder: Path, sim: Simulation, run: dict, draft: str) -> Pa
 
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("office", "pages"),
+        loader=PackageLoader("office.workbooks", "pages"),
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
     )

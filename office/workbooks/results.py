@@ -9,7 +9,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from office.edition import Edition
 from office.labels import COMPONENT_ORDER, COMPONENT_TEXT, RULE_TEXT, STATUS_MARK, label
-from office.sheets import (
+from office.published import PublishedYear
+from office.workbooks.sheets import (
     Column,
     Formats,
     close_dated,
@@ -172,6 +173,24 @@ def _legend(sheet: Worksheet, row: int, formats: Formats) -> None:
         sheet.write_string(i, 1, text)
 
 
+def write_results(published: PublishedYear, path: Path) -> Path:
+    """考核结果.xlsx of the published year: the registered writer (office/outputs.py)."""
+    marts, core = published.marts, published.core
+    return write_results_workbook(
+        path,
+        year=published.year,
+        unit_score=marts["unit_score"],
+        score_line_item=marts["score_line_item"],
+        task_month_status=marts["task_month_status"],
+        funding_execution=marts["funding_execution"],
+        community_satisfaction=marts["community_satisfaction"],
+        units=core["units"],
+        tasks=core["tasks"],
+        communities=core["communities"],
+        edition=published.edition,
+    )
+
+
 def write_results_workbook(
     path: Path | str,
     *,
@@ -213,6 +232,17 @@ def write_results_workbook(
         ("资金执行", funding_frame(of_year(funding_execution, year), units, tasks), FUNDING, 2),
         ("社区满意度", satisfaction, SATISFACTION, 2),
     ]
+    _write_sheets(path, year, sheets, edition)
+    return path
+
+
+def _write_sheets(
+    path: Path,
+    year: int,
+    sheets: list[tuple[str, pl.DataFrame, list[Column], int]],
+    edition: Edition | None,
+) -> None:
+    """The workbook's sheets in order (name, frame, columns, frozen columns), then closed."""
     cells = sum(frame.height * len(columns) for _, frame, columns, _ in sheets)
     title = f"{year}年度考核结果"
     workbook, formats = new_workbook(path, year, title, cells=cells, edition=edition)
@@ -228,4 +258,3 @@ def write_results_workbook(
         if name == "月度状态":
             _legend(sheet, end + 1, formats)
     close_dated(workbook, title, edition)
-    return path

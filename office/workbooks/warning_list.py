@@ -13,11 +13,12 @@ from pathlib import Path
 import polars as pl
 
 from office.edition import Edition
-from office.forecast import FORECAST_SHEET, flagged_frame
-from office.forecast import OFFICE_NOTE as FORECAST_NOTE
-from office.forecast import UNIT_COLUMNS as FORECAST_COLUMNS
-from office.labels import CHANGE_TEXT, MOVEMENT_TEXT, STATUS_TEXT, label
-from office.sheets import (
+from office.labels import CHANGE_TEXT, STATUS_TEXT, label, movement_text
+from office.published import PublishedYear
+from office.workbooks.forecast import FORECAST_SHEET, flagged_frame
+from office.workbooks.forecast import OFFICE_NOTE as FORECAST_NOTE
+from office.workbooks.forecast import UNIT_COLUMNS as FORECAST_COLUMNS
+from office.workbooks.sheets import (
     Column,
     close_dated,
     new_workbook,
@@ -102,25 +103,25 @@ def rank_frame(ranks: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def movement_text(rank: pl.Expr, previous: pl.Expr) -> pl.Expr:
-    """`↑2` (up two places), `↓1`, `—` (same); null without last month's rank."""
-    steps = (previous - rank).abs().cast(pl.String)
-    return (
-        pl.when(previous.is_null())
-        .then(None)
-        .when(rank < previous)
-        .then(pl.concat_str(pl.lit(MOVEMENT_TEXT["up"]), steps))
-        .when(rank > previous)
-        .then(pl.concat_str(pl.lit(MOVEMENT_TEXT["down"]), steps))
-        .otherwise(pl.lit(MOVEMENT_TEXT["same"]))
-    )
-
-
 def _year(*frames: pl.DataFrame) -> int:
     for frame in frames:
         if "year" in frame.columns and frame["year"].drop_nulls().len():
             return int(frame["year"].drop_nulls()[0])
     return 1980  # an empty list: any fixed year keeps the output reproducible
+
+
+def write_warnings(published: PublishedYear, path: Path) -> Path:
+    """预警清单.xlsx of the published year: the registered writer (office/outputs.py)."""
+    marts = published.marts
+    return write_warning_list(
+        path,
+        marts["warning_list"],
+        published.core["units"],
+        marts.get("status_correction"),
+        marts.get("rank_change"),
+        published.edition,
+        marts.get("task_forecast"),
+    )
 
 
 def write_warning_list(

@@ -31,28 +31,30 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from office.edition import Edition, undated
-from office.findings import file_name
 from office.folders import swapped_folder
-from office.sheets import NOT_ASCII, close_dated, new_workbook, of_year, text_width
+from office.published import PublishedYear
+from office.workbooks.findings import file_name
+from office.workbooks.sheets import NOT_ASCII, close_dated, new_workbook, of_year, text_width
 from schemas.codes import QUANTITY
+from schemas.fields import year_days
 from schemas.plan import TASK_FIELDS
-from schemas.reports import (
-    HONOR_FIELDS,
-    HONOR_LEVELS,
-    HONOR_SHEET,
-    PROGRESS_FIELDS,
-    PROGRESS_SHEET,
-)
+from schemas.reports import HONOR_FIELDS, HONOR_SHEET, PROGRESS_FIELDS, PROGRESS_SHEET
 
 TEMPLATES_DIR = "填报模板"
 GUIDE_SHEET = "填报说明"
 HONOR_ROWS = 20
-NOTE_MAX_CHARS = 500
 REQUIRED_FILL, OPTIONAL_FILL, BAD_FILL = "#FFF2CC", "#E7E6E6", "#FFC7CE"
 FIXED_HEADER_FILL, INPUT_HEADER_FILL = "#D9E1F2", "#C6EFCE"
 
-REPORT = {f.name: f.label for f in PROGRESS_FIELDS}
-HONOR = {f.name: f.label for f in HONOR_FIELDS}
+# The limits of what a unit fills are declared once, in schemas/reports.py (the reader checks
+# them too); the data validation below is made from them, only its messages are its own.
+_REPORT, _HONOR = ({f.name: f for f in fields} for fields in (PROGRESS_FIELDS, HONOR_FIELDS))
+MONTH, PROGRESS, ACTUAL, NOTE = (_REPORT[n] for n in ("month", "progress", "actual", "note"))
+HONOR_UNIT, HONOR_NAME, LEVEL, DOCUMENT_NO = (
+    _HONOR[n] for n in ("unit_id", "honor", "level", "document_no")
+)
+REPORT = {name: f.label for name, f in _REPORT.items()}
+HONOR = {name: f.label for name, f in _HONOR.items()}
 TASK = {f.name: f.label for f in TASK_FIELDS}
 REQUIREMENT = "填报要求"
 LAST_MONTH, LAST_PROGRESS, LAST_ACTUAL = "上次报告月份", "上次完成进度", "上次实际完成值"
@@ -154,7 +156,7 @@ def template_rows(tasks: pl.DataFrame, month: int) -> pl.DataFrame:
             counted.fill_null(False).alias("counted"),
             pl.when(counted)
             .then(pl.format("必填：实际完成值（累计，目标{}）", target))
-            .otherwise(pl.lit("必填：完成进度（0-100）"))
+            .otherwise(pl.lit(f"必填：完成进度（{PROGRESS.span}）"))
             .alias("requirement"),
         )
     )
@@ -189,6 +191,21 @@ def last_reported(reports: pl.DataFrame | None, month: int, as_of: dt.date | Non
 def template_file(unit_id: str, unit_name: str, year: int, month: int) -> str:
     """`<unit_id>_<unit_name>_<year>年<month>月进度填报.xlsx`."""
     return file_name(unit_id, f"{unit_name}_{year}年{month}月进度填报")
+
+
+def write_fill_in(published: PublishedYear, path: Path) -> list[Path]:
+    """填报模板/ for the report due next after the published year's last month assessed: the
+    registered writer (office/outputs.py)."""
+    core = published.core
+    return write_templates(
+        path,
+        year=published.year,
+        month=template_month(published.month),
+        units=core["units"],
+        tasks=core["tasks"],
+        reports=core.get("reports"),
+        edition=published.edition,
+    )
 
 
 def write_templates(
@@ -377,9 +394,13 @@ def _progress_validations(
             if rule["validate"] == "custom":
                 rule = {**rule, "value": rule["value"].format(c=cell)}
             sheet.data_validation(*where, {**rule, **extra})
+    low, high, least = f"{PROGRESS.low:g}", f"{PROGRESS.high:g}", f"{ACTUAL.low:g}"
     for col, test in (
-        (COL[REPORT["progress"]], "OR(NOT(ISNUMBER({c})),{c}<0,{c}>100,AND({c}>0,{c}<1))"),
-        (COL[REPORT["actual"]], "OR(NOT(ISNUMBER({c})),{c}<0)"),
+        (
+            COL[REPORT["progress"]],
+            f"OR(NOT(ISNUMBER({{c}})),{{c}}<{low},{{c}}>{high},AND({{c}}>0,{{c}}<1))",
+        ),
+        (COL[REPORT["actual"]], f"OR(NOT(ISNUMBER({{c}})),{{c}}<{least})"),
         (COL[REPORT["submitted_on"]], "NOT(ISNUMBER({c}))"),
     ):
         cell = f"{_letter(col)}2"
@@ -410,12 +431,12 @@ def month_rule(year: int, month: int) -> dict[str, Any]:
     """报告月份: one of the year's twelve months, from a drop-down list."""
     return {
         "validate": "list",
-        "source": [f"{year}年{m}月" for m in range(1, 13)],
+        "source": [f"{year}年{m}月" for m in range(int(MONTH.low), int(MONTH.high) + 1)],
         **_messages(
             "报告月份",
             f"已预填本期：{year}年{month}月。补报其他月份时从下拉列表选择。",
             "报告月份无效",
-            f"请从下拉列表选择{year}年1月至12月中的一个月份。",
+            f"请从下拉列表选择{year}年{MONTH.low:g}月至{MONTH.high:g}月中的一个月份。",
         ),
     }
 
@@ -425,16 +446,17 @@ def progress_rule(required: bool) -> dict[str, Any]:
     it is what Excel stores for a typed 85% (0.85), which would read as 0.85 percent points.
     `value` is a custom formula on the rule's first cell `{c}` (relative: Excel moves it)."""
     need = "必填" if required else "数量类任务可不填（按实际完成值÷目标值计算）"
+    low, high = f"{PROGRESS.low:g}", f"{PROGRESS.high:g}"
     return {
         "validate": "custom",
-        "value": "=AND(ISNUMBER({c}),{c}>=0,{c}<=100,OR({c}=0,{c}>=1))",
+        "value": f"=AND(ISNUMBER({{c}}),{{c}}>={low},{{c}}<={high},OR({{c}}=0,{{c}}>=1))",
         "ignore_blank": True,
         **_messages(
-            "完成进度（0-100）",
-            f"{need}。填 0-100 的数字：完成 85% 就输入 85（单元格会显示 85%），"
+            f"完成进度（{PROGRESS.span}）",
+            f"{need}。填 {PROGRESS.span} 的数字：完成 85% 就输入 85（单元格会显示 85%），"
             "不要输入 % 号或 0.85。",
             "完成进度无效",
-            "完成进度应为 0 到 100 之间的数字：完成 85% 请输入 85，不要输入 85% 或 0.85"
+            f"完成进度应为 {low} 到 {high} 之间的数字：完成 85% 请输入 85，不要输入 85% 或 0.85"
             "（0 到 1 之间的数会被当作不到 1%）。",
         ),
     }
@@ -446,12 +468,12 @@ def actual_rule(required: bool) -> dict[str, Any]:
     return {
         "validate": "decimal",
         "criteria": ">=",
-        "value": 0,
+        "value": ACTUAL.low,
         **_messages(
             "实际完成值（累计）",
             f"{need}。填截至本月末的累计完成数（目标值见E列），不能为负数。",
             "实际完成值无效",
-            "实际完成值应为不小于 0 的数字（累计值）。",
+            f"实际完成值应为不小于 {ACTUAL.low:g} 的数字（累计值）。",
         ),
     }
 
@@ -475,28 +497,37 @@ def submitted_rule(year: int, month: int, due: dt.date | None = None) -> dict[st
 
 
 def note_rule() -> dict[str, Any]:
-    """本月工作情况: free text, at most NOTE_MAX_CHARS characters."""
+    """本月工作情况: free text, at most its declared number of characters."""
     return {
         "validate": "length",
         "criteria": "<=",
-        "value": NOTE_MAX_CHARS,
+        "value": NOTE.max_chars,
         **_messages(
             "本月工作情况",
-            f"简述本月进展、问题和下步打算（不超过{NOTE_MAX_CHARS}字）。请勿填写手机号、身份证号。",
+            f"简述本月进展、问题和下步打算（不超过{NOTE.max_chars}字）。请勿填写手机号、身份证号。",
             "内容过长",
-            f"本月工作情况不超过{NOTE_MAX_CHARS}字，请精简。",
+            f"本月工作情况不超过{NOTE.max_chars}字，请精简。",
         ),
+    }
+
+
+def _unit_rule(unit_id: str) -> dict[str, Any]:
+    """单位编码: the unit's own id from a one-item list; an id a list cannot hold (a comma or a
+    quote in it) only by its length."""
+    if "," not in unit_id and '"' not in unit_id:
+        return {"validate": "list", "source": [unit_id]}
+    return {
+        "validate": "length",
+        "criteria": "between",
+        "minimum": 1,
+        "maximum": HONOR_UNIT.max_chars,
     }
 
 
 def honor_rules(year: int, unit_id: str) -> list[dict[str, Any]]:
     """Validation of the 荣誉 columns, in column order."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    unit = (
-        {"validate": "list", "source": [unit_id]}
-        if "," not in unit_id and '"' not in unit_id
-        else {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 50}
-    )
+    first, last = year_days(year)  # 授予日期 is declared in_year
+    unit = _unit_rule(unit_id)
     return [
         {
             **unit,
@@ -508,23 +539,28 @@ def honor_rules(year: int, unit_id: str) -> list[dict[str, Any]]:
             "validate": "length",
             "criteria": "between",
             "minimum": 1,
-            "maximum": 200,
-            **_messages("荣誉名称", "表彰或荣誉的名称。", "荣誉名称无效", "荣誉名称不超过200字。"),
+            "maximum": HONOR_NAME.max_chars,
+            **_messages(
+                "荣誉名称",
+                "表彰或荣誉的名称。",
+                "荣誉名称无效",
+                f"荣誉名称不超过{HONOR_NAME.max_chars}字。",
+            ),
         },
         {
             "validate": "list",
-            "source": list(HONOR_LEVELS),
+            "source": list(LEVEL.choices),
             **_messages("级别", "从下拉列表选择。", "级别无效", "级别应为 国家级、省级 或 市级。"),
         },
         {
             "validate": "length",
             "criteria": "<=",
-            "value": 100,
+            "value": DOCUMENT_NO.max_chars,
             **_messages(
                 "文号",
                 "表彰文件的文号，如 川民发〔2021〕12号。无文号不加分。",
                 "文号过长",
-                "文号不超过100字。",
+                f"文号不超过{DOCUMENT_NO.max_chars}字。",
             ),
         },
         {
@@ -571,7 +607,7 @@ def guide_lines(
         f"本表根据{edition.line}的发布结果生成；最右侧“上次”各列是本单位上次报送的数值，供参考。",
         "#怎么填（工作表“进度”）",
         "黄色单元格必填，灰色单元格可不填，白色的“本月工作情况”建议填写；蓝色表头的列已预填并锁定。",
-        "进度类任务：填“完成进度”，0-100 的数字（85 表示完成 85%），不要输入 % 号。",
+        f"进度类任务：填“完成进度”，{PROGRESS.span} 的数字（85 表示完成 85%），不要输入 % 号。",
         "数量类任务：填“实际完成值”，即截至本月末的累计数（不是本月新增数）；“完成进度”可不填，"
         "不填时按 实际完成值÷目标值 计算。",
         f"报告月份已预填为 {year}年{month}月；补报其他月份时从下拉列表选择。"
