@@ -15,6 +15,7 @@ from pathlib import Path
 
 from office.dashboard.page import DASHBOARD_FILE, write_page
 from office.published import PublishedYear
+from office.workbooks.appeals import APPEALS_FILE, write_appeals
 from office.workbooks.fill_in import TEMPLATES_DIR, write_fill_in
 from office.workbooks.findings import FINDINGS_DIR, write_findings
 from office.workbooks.results import RESULTS_FILE, write_results
@@ -42,4 +43,5 @@ OUTPUTS: tuple[OfficeOutput, ...] = (
     OfficeOutput("单位反馈", FINDINGS_DIR, write_findings),
     OfficeOutput("填报模板", TEMPLATES_DIR, write_fill_in),
     OfficeOutput("看板", DASHBOARD_FILE, write_page, kept=True, published_only=True),
+    OfficeOutput("申诉清单", APPEALS_FILE, write_appeals),
 )

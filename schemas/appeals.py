@@ -13,7 +13,7 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas.codes import ACTIONS, ADD_BONUS, ADD_PENALTY, CHANGE, CONTESTABLE, one_of
-from schemas.fields import Field, SourceSpec, isin, optional, required, row_check
+from schemas.fields import Field, SheetChoice, SourceSpec, isin, optional, required, row_check
 
 LINE_FIELDS = (  # the line an appeal or a decision names
     Field("rule_id", "规则", aliases=("规则编号",), required_column=False),
@@ -40,9 +40,11 @@ DECISION_FIELDS = (
     Field("reason", "理由", "free_text", aliases=("决定理由",)),
 )
 
+APPEAL_SHEET = "申诉填报"  # the sheet of each unit's findings workbook made for filing appeals
 APPEALS = SourceSpec(
     "appeals",
     APPEAL_FIELDS,
+    SheetChoice(APPEAL_SHEET),
     folder="appeals",
     label="申诉",
     tables=("appeals",),

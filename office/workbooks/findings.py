@@ -35,9 +35,53 @@ from office.workbooks.sheets import (
     write_cells,
     write_note,
 )
+from schemas.codes import CONTESTABLE
+from schemas.tables import APPEAL, SCORE_LINE_ITEM
 from schemas.tables import QUARANTINE as QUARANTINE_TABLE
 
 FINDINGS_DIR = "单位反馈"
+# Appeals (docs/appeals.md): the unit's appeals and their outcome, the lines it can appeal named
+# as the product shows them, and a sheet to file new ones that appeals/ reads as it is.
+APPEALS_SHEET, LINES_SHEET, FILE_SHEET = "申诉与复核", "可申诉明细", "申诉填报"
+UNIT_APPEALS = [
+    Column("申诉编号", "appeal_no"),
+    Column("规则", "rule_text"),
+    Column("任务编号", "task_id"),
+    Column("月份", "month", "int"),
+    Column("凭证或文号", "ref"),
+    Column("原分值", "points", "score"),
+    Column("提交日期", "submitted_on"),
+    Column("复核结果", "status", "mark"),
+    Column("决定文号", "decision_no"),
+    Column("复核后分值", "points_after", "score"),
+]
+LINES = [
+    Column("规则", "rule_text"),
+    Column("任务编号", "task_id"),
+    Column("月份", "month", "int"),
+    Column("凭证或文号", "ref"),
+    Column("分值", "points", "score"),
+    Column("说明", "detail", "long"),
+]
+APPEALS_NOTE = "{name}（{id}）{edition}：本单位的申诉及复核结果。"
+LINES_NOTE = (
+    "{name}（{id}）{edition}：本单位可申诉的得分明细。申诉时把要申诉的一条的 规则、任务编号、"
+    "月份、凭证或文号 照抄到“申诉填报”表。"
+)
+FILE_NOTE = (
+    "每行一件申诉：申诉编号自编、不重复；规则等照抄“可申诉明细”中的一条；写明申诉理由和提交日期。"
+    "填好后把本工作簿交给考核办公室（放入收件箱的 appeals/ 文件夹）。"
+)
+FILE_HEADER = [
+    "申诉编号",
+    "单位编码",
+    "规则",
+    "任务编号",
+    "月份",
+    "凭证或文号",
+    "申诉理由",
+    "提交日期",
+]
 UNASSIGNED_FILE = "未归属单位.xlsx"
 ROWS_SHEET, PROBLEMS_SHEET = "需更正的行", "缺报迟报"
 QUARANTINE = [
@@ -307,6 +351,7 @@ def _write_unit(
     same_day: Cells | None,
     edition: Edition | None,
     ahead: Cells | None = None,
+    appeals: tuple[Cells | None, Cells] | None = None,
 ) -> Path:
     size = rows.height * len(QUARANTINE) + problems.height * len(PROBLEMS)
     size += same_day.height * len(SAME_DAY) if same_day is not None else 0
@@ -322,8 +367,39 @@ def _write_unit(
     if ahead is not None:  # only for a unit with tasks projected to miss
         note = FORECAST_UNIT_NOTE.format(**names)
         _sheet(workbook, formats, FORECAST_SHEET, note, ahead, FORECAST_TASKS)
+    if appeals is not None:
+        filed, lines = appeals
+        if filed is not None:  # only for a unit that has appealed
+            _sheet(
+                workbook, formats, APPEALS_SHEET, APPEALS_NOTE.format(**names), filed, UNIT_APPEALS
+            )
+        _sheet(workbook, formats, LINES_SHEET, LINES_NOTE.format(**names), lines, LINES)
+        _appeal_form(workbook, formats)
     close_dated(workbook, title, edition)
     return path
+
+
+def _appeal_form(workbook: Workbook, formats: Formats) -> None:
+    """申诉填报: a guide line, then the header appeals/ reads (docs/appeals.md), rows to fill."""
+    sheet = workbook.add_worksheet(FILE_SHEET)
+    write_note(sheet, 0, FILE_NOTE, formats.get("title"))
+    for col, header in enumerate(FILE_HEADER):
+        sheet.write_string(1, col, header, formats.get("header"))
+        sheet.set_column(col, col, 24 if header == "申诉理由" else 14)
+    sheet.freeze_panes(2, 0)
+
+
+def appeal_frames(
+    appeals: pl.DataFrame | None, lines: pl.DataFrame | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the appeals with their rule's label, the contestable lines with theirs)."""
+    named = label("rule_id", RULE_TEXT).alias("rule_text")
+    filed = appeals if appeals is not None else pl.DataFrame(schema=APPEAL.polars_schema)
+    lines = lines if lines is not None else pl.DataFrame(schema=SCORE_LINE_ITEM.polars_schema)
+    contestable = lines.filter(C("rule_id").is_in(CONTESTABLE)).sort(
+        "component", "rule_id", "task_id", "month", "ref", nulls_last=True
+    )
+    return filed.sort("appeal_no").with_columns(named), contestable.with_columns(named)
 
 
 def _said(year: int, edition: Edition | None) -> str:
@@ -370,6 +446,7 @@ def write_findings(published: PublishedYear, path: Path) -> list[Path]:
         score_line_item=marts["score_line_item"],
         edition=published.edition,
         forecast=marts.get("task_forecast"),
+        appeals=marts.get("appeal"),
     )
 
 
@@ -385,6 +462,7 @@ def write_unit_findings(
     score_line_item: pl.DataFrame | None = None,
     edition: Edition | None = None,
     forecast: pl.DataFrame | None = None,
+    appeals: pl.DataFrame | None = None,
 ) -> list[Path]:
     """Write one findings workbook per unit with something to fix or to know (its reports of
     one day with different numbers, from `reports`: core.reports), plus 未归属单位.xlsx when
@@ -402,10 +480,13 @@ def write_unit_findings(
     problems = report_problems(status, of_year(tasks, year), rows, lines, shown)
     rows = quarantine_costs(rows, problems, shown)
     same_day = _same_day_rows(reports, of_year(tasks, year), year)
-    rows_of, problems_of, same_day_of, ahead_of = by_unit = _by_unit(
+    filed, contestable = appeal_frames(appeals, lines)
+    rows_of, problems_of, same_day_of, ahead_of, filed_of, lines_of = by_unit = _by_unit(
         (rows, QUARANTINE), (problems, PROBLEMS), (same_day, SAME_DAY),
         (flagged_frame(forecast, units), FORECAST_TASKS),
+        (filed, UNIT_APPEALS), (contestable, LINES),
     )  # fmt: skip
+    no_lines = table_cells(contestable.clear(), LINES)
     no_rows = table_cells(rows.clear(), QUARANTINE)
     no_problems = table_cells(problems.clear(), PROBLEMS)
     paths = [
@@ -418,6 +499,9 @@ def write_unit_findings(
             same_day_of.get(unit["unit_id"]),
             edition,
             ahead_of.get(unit["unit_id"]),
+            (filed_of.get(unit["unit_id"]), lines_of.get(unit["unit_id"], no_lines))
+            if lines is not None
+            else None,
         )
         for unit in units.iter_rows(named=True)
         if any(unit["unit_id"] in found for found in by_unit)
