@@ -142,5 +142,5 @@ def _parts(published: PublishedYear) -> dict[str, sections.View]:
         "matrix": sections.matrix(marts["task_month_status"], tasks, order),
         "funding": sections.funding(marts["funding_execution"], tasks, order),
         "satisfaction": sections.satisfaction(marts["community_satisfaction"], names, lines),
-        "units": sections.waterfalls(scores, lines, tasks),
+        "units": sections.waterfalls(scores, lines, tasks, marts.get("appeal")),
     }

@@ -29,6 +29,7 @@ from schemas.codes import (
     GREEN,
     NEWLY_RED,
     PASS,
+    PENDING,
     REASON_TEXT,
     RECOVERED,
     RED,
@@ -440,6 +441,28 @@ def satisfaction(communities: pl.DataFrame, names: pl.DataFrame, lines: pl.DataF
     return {"rows": rows.to_dicts()}
 
 
+def appeal_marks(lines: pl.DataFrame, appeals: pl.DataFrame | None) -> pl.DataFrame:
+    """Each line with `mark`: 复核决定 on a decision's line, 申诉中 or 已复核 on a contested line
+    (docs/appeals.md)."""
+    key = ["unit_id", "rule_id", "task_id", "month", "ref"]
+    if appeals is None or not appeals.height:
+        contested = pl.DataFrame(schema={**lines.select(key).schema, "status": pl.String})
+    else:
+        contested = appeals.select(*key, "status").unique(key, keep="first")
+    return lines.join(
+        contested, on=key, how="left", nulls_equal=True, maintain_order="left"
+    ).select(
+        *lines.columns,
+        pl.when(C("rule_id").str.starts_with("decision"))
+        .then(pl.lit("复核决定"))
+        .when(C("status") == PENDING)
+        .then(pl.lit("申诉中"))
+        .when(C("status").is_not_null())
+        .then(pl.format("已复核：{}", C("status")))
+        .alias("mark"),
+    )
+
+
 def line_items(lines: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
     """Every line item in waterfall order (work, satisfaction, bonus, penalty; a cap or floor
     adjustment last in its component) with the running total before and after it."""
@@ -467,13 +490,20 @@ def _line(low: float, span: float) -> pl.Expr:
         dash(pl.concat_str(num(C("month"), 0), pl.lit("月"))).alias("month"),
         dash(C("ref").cast(pl.String)).alias("ref"),
         C("detail").cast(pl.String).fill_null("").alias("detail"),
+        C("mark").fill_null("").alias("mark"),
     )
 
 
-def waterfalls(scores: pl.DataFrame, lines: pl.DataFrame, tasks: pl.DataFrame) -> View:
+def waterfalls(
+    scores: pl.DataFrame,
+    lines: pl.DataFrame,
+    tasks: pl.DataFrame,
+    appeals: pl.DataFrame | None = None,
+) -> View:
     """六、单位得分构成: every unit's line items as a waterfall from 0 to its total (units in
-    rank order; the page shows the selected one, print shows all or the selected one)."""
-    items = line_items(lines, tasks)
+    rank order; the page shows the selected one, print shows all or the selected one), contested
+    and decision lines marked."""
+    items = line_items(appeal_marks(lines, appeals), tasks)
     # the axis: from 0 (or below, if a running total ever dips under 0) to 100 (or above)
     low, high = items.select(
         pl.min_horizontal(C("before").min(), C("after").min(), 0.0).alias("low"),

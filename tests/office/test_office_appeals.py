@@ -8,6 +8,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 from openpyxl import load_workbook
 
@@ -73,3 +74,21 @@ def test_a_filled_in_appeal_sheet_is_read_from_appeals_as_it_is(demo, tmp_path):
     ]
     counts = again.loaded["appeals"].read_counts
     assert counts.filter(file=f"appeals/{dy17.name}")["rows_read"].to_list() == [1]
+
+
+def test_the_waterfall_marks_contested_and_decision_lines(demo):
+    from office.dashboard.sections import appeal_marks
+
+    marked = appeal_marks(demo.marts["score_line_item"], demo.marts["appeal"])
+    shown = marked.filter(pl.col("mark").is_not_null()).select("unit_id", "rule_id", "mark")
+    assert sorted(shown.rows()) == [
+        ("DY03", "late_report", "已复核：维持"),
+        ("DY08", "low_execution", "申诉中"),
+        ("DY09", "voucher_conflict", "申诉中"),
+        ("DY12", "decision_bonus", "复核决定"),
+        ("DY14", "decision_penalty", "复核决定"),
+        ("DY17", "decision_void", "复核决定"),
+        ("DY17", "red_month", "已复核：撤销"),
+        ("DY20", "decision_change", "复核决定"),
+        ("DY20", "overspent", "已复核：改分"),
+    ]
