@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 from demo.writers import write_csv, write_xls, write_xlsx
+from schemas.appeals import APPEAL_FIELDS, DECISION_FIELDS
 
 YEAR = 2021
 SEED = 2021
@@ -492,29 +493,8 @@ def surveys(root: Path, rng: random.Random) -> None:
     )
 
 
-APPEAL_HEADER = [
-    "申诉编号",
-    "单位编码",
-    "规则",
-    "任务编号",
-    "月份",
-    "凭证或文号",
-    "申诉理由",
-    "提交日期",
-]
-DECISION_HEADER = [
-    "决定文号",
-    "决定日期",
-    "申诉编号",
-    "单位编码",
-    "处理",
-    "规则",
-    "任务编号",
-    "月份",
-    "凭证或文号",
-    "分值",
-    "理由",
-]
+APPEAL_HEADER = [f.label for f in APPEAL_FIELDS]  # as the units' 申诉填报 sheet has it
+DECISION_HEADER = [f.label for f in DECISION_FIELDS]
 
 
 def appeals(root: Path) -> None:

@@ -35,6 +35,7 @@ from office.workbooks.sheets import (
     write_cells,
     write_note,
 )
+from schemas.appeals import APPEAL_FIELDS
 from schemas.codes import CONTESTABLE
 from schemas.tables import APPEAL, SCORE_LINE_ITEM
 from schemas.tables import QUARANTINE as QUARANTINE_TABLE
@@ -72,16 +73,7 @@ FILE_NOTE = (
     "每行一件申诉：申诉编号自编、不重复；规则等照抄“可申诉明细”中的一条；写明申诉理由和提交日期。"
     "填好后把本工作簿交给考核办公室（放入收件箱的 appeals/ 文件夹）。"
 )
-FILE_HEADER = [
-    "申诉编号",
-    "单位编码",
-    "规则",
-    "任务编号",
-    "月份",
-    "凭证或文号",
-    "申诉理由",
-    "提交日期",
-]
+FILE_HEADER = [f.label for f in APPEAL_FIELDS]  # what appeals/ reads
 UNASSIGNED_FILE = "未归属单位.xlsx"
 ROWS_SHEET, PROBLEMS_SHEET = "需更正的行", "缺报迟报"
 QUARANTINE = [

@@ -110,3 +110,19 @@ def start_assess(workspace: Path, *args: str, **env: str) -> subprocess.Popen:
         env=cli_env(workspace, **env),
         start_new_session=True,
     )
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def published_by(fixture: str, tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the warehouse and archive an earlier version published (tests/fixtures/)."""
+    import gzip
+
+    for name in ("ASSESS_ARCHIVE", "ASSESS_WAREHOUSE", "ASSESS_PII_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    shutil.copytree(FIXTURES / fixture / "archive", tmp_path / "archive")
+    warehouse = tmp_path / "assess.duckdb"
+    with gzip.open(FIXTURES / fixture / "assess.duckdb.gz") as packed, warehouse.open("wb") as out:
+        shutil.copyfileobj(packed, out)
+    return warehouse

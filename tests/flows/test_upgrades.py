@@ -4,8 +4,6 @@ the product (tests/fixtures/, never regenerated) reruns `reproduced` with today'
 
 from __future__ import annotations
 
-import gzip
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from schemas.semantics import (
     UNRATED_SATISFACTION,
     WORK_TO_DATE,
 )
+from tests.flows.conftest import published_by
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "published_e4ea09a"
 JULY = "2021-20261203T161928Z-b2a2f0"  # as of 2021-07-20, provisional (M = 6)
@@ -34,13 +33,7 @@ def because(*changes) -> str:
 @pytest.fixture
 def old_warehouse(tmp_path, prefect_server, monkeypatch) -> Path:
     """A copy of the warehouse and archive as e4ea09a published them."""
-    for name in ("ASSESS_ARCHIVE", "ASSESS_WAREHOUSE", "ASSESS_PII_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    shutil.copytree(FIXTURE / "archive", tmp_path / "archive")
-    warehouse = tmp_path / "assess.duckdb"
-    with gzip.open(FIXTURE / "assess.duckdb.gz") as packed, warehouse.open("wb") as out:
-        shutil.copyfileobj(packed, out)
-    return warehouse
+    return published_by(FIXTURE.name, tmp_path, monkeypatch)
 
 
 def audit_run(warehouse: Path, run_id: str) -> tuple:

@@ -3,14 +3,13 @@ reruns `reproduced` with today's product, and `--current` finds nothing to expla
 
 from __future__ import annotations
 
-import gzip
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from flows.rerun import rerun_year
+from tests.flows.conftest import published_by
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "published_e7f820c"
 JULY = "2021-20261203T185512Z-915af6"  # as of 2021-07-20, provisional
@@ -19,13 +18,7 @@ FINAL = "2021-20261203T185525Z-2593c2"  # as of 2022-01-31, final, approved
 
 @pytest.fixture
 def v2_warehouse(tmp_path, prefect_server, monkeypatch) -> Path:
-    for name in ("ASSESS_ARCHIVE", "ASSESS_WAREHOUSE", "ASSESS_PII_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    shutil.copytree(FIXTURE / "archive", tmp_path / "archive")
-    warehouse = tmp_path / "assess.duckdb"
-    with gzip.open(FIXTURE / "assess.duckdb.gz") as packed, warehouse.open("wb") as out:
-        shutil.copyfileobj(packed, out)
-    return warehouse
+    return published_by(FIXTURE.name, tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("run_id", [JULY, FINAL])

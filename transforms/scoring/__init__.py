@@ -18,21 +18,15 @@ from schemas.semantics import DECISIONS as DECISIONS_SCORE
 from schemas.tables import (
     APPEAL,
     APPEALS,
-    COMMUNITIES,
     COMMUNITY_SATISFACTION,
+    CORE_TABLES,
     DECISIONS,
     FUNDING_EXECUTION,
-    HONORS,
-    LEDGER,
-    REPORTS,
     REVIEW_DECISION,
     SCORE_LINE_ITEM,
-    SURVEY_RESPONSES,
+    SURVEY_ANSWERS,
     TASK_MONTH_STATUS,
-    TASKS,
     UNIT_SCORE,
-    UNITS,
-    VOUCHER_CONFLICTS,
     Table,
     conform,
 )
@@ -54,18 +48,7 @@ from .work import task_completion, work_lines
 __all__ = ["UNMATCHED", "score_year"]
 
 # the core tables scoring reads: name in the core dict → its contract
-INPUTS = (
-    UNITS,
-    COMMUNITIES,
-    TASKS,
-    REPORTS,
-    HONORS,
-    LEDGER,
-    VOUCHER_CONFLICTS,
-    SURVEY_RESPONSES,
-    APPEALS,
-    DECISIONS,
-)
+INPUTS = tuple(t for t in CORE_TABLES if t is not SURVEY_ANSWERS)  # answers: only for analysts
 UNMATCHED = "unmatched"  # not a mart: appeals and decisions naming no line, to be quarantined
 
 
