@@ -16,6 +16,7 @@ from office.folders import swapped_folder
 from office.outputs import OUTPUTS, OfficeOutput
 from office.published import PublishedYear
 from office.workbooks.findings import FINDINGS_DIR
+from warehouse.location import Warehouse
 
 __all__ = ["FINDINGS_DIR", "KEPT_DIR", "keep_bulletins", "write_office_files", "write_outputs"]
 
@@ -46,7 +47,7 @@ def write_office_files(
     core: dict[str, pl.DataFrame],
     quarantine: pl.DataFrame,
     last_month: int,
-    warehouse: Path | None = None,
+    warehouse: Warehouse | Path | None = None,
     county: str = "",
     edition: Edition | None = None,
 ) -> Path:

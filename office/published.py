@@ -12,6 +12,7 @@ from types import MappingProxyType
 import polars as pl
 
 from office.edition import DEFAULT_TIMEZONE, Edition
+from warehouse.location import Warehouse
 from warehouse.read import published_year
 
 
@@ -28,7 +29,7 @@ class PublishedYear:
     core: Mapping[str, pl.DataFrame]
     quarantine: pl.DataFrame | None = None  # audit.quarantine rows; None: not read
     county: str = ""  # names the county in 看板.html
-    warehouse: Path | None = None  # None: frames never published (tests, previews)
+    warehouse: Warehouse | Path | None = None  # None: frames never published (tests, previews)
 
     def __post_init__(self) -> None:
         # Read-only views: every writer sees the frames as published, whatever one before it did.
@@ -61,7 +62,7 @@ def edition_of(run: dict, timezone: str = DEFAULT_TIMEZONE) -> Edition:
 
 
 def read_published(
-    warehouse: Path, year: int, county: str = "", timezone: str = DEFAULT_TIMEZONE
+    warehouse: Warehouse | Path, year: int, county: str = "", timezone: str = DEFAULT_TIMEZONE
 ) -> PublishedYear:
     """The year's published run read back from the warehouse (read-only): its marts and the
     names in core, enough for 看板.html (assess approve writes it again from here); neither its

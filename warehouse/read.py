@@ -256,5 +256,5 @@ def year_of(con: duckdb.DuckDBPyConnection, year: int) -> PublishedYear:
 
 
 def published_year(warehouse: Warehouse | str | os.PathLike[str], year: int) -> PublishedYear:
-    """Warehouse.published_year for callers holding a location (office/dashboard.py)."""
+    """Warehouse.published_year for callers holding a location (office/published.py)."""
     return locate(warehouse).published_year(year)

@@ -24,6 +24,7 @@ from office.dashboard import sections
 from office.dashboard.values import css_string
 from office.edition import DEFAULT_TIMEZONE
 from office.published import PublishedYear, read_published
+from warehouse.location import Warehouse
 
 DASHBOARD_FILE = "看板.html"
 ASSETS = Path(__file__).parent / "assets"
@@ -86,7 +87,7 @@ def write_page(published: PublishedYear, out_file: Path) -> Path:
 
 
 def write_dashboard(
-    warehouse: Path,
+    warehouse: Warehouse | Path,
     year: int,
     out_file: Path,
     county: str = "",
