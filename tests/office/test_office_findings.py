@@ -57,15 +57,21 @@ def written(tmp_path):
     )
 
 
-def test_one_file_per_unit_with_something_to_fix(written, tmp_path):
-    assert [p.name for p in written] == ["U01_县民政局.xlsx", "U02_盐井街道.xlsx", UNASSIGNED_FILE]
+def test_one_file_per_unit_with_something_to_fix_or_a_line_to_appeal(written, tmp_path):
+    # U03 has nothing to fix but line items it may appeal (docs/appeals.md)
+    assert [p.name for p in written] == [
+        "U01_县民政局.xlsx",
+        "U02_盐井街道.xlsx",
+        "U03_蓬莱镇.xlsx",
+        UNASSIGNED_FILE,
+    ]
     assert all(p.parent == tmp_path / "findings" and p.exists() for p in written)
     assert UNASSIGNED_FILE == "未归属单位.xlsx"
 
 
 def test_unit_file_quarantined_rows_and_reports(written):
     book = load(written[0])
-    assert book.sheetnames == ["需更正的行", "缺报迟报"]
+    assert book.sheetnames == ["需更正的行", "缺报迟报", "可申诉明细", "申诉填报"]
     rows = book["需更正的行"]
     assert "县民政局" in rows["A1"].value and "更正后重新报送" in rows["A1"].value
     assert "评估至3月（临时结果）" in rows["A1"].value and "基准日 2021-04-20" in rows["A1"].value
@@ -382,4 +388,4 @@ def test_a_same_day_report_in_two_files_tells_the_unit_which_file_was_taken(tmp_
 
 
 def test_without_same_day_reports_the_sheet_is_not_written(written):
-    assert load(written[0]).sheetnames == ["需更正的行", "缺报迟报"]
+    assert load(written[0]).sheetnames == ["需更正的行", "缺报迟报", "可申诉明细", "申诉填报"]
