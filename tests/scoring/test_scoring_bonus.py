@@ -39,7 +39,9 @@ HONORS = [
 ]
 
 
-@pytest.fixture(scope="module")
+# function scope: every test that reads the result runs the scoring itself, so mutation
+# testing credits each of them (docs/mutation.md)
+@pytest.fixture
 def result():
     return run(as_of=AS_OF, units=UNITS, tasks=TASKS, reports=REPORTS, honors=HONORS)
 

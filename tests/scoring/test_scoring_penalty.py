@@ -79,7 +79,9 @@ def _run(as_of, rules=None):
     )
 
 
-@pytest.fixture(scope="module")
+# function scope: every test that reads the result runs the scoring itself, so mutation
+# testing credits each of them (docs/mutation.md)
+@pytest.fixture
 def provisional():
     return _run(PROVISIONAL)
 
