@@ -47,7 +47,7 @@ def assessed_months(
         .with_columns(months.alias("month"))
         .explode("month")
         .filter(pl.col("month").is_not_null())
-        .join(summary.select("task_id", "first_complete_month"), on="task_id", how="left")
+        .join(summary.select("task_id", "first_complete_month"), on="task_id")  # every task
         .join(
             effective.select("task_id", "month", "value", "first_submitted_on"),
             on=["task_id", "month"],

@@ -43,7 +43,7 @@ def task_completion(ctx: Assessment, tasks: pl.DataFrame, summary: pl.DataFrame)
     """
     frame = tasks.select(
         "task_id", "unit_id", "metric", "target", "weight", "start_month", "due_month"
-    ).join(summary, on="task_id", how="left")
+    ).join(summary, on="task_id")  # the summary has a row for every task
     expected = pl.lit(1.0)
     if ctx.semantics.uses(WORK_TO_DATE):
         frame = frame.filter(pl.col("start_month") <= ctx.last_month)
