@@ -58,9 +58,9 @@ def concat_lines(frames: list[pl.DataFrame]) -> pl.DataFrame:
     """All lines in one frame, in the canonical line order (so later float sums are stable)."""
     frames = [f.select(pl.col(c).cast(t) for c, t in LINE_SCHEMA.items()) for f in frames]
     lines = pl.concat([empty_lines(), *frames])
-    # the lines of one rule all have (or all lack) a task, month and ref, so where nulls sort
-    # changes no sum; the mart is put in key order by conform
-    return lines.sort(LINE_KEY, nulls_last=True)  # pragma: no mutate (same sums either way)
+    # where nulls sort changes at most the order of a rule's lines with and without a task
+    # (decision lines), so no sum beyond its 9th place; the mart is put in key order by conform
+    return lines.sort(LINE_KEY, nulls_last=True)  # pragma: no mutate (same sums to 9 places)
 
 
 def num_text(expr: pl.Expr, decimals: int = 2) -> pl.Expr:
