@@ -131,3 +131,19 @@ def test_bonus_at_its_edges():
         ("early_completion", "X1", 6, 0.5, "任务X1 6月已完成，完成月份为12月，提前6个月"),
         ("exceeded_target", "X1", None, 0.5, "任务X1 实际完成 120，目标 100，达到1.2倍"),
     ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug, not fixed here: 1.1 × 100 is 110.00000000000001 in binary floating "
+    "point, so an actual of exactly 110 misses exceed_ratio = 1.1 (6.5 says >=)",
+)
+def test_an_actual_of_exactly_exceed_ratio_times_target_exceeds_whatever_the_ratio():
+    result = run(
+        as_of=AS_OF,
+        units=[unit("U1")],
+        tasks=[task("Q", "U1", metric="数量", target=100, start=6)],
+        reports=[report("Q", "U1", 6, actual=110)],
+        rules="[bonus]\nexceed_ratio = 1.1\n",
+    )
+    assert points_of(result, "U1", "exceeded_target") == [("Q", None, None, 0.5)]
