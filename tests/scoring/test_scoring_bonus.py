@@ -39,7 +39,9 @@ HONORS = [
 ]
 
 
-@pytest.fixture(scope="module")
+# function scope: every test that reads the result runs the scoring itself, so mutation
+# testing credits each of them (docs/mutation.md)
+@pytest.fixture
 def result():
     return run(as_of=AS_OF, units=UNITS, tasks=TASKS, reports=REPORTS, honors=HONORS)
 
@@ -94,3 +96,54 @@ def test_bonus_parameters_from_rules():
     )
     assert points_of(changed, "U4", "bonus_cap") == []
     assert score_row(changed, "U4")["bonus"] == 10.0  # 4 + 4 + 2
+
+
+def test_bonus_at_its_edges():
+    # M = 6, as of 5 July. U5: honors awarded on the as-of date count; a one-character document
+    # number counts; of two honors of one level on one document the first name is shown, a
+    # missing name last (and shown empty when it is the only one). U6: a last actual of exactly
+    # 1.2 × target exceeds; a single assessed task-month, green, is all green.
+    honors = [
+        honor("U5", "国家级", "D3", awarded=AS_OF, name="E奖"),
+        honor("U5", "省级", "D1", name="B奖"),
+        honor("U5", "省级", "D1", name="A奖"),
+        honor("U5", "市级", "7", name=None),
+        honor("U5", "市级", "D2", name=None),
+        honor("U5", "市级", "D2", name="C奖"),
+    ]
+    tasks = [task("X1", "U6", metric="数量", target=100, start=6)]
+    reports = [report("X1", "U6", 6, actual=120)]
+    result = run(
+        as_of=AS_OF, units=[unit("U5"), unit("U6")], tasks=tasks, reports=reports, honors=honors
+    )
+    assert [(r["rule_id"], r["ref"], r["points"], r["detail"]) for r in lines_of(result, "U5")] == [
+        ("bonus_cap", None, -2.0, "加分合计 7 超过上限 5，按 5 计"),
+        ("honor_city", "7", 1.0, "文号 7 市级表彰："),
+        ("honor_city", "D2", 1.0, "文号 D2 市级表彰：C奖"),
+        ("honor_national", "D3", 3.0, "文号 D3 国家级表彰：E奖"),
+        ("honor_provincial", "D1", 2.0, "文号 D1 省级表彰：A奖"),
+    ]
+    assert [
+        (r["rule_id"], r["task_id"], r["month"], r["points"], r["detail"])
+        for r in lines_of(result, "U6", "bonus")
+    ] == [
+        ("all_green", None, None, 1.0, "全部1个任务-月均为绿灯"),
+        ("early_completion", "X1", 6, 0.5, "任务X1 6月已完成，完成月份为12月，提前6个月"),
+        ("exceeded_target", "X1", None, 0.5, "任务X1 实际完成 120，目标 100，达到1.2倍"),
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug, not fixed here: 1.1 × 100 is 110.00000000000001 in binary floating "
+    "point, so an actual of exactly 110 misses exceed_ratio = 1.1 (6.5 says >=)",
+)
+def test_an_actual_of_exactly_exceed_ratio_times_target_exceeds_whatever_the_ratio():
+    result = run(
+        as_of=AS_OF,
+        units=[unit("U1")],
+        tasks=[task("Q", "U1", metric="数量", target=100, start=6)],
+        reports=[report("Q", "U1", 6, actual=110)],
+        rules="[bonus]\nexceed_ratio = 1.1\n",
+    )
+    assert points_of(result, "U1", "exceeded_target") == [("Q", None, None, 0.5)]

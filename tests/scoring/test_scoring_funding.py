@@ -74,3 +74,36 @@ def test_money_is_exact_decimal():
     assert funding["allocated"].to_list() == [Decimal("0.40")]
     assert funding["spent"].to_list() == [Decimal("0.30")]
     assert funding["execution"].to_list() == [0.75]
+
+
+def test_funding_at_its_edges():
+    # M = 6. H1: an entry dated on the as-of date counts; H2 starts in M itself (planned 1/5);
+    # H3: 100 × 0.895 puts the gap at 10.5, just over yellow_gap; H4: less than 1.00 allocated;
+    # H5: 0.99 of 1.00, exactly
+    tasks = [
+        task("H1", "U1", start=1, due=6),
+        task("H2", "U1", start=6, due=10),
+        task("H3", "U1", start=1, due=6),
+        task("H4", "U1", start=1, due=6),
+        task("H5", "U1", start=1, due=6),
+    ]
+    ledger = [
+        entry("H1", "下达", "100.00"),
+        entry("H1", "支出", "95.00", date=AS_OF),
+        entry("H2", "下达", "100.00"),
+        entry("H2", "支出", "20.00"),
+        entry("H3", "下达", "1000.00"),
+        entry("H3", "支出", "895.00"),
+        entry("H4", "下达", "0.50"),
+        entry("H4", "支出", "0.50"),
+        entry("H5", "下达", "1.00"),
+        entry("H5", "支出", "0.99"),
+    ]
+    funding = run(as_of=AS_OF, units=[unit("U1")], tasks=tasks, ledger=ledger)["funding_execution"]
+    assert funding.drop("year", "unit_id").rows() == [
+        ("H1", Decimal("100.00"), Decimal("95.00"), 0.95, "green"),
+        ("H2", Decimal("100.00"), Decimal("20.00"), 0.2, "green"),  # gap 0
+        ("H3", Decimal("1000.00"), Decimal("895.00"), 0.895, "yellow"),
+        ("H4", Decimal("0.50"), Decimal("0.50"), 1.0, "green"),
+        ("H5", Decimal("1.00"), Decimal("0.99"), 0.99, "green"),
+    ]

@@ -10,6 +10,7 @@ from scoring_builders import (
     lines_of,
     points_of,
     report,
+    response,
     run,
     score_row,
     task,
@@ -79,7 +80,9 @@ def _run(as_of, rules=None):
     )
 
 
-@pytest.fixture(scope="module")
+# function scope: every test that reads the result runs the scoring itself, so mutation
+# testing credits each of them (docs/mutation.md)
+@pytest.fixture
 def provisional():
     return _run(PROVISIONAL)
 
@@ -171,3 +174,34 @@ def test_penalty_parameters_from_rules():
     result = _run(PROVISIONAL, rules="[penalty]\nred_month = 1\nlate_report = 0.3\n")
     assert points_of(result, "U1", "red_month") == [("T1", 2, None, -1.0), ("T1", 3, None, -1.0)]
     assert points_of(result, "U1", "late_report") == [("T1", 1, None, -0.3)]
+
+
+def test_penalty_at_its_edges():
+    # final. U7: A (12 months) and B (8 months) never report: 20 × (0.5 + 0.5) = exactly the cap,
+    # so no penalty_cap; with 10 satisfaction points the floor brings 0 + 10 - 20 up to 0.
+    # U8: less than 1.00 allocated and executed 20%: low_execution; a conflict row dated on the
+    # as-of date is known.
+    units = [unit("U7"), unit("U8")]
+    tasks = [task("A", "U7"), task("B", "U7", start=5), task("C", "U8", start=12)]
+    result = run(
+        as_of=FINAL,
+        units=units,
+        tasks=tasks,
+        reports=[report("C", "U8", 12, progress=100)],
+        ledger=[entry("C", "下达", "0.50"), entry("C", "支出", "0.10")],
+        conflicts=[conflict("V7", "C", date=FINAL)],
+        responses=[response(None, 50.0)],
+    )
+    u7 = lines_of(result, "U7", "penalty")
+    assert sum(r["points"] for r in u7 if r["rule_id"] != "floor_zero") == -20.0
+    assert [r["detail"] for r in u7 if r["rule_id"] == "missing_report"][:2] == [
+        "任务A 1月 未报送",
+        "任务A 2月 未报送",
+    ]
+    assert [(r["rule_id"], r["points"], r["detail"]) for r in u7 if r["task_id"] is None] == [
+        ("floor_zero", 10.0, "得分合计 -10 低于0，按0计")
+    ]
+    row = score_row(result, "U7")
+    assert (row["satisfaction"], row["penalty"], row["total"]) == (10, 20, 0)
+    assert points_of(result, "U8", "low_execution") == [("C", None, None, -1.0)]
+    assert points_of(result, "U8", "voucher_conflict") == [("C", None, "V7", -1.0)]

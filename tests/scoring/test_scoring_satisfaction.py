@@ -132,3 +132,34 @@ def test_before_the_amendment_a_provisional_run_scored_unrated_units_0():
     assert [(r["rule_id"], r["points"]) for r in lines_of(result, "U1", "satisfaction")] == [
         ("county_satisfaction", 0.0)
     ]
+
+
+def test_satisfaction_at_its_edges():
+    at_midnight = dt.datetime(2021, 7, 5, 23, 59)  # on the as-of date itself: known
+    responses = [
+        response("C1", 80.0, row=2),
+        response("C1", 80.0, at=at_midnight, row=3),
+        response("C1", 81.0, answered=1, satisfied=1, row=4),
+        {**response("C1", None, row=5), "is_valid": None},  # no verdict: counted as invalid
+        response("C2", 30.0, answered=1, satisfied=0, row=6),  # one item answered
+        response("C2", 100.0, valid=False, row=7),  # an invalid response's score counts nowhere
+    ]
+    units = [unit("U1", ["C1"]), {**unit("U2"), "communities": None}]
+    result = run(
+        as_of=AS_OF,
+        units=units,
+        tasks=[task("T1", "U1"), task("T2", "U2")],
+        communities=COMMUNITIES[:2],
+        responses=responses,
+        rules="[survey]\nmin_responses = 3\n",
+    )
+    assert result["community_satisfaction"].drop("year").rows() == [
+        ("C1", 3, 1, pytest.approx(241 / 3), 0.8181818181818182),  # (4 + 4 + 1) / (5 + 5 + 1)
+        ("C2", 1, 1, 30.0, 0.0),
+    ]
+    lines = lines_of(result, component="satisfaction")
+    assert [(r["unit_id"], r["rule_id"], r["ref"], round(r["points"], 6), r["detail"]) for r in lines] == [
+        ("U1", "community_satisfaction", "C1", round(20 * 241 / 300, 6), "社区C1 满意度 80.33分（有效答卷3份），1个社区取平均"),
+        # the county mean of the 4 valid responses: (80 + 80 + 81 + 30) / 4 = 67.75
+        ("U2", "county_satisfaction", None, 13.55, "未设联系社区，按全县有效答卷平均 67.75分（4份）"),
+    ]  # fmt: skip

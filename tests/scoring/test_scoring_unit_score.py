@@ -6,7 +6,9 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
+from schemas.codes import COMPONENTS
 from schemas.rules import parse_rules
+from schemas.semantics import Semantics
 from transforms.assessment import Assessment
 from transforms.scoring.lines import LINE_SCHEMA
 from transforms.scoring.unit_score import adjustment_lines, unit_score
@@ -185,3 +187,122 @@ def test_adjustment_lines():
         ("A", "penalty", "penalty_cap", 4.0),  # -24 → -20
         ("C", "penalty", "floor_zero", pytest.approx(0.5)),  # 1.5 - 2
     ]
+
+
+def _lines(rows):
+    """Line items from (unit_id, component, rule_id, points) rows."""
+    return pl.DataFrame(
+        [
+            {
+                "unit_id": u,
+                "component": c,
+                "rule_id": r,
+                "points": p,
+                "task_id": None,
+                "month": None,
+                "ref": str(i),
+                "detail": "",
+            }
+            for i, (u, c, r, p) in enumerate(rows)
+        ],
+        schema=LINE_SCHEMA,
+    )
+
+
+def _score_lines(unit_ids, rows, rules_text=None, semantics=None):
+    units = pl.DataFrame({"unit_id": unit_ids, "unit_name": unit_ids})
+    months = pl.DataFrame(schema={"unit_id": pl.String, "status": pl.String})
+    ctx = Assessment(2021, FINAL_AS_OF, parse_rules(rules_text), semantics or Semantics.of(2))
+    return unit_score(ctx, units=units, lines=_lines(rows), months=months)
+
+
+def test_totals_and_grades_at_their_edges():
+    scores = _score_lines(
+        ["R1", "R2", "R3", "R4", "R5"],
+        [
+            ("R1", "work", "task_completion", 90.0),  # exactly 90.00: 优秀
+            ("R2", "work", "task_completion", 59.985),  # half away from zero: 59.99, not 59.98
+            ("R3", "work", "task_completion", 89.99499999946),  # 9 places: 89.994999999 → 89.99
+            ("R4", "work", "task_completion", 0.5),  # a total below 1 stays
+        ],  # R5: no line at all
+    )
+    rows = scores.select("unit_id", *COMPONENTS, "total", "rank", "grade").rows()
+    assert rows == [
+        (
+            "R1",
+            Decimal("90.00"),
+            None,
+            Decimal("0.00"),
+            Decimal("0.00"),
+            Decimal("90.00"),
+            1,
+            "优秀",
+        ),
+        (
+            "R2",
+            Decimal("59.99"),
+            None,
+            Decimal("0.00"),
+            Decimal("0.00"),
+            Decimal("59.99"),
+            3,
+            "不合格",
+        ),
+        (
+            "R3",
+            Decimal("89.99"),
+            None,
+            Decimal("0.00"),
+            Decimal("0.00"),
+            Decimal("89.99"),
+            2,
+            "良好",
+        ),
+        (
+            "R4",
+            Decimal("0.50"),
+            None,
+            Decimal("0.00"),
+            Decimal("0.00"),
+            Decimal("0.50"),
+            4,
+            "不合格",
+        ),
+        ("R5", None, None, Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), 5, "不合格"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("quota", "excellent"),
+    [
+        ("0.29", 2),  # 2.9 rounded down
+        ("0.29999999996", 3),  # 2.9999999996: 3.0 at 9 places, then down
+    ],
+)
+def test_the_excellent_quota_is_rounded_down(quota, excellent):
+    unit_ids = [f"Q{i:02d}" for i in range(10)]
+    rows = [(u, "work", "task_completion", 95.0) for u in unit_ids]
+    scores = _score_lines(unit_ids, rows, f"[grade]\nexcellent_quota = {quota}\n")
+    assert scores["grade"].to_list().count("优秀") == excellent
+
+
+def test_a_unit_without_lines_is_not_vetoed():
+    rules = "[grade]\nexcellent = 0\ngood = 0\npass = 0\nexcellent_quota = 1\n"
+    scores = _score_lines(["N1"], [], rules)
+    assert scores.select("total", "grade").rows() == [(Decimal("0.00"), "优秀")]
+
+
+def test_before_the_amendment_the_total_was_the_rounded_sum_of_unrounded_parts():
+    rows = [
+        ("V1", "work", "task_completion", 77.874),
+        ("V1", "satisfaction", "county_satisfaction", 15.594),
+        ("V1", "bonus", "honor_city", 2.0),
+        ("V1", "penalty", "red_month", -2.5),
+    ]  # V2: no line at all
+    v1 = _score_lines(["V1", "V2"], rows, semantics=Semantics.of(1))
+    assert v1.select("unit_id", *COMPONENTS, "total").rows() == [
+        ("V1", 77.874, 15.594, 2.0, 2.5, Decimal("92.97")),  # 92.968
+        ("V2", None, None, 0.0, 0.0, Decimal("0.00")),
+    ]
+    v2 = _score_lines(["V1", "V2"], rows)
+    assert v2["total"].to_list() == [Decimal("92.96"), Decimal("0.00")]  # 77.87 + 15.59 - 0.5

@@ -100,3 +100,41 @@ def test_no_started_task_means_no_work_yet():
     result = run(as_of=AS_OF, units=[unit("U1")], tasks=[task("E", "U1", start=8)])
     assert lines_of(result, "U1", "work") == []
     assert score_row(result, "U1")["work"] is None
+
+
+def test_completion_at_its_edges():
+    # M = 6. H: 数量 short of its target (50 / 200); J: a negative value (it cannot pass
+    # validation) counts as 0, never below; K starts in M itself: started, expected 1/7;
+    # L: a weight of five places is shown to four
+    tasks = [
+        task("H", "U1", metric="数量", target=200, due=6),
+        task("J", "U1", due=6),
+        task("K", "U1", start=6, due=12),
+        task("L", "U1", weight=2.71828, due=6),
+    ]
+    reports = [
+        report("H", "U1", 6, actual=50),
+        report("J", "U1", 6, progress=-5),
+        report("K", "U1", 6, progress=100),
+        report("L", "U1", 6, progress=100),
+    ]
+    result = run(as_of=AS_OF, units=[unit("U1")], tasks=tasks, reports=reports)
+    weights = 3 + 2.71828
+    assert work_lines(result) == [
+        ("task_completion", "H", None, None, round(80 * 0.25 / weights, 6), "任务H 完成度 25.0%，权重 1"),
+        ("task_completion", "J", None, None, 0.0, "任务J 完成度 0.0%，权重 1"),
+        ("task_completion", "K", None, None, round(80 / weights, 6), "任务K 完成度 100.0%，截至6月计划 14.3%，按 100.0% 计，权重 1"),
+        ("task_completion", "L", None, None, round(80 * 2.71828 / weights, 6), "任务L 完成度 100.0%，权重 2.7183"),
+    ]  # fmt: skip
+
+
+def test_a_weight_of_five_places_in_a_provisional_detail():
+    result = run(
+        as_of=AS_OF,
+        units=[unit("U1")],
+        tasks=[task("L", "U1", weight=2.71828)],
+        reports=[report("L", "U1", 6, progress=25)],
+    )
+    assert [line[5] for line in work_lines(result)] == [
+        "任务L 完成度 25.0%，截至6月计划 50.0%，按 50.0% 计，权重 2.7183"
+    ]

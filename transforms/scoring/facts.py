@@ -23,10 +23,9 @@ class Facts:
     conflicts: pl.DataFrame  # core.voucher_conflicts rows
 
     def task_facts(self) -> pl.DataFrame:
-        """Each task of the plan with its report summary."""
-        return self.tasks.select("task_id", "unit_id", "metric", "target", "due_month").join(
-            self.summary, on="task_id", how="left"
-        )
+        """Each task of the plan with its report summary (which has a row for every task)."""
+        tasks = self.tasks.select("task_id", "unit_id", "metric", "target", "due_month")
+        return tasks.join(self.summary, on="task_id")
 
 
 # A rule: one line per occurrence, named after its rule_id (docs/scoring.md, 6.5 and 6.6).

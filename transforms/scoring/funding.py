@@ -19,7 +19,6 @@ def funding_execution(
     ctx: Assessment, *, tasks: pl.DataFrame, ledger: pl.DataFrame
 ) -> pl.DataFrame:
     """One row per task of the plan: allocated, spent (exact money), execution, status at M."""
-    zero = pl.lit(0, MONEY)
 
     def total(kind: str) -> pl.Expr:
         return pl.col("amount").filter(pl.col("kind") == kind).sum().cast(MONEY)
@@ -33,8 +32,8 @@ def funding_execution(
         tasks.select("task_id", "unit_id", "start_month", "due_month")
         .join(sums, on="task_id", how="left")
         .with_columns(
-            pl.col("allocated").fill_null(zero),
-            (pl.col("_expenditure").fill_null(zero) - pl.col("_refund").fill_null(zero))
+            pl.col("allocated").fill_null(0),
+            (pl.col("_expenditure").fill_null(0) - pl.col("_refund").fill_null(0))
             .cast(MONEY)
             .alias("spent"),
         )
@@ -43,12 +42,11 @@ def funding_execution(
             # gives 0.75, where 0.3 / 0.4 in binary floating point gives 0.7499999999999999
             pl.when(pl.col("allocated") > 0)
             .then(_cents(pl.col("spent")) / _cents(pl.col("allocated")))
-            .otherwise(pl.lit(None, pl.Float64))
             .alias("execution"),
         )
     )
     return frame.select(
-        pl.lit(ctx.year, pl.Int32).alias("year"),
+        pl.lit(ctx.year).alias("year"),
         "task_id",
         "unit_id",
         "allocated",
@@ -62,7 +60,7 @@ def funding_status(ctx: Assessment) -> pl.Expr:
     """The status at M: null before start_month; once started, red when overspent (spent >
     allocated, whatever the gap, even with nothing allocated), else 6.1's lights with 100 ×
     execution in place of progress; null when nothing is allocated."""
-    month = pl.lit(ctx.last_month, pl.Int32)
+    month = pl.lit(ctx.last_month)
     gap = planned_expr(month, pl.col("start_month"), pl.col("due_month")) - 100.0 * pl.col(
         "execution"
     )
@@ -72,5 +70,4 @@ def funding_status(ctx: Assessment) -> pl.Expr:
         .then(pl.lit(RED))
         .when(started & (pl.col("allocated") > 0))
         .then(light_expr(gap, ctx.rules.light))
-        .otherwise(pl.lit(None, pl.String))
     )

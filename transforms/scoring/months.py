@@ -15,9 +15,7 @@ from schemas.rules import Light
 def due_date_expr(year: int, month: pl.Expr, due_day: int) -> pl.Expr:
     """The due date of the reports for the months in `month` (an Int expression 1..12)."""
     month = month.cast(pl.Int32)
-    return pl.date(
-        pl.lit(year, pl.Int32) + (month == 12).cast(pl.Int32), month % 12 + 1, pl.lit(due_day)
-    )
+    return pl.date(year + (month == 12).cast(pl.Int32), month % 12 + 1, pl.lit(due_day))
 
 
 def planned_expr(month: pl.Expr, start_month: pl.Expr, due_month: pl.Expr) -> pl.Expr:

@@ -17,7 +17,7 @@ MONTH_TEXT = pl.format("任务{} {}月", pl.col("task_id"), pl.col("month"))
 
 
 def _lines(
-    rows: pl.DataFrame, rule_id: str, points: float, detail: pl.Expr, by_month: bool = True
+    rows: pl.DataFrame, rule_id: str, points: float, detail: pl.Expr, month: pl.Expr | None
 ) -> pl.DataFrame:
     """One penalty line per row: its task (and month), the rule's points, negative."""
     return make_lines(
@@ -26,19 +26,20 @@ def _lines(
         rule_id=rule_id,
         points=-points,
         task_id=pl.col("task_id"),
-        month=pl.col("month") if by_month else None,
+        month=month,
         detail=detail,
     )
 
 
 def red_month(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """Each red task-month."""
-    reason = pl.col("reason").replace_strict(REASON_TEXT, default=pl.col("reason"))
+    reason = pl.col("reason").replace(REASON_TEXT)
     return _lines(
         facts.months.filter(pl.col("status") == RED),
         "red_month",
         ctx.rules.penalty.red_month,
         pl.format("{} 红灯（{}）", MONTH_TEXT, reason),
+        pl.col("month"),
     )
 
 
@@ -49,6 +50,7 @@ def missing_report(ctx: Assessment, facts: Facts) -> pl.DataFrame:
         "missing_report",
         ctx.rules.penalty.missing_report,
         pl.format("{} 未报送", MONTH_TEXT),
+        pl.col("month"),
     )
 
 
@@ -64,6 +66,7 @@ def late_report(ctx: Assessment, facts: Facts) -> pl.DataFrame:
             pl.col("first_submitted_on").cast(pl.String),
             pl.col("due_date").cast(pl.String),
         ),
+        pl.col("month"),
     )
 
 
@@ -76,7 +79,7 @@ def overspent(ctx: Assessment, facts: Facts) -> pl.DataFrame:
         pl.col("allocated").cast(pl.String),
     )
     rows = facts.funding.filter(pl.col("spent") > pl.col("allocated"))
-    return _lines(rows, "overspent", ctx.rules.penalty.overspent, detail, by_month=False)
+    return _lines(rows, "overspent", ctx.rules.penalty.overspent, detail, None)
 
 
 def low_execution(ctx: Assessment, facts: Facts) -> pl.DataFrame:
@@ -88,9 +91,9 @@ def low_execution(ctx: Assessment, facts: Facts) -> pl.DataFrame:
         pct_text(pl.col("execution")),
         pl.lit(param_text(minimum * 100)),
     )
-    low = (pl.col("allocated") > 0) & (pl.col("execution") < minimum)
-    rows = facts.funding.filter(low & ctx.is_final)
-    return _lines(rows, "low_execution", ctx.rules.penalty.low_execution, detail, by_month=False)
+    # execution is null unless allocated > 0 (6.4), and null < minimum is not true
+    rows = facts.funding.filter((pl.col("execution") < minimum) & ctx.is_final)
+    return _lines(rows, "low_execution", ctx.rules.penalty.low_execution, detail, None)
 
 
 def voucher_conflict(ctx: Assessment, facts: Facts) -> pl.DataFrame:
@@ -117,10 +120,10 @@ def voucher_conflict_units(conflicts: pl.DataFrame, tasks: pl.DataFrame) -> pl.D
     """
     return (
         conflicts.select("voucher_no", "task_id")
-        .join(tasks.select("task_id", "unit_id"), on="task_id", how="inner")
+        .join(tasks.select("task_id", "unit_id"), on="task_id")
         .unique()
-        .sort("voucher_no", "unit_id", "task_id")
-        .group_by("voucher_no", "unit_id", maintain_order=True)
+        .sort("task_id")  # within a group: the smallest task first, the names in order
+        .group_by("voucher_no", "unit_id")
         .agg(pl.col("task_id").first(), pl.col("task_id").str.join("、").alias("tasks"))
     )
 

@@ -36,14 +36,13 @@ def community_satisfaction(
         communities.select("community_id")
         .join(stats, on="community_id", how="left")
         .select(
-            pl.lit(year, pl.Int32).alias("year"),
+            pl.lit(year).alias("year"),
             "community_id",
             pl.col("valid_responses").fill_null(0).cast(pl.Int32),
             pl.col("invalid_responses").fill_null(0).cast(pl.Int32),
             "score",
             pl.when(pl.col("_answered") > 0)
             .then(pl.col("_satisfied").cast(pl.Float64) / pl.col("_answered").cast(pl.Float64))
-            .otherwise(pl.lit(None, pl.Float64))
             .alias("satisfaction_rate"),
         )
         .sort("community_id")
@@ -69,8 +68,7 @@ def satisfaction_lines(
         .explode("community_id")
         .filter(pl.col("community_id").is_not_null())
         .unique()
-        .join(counted, on="community_id", how="inner")
-        .sort("unit_id", "community_id")
+        .join(counted, on="community_id")
         .with_columns(pl.len().over("unit_id").alias("n_counted"))
     )
     fallback = units.join(unit_communities.select("unit_id").unique(), on="unit_id", how="anti")
@@ -101,12 +99,12 @@ def community_lines(unit_communities: pl.DataFrame, rules: Rules) -> pl.DataFram
 
 
 def county_lines(
-    fallback: pl.DataFrame, responses: pl.DataFrame, rules: Rules, unrated: bool = False
+    fallback: pl.DataFrame, responses: pl.DataFrame, rules: Rules, unrated: bool
 ) -> pl.DataFrame:
     """Units without a counted community: the mean of all valid responses (0 without any, or
     no line at all when `unrated`)."""
     valid = responses.filter(pl.col("is_valid") & pl.col("score").is_not_null())
-    county_score = valid.get_column("score").mean() if valid.height else None
+    county_score = valid.get_column("score").mean()  # None without any
     if county_score is None and unrated:
         return empty_lines()
     why = (

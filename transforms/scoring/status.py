@@ -24,8 +24,7 @@ def task_months(
         assessed_months(ctx, tasks, effective, summary)
         .with_columns(status_expr(light).alias("status"), reason_expr(light).alias("reason"))
         .with_columns(late_expr().alias("late"))
-        .select(pl.lit(ctx.year, pl.Int32).alias("year"), *COLUMNS)
-        .sort("task_id", "month")
+        .select(pl.lit(ctx.year).alias("year"), *COLUMNS)
     )
 
 
@@ -41,16 +40,14 @@ def assessed_months(
 ) -> pl.DataFrame:
     """One row per task and month start_month..M with its effective report (if any), planned
     progress, gap and due date."""
-    months = pl.int_ranges(
-        pl.col("start_month").cast(pl.Int32), pl.lit(ctx.last_month + 1, pl.Int32), dtype=pl.Int32
-    )
+    months = pl.int_ranges("start_month", ctx.last_month + 1, dtype=pl.Int32)
     due_day = ctx.rules.reports.due_day
     return (
         tasks.select("task_id", "unit_id", "start_month", "due_month")
         .with_columns(months.alias("month"))
         .explode("month")
         .filter(pl.col("month").is_not_null())
-        .join(summary.select("task_id", "first_complete_month"), on="task_id", how="left")
+        .join(summary.select("task_id", "first_complete_month"), on="task_id")  # every task
         .join(
             effective.select("task_id", "month", "value", "first_submitted_on"),
             on=["task_id", "month"],
@@ -113,4 +110,4 @@ def late_expr() -> pl.Expr:
         & ~pl.col("completed_earlier")
         & (pl.col("first_submitted_on") > pl.col("due_date"))
     )
-    return late.fill_null(False)
+    return late  # never null: a month without a report has has_report false

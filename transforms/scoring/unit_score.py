@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 
 from schemas.codes import (
@@ -22,16 +24,17 @@ from schemas.rules import Grade, Rules
 from schemas.semantics import GRADE_FINAL_ONLY, ROUNDED_COMPONENTS
 from transforms.assessment import Assessment
 
-from .lines import LINE_KEY, concat_lines, make_lines, no_negative_zero, num_text, param_text
+from .lines import concat_lines, make_lines, no_negative_zero, num_text, param_text
 
 
 def _component_sums(lines: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
-    """Per unit of the plan: the sum of its work, satisfaction, bonus and penalty lines so far."""
-    ordered = lines.sort(LINE_KEY, nulls_last=True)
-    sums = ordered.group_by("unit_id", maintain_order=True).agg(
+    """Per unit of the plan with lines: the sum of its work, satisfaction, bonus and penalty lines
+    so far (summed in the order of `lines`, which concat_lines made canonical). A unit without
+    any line needs no adjustment."""
+    of_plan = lines.filter(pl.col("unit_id").is_in(units["unit_id"].implode()))
+    return of_plan.group_by("unit_id").agg(
         pl.col("points").filter(pl.col("component") == c).sum().alias(c) for c in COMPONENTS
     )
-    return units.select("unit_id").join(sums, on="unit_id", how="left").fill_null(0.0)
 
 
 def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: Rules) -> pl.DataFrame:
@@ -88,12 +91,12 @@ def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: Rules) -> 
 
 
 def rounded(value: pl.Expr) -> pl.Expr:
-    """A float → 9 places (float noise) → exact decimal → 2 places, half away from zero."""
+    """A float → 9 places (float noise) → exact decimal → 2 places, half away from zero.
+    (The float has 9 places when it is cast: a decimal of more places only adds zeros.)"""
     return (
         value.round(9)
-        .cast(pl.Decimal(38, 9))
+        .cast(pl.Decimal(38, 9))  # pragma: no mutate (more places add zeros)
         .round(2, mode="half_away_from_zero")
-        .cast(pl.Decimal(8, 2))
     )
 
 
@@ -113,11 +116,11 @@ def unit_score(
     rounded_parts = ctx.semantics.uses(ROUNDED_COMPONENTS)
     ranked = ranked_units(units, lines, months, rounded_parts=rounded_parts, lifted=lifted)
     # round first: 0.29 * 100 is 28.999999999999996 in binary floating point
-    quota = int(round(ctx.rules.grade.excellent_quota * units.height, 9) // 1)
+    quota = math.floor(round(ctx.rules.grade.excellent_quota * units.height, 9))
     graded = ctx.is_final or not ctx.semantics.uses(GRADE_FINAL_ONLY)
-    grade = grade_expr(ctx.rules.grade, quota) if graded else pl.lit(None, pl.String)
+    grade = grade_expr(ctx.rules.grade, quota) if graded else pl.lit(None)
     return ranked.select(
-        pl.lit(ctx.year, pl.Int32).alias("year"),
+        pl.lit(ctx.year).alias("year"),
         "unit_id",
         "unit_name",
         *COMPONENTS,
@@ -153,15 +156,13 @@ def _components(rounded_parts: bool) -> tuple[dict[str, pl.Expr], list[pl.Expr],
     }
     if rounded_parts:
         parts = {c: rounded(expr) for c, expr in parts.items()}
-        zero = pl.lit(0, pl.Decimal(8, 2))
-        filled = [pl.col(c).fill_null(zero).alias(c) for c in (BONUS, PENALTY)]
-        work, satisfaction, bonus, penalty = (pl.col(c).fill_null(zero) for c in COMPONENTS)
-        total = work + satisfaction + bonus - penalty
-        total = pl.when(total < 0).then(zero).otherwise(total).cast(pl.Decimal(8, 2))
+        filled = [pl.col(c).fill_null(0).alias(c) for c in (BONUS, PENALTY)]
+        work, satisfaction, bonus, penalty = (pl.col(c).fill_null(0) for c in COMPONENTS)
+        total = pl.max_horizontal(work + satisfaction + bonus - penalty, 0)
     else:
         filled = [no_negative_zero(pl.col(c).fill_null(0.0)).alias(c) for c in (BONUS, PENALTY)]
         filled += [no_negative_zero(pl.col(c)).alias(c) for c in (WORK, SATISFACTION)]
-        total = pl.col("total").fill_null(pl.lit(0, pl.Decimal(8, 2)))
+        total = pl.col("total").fill_null(0)
     return parts, filled, total
 
 
@@ -170,7 +171,7 @@ def ranked_units(
     lines: pl.DataFrame,
     months: pl.DataFrame,
     *,
-    rounded_parts: bool = True,
+    rounded_parts: bool,
     lifted: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Per unit: the four components, total, veto flag, red/yellow months, in rank order.
@@ -180,14 +181,11 @@ def ranked_units(
     change the components were unrounded and the total was the rounded sum of every line."""
     rule, points = pl.col("rule_id"), pl.col("points")
     parts, filled, total = _components(rounded_parts)
-    sums = (
-        lines.sort(LINE_KEY, nulls_last=True)
-        .group_by("unit_id", maintain_order=True)
-        .agg(
-            *(expr.alias(c) for c, expr in parts.items()),
-            rounded(points.sum()).alias("total"),
-            rule.is_in(list(VETO_RULES)).any().alias("vetoed"),
-        )
+    # summed in the order of `lines`, which concat_lines made canonical
+    sums = lines.group_by("unit_id").agg(
+        *(expr.alias(c) for c, expr in parts.items()),
+        rounded(points.sum()).alias("total"),
+        rule.is_in(list(VETO_RULES)).any().alias("vetoed"),
     )
     lights = months.group_by("unit_id").agg(
         (pl.col("status") == RED).sum().alias("red_months"),

@@ -43,18 +43,19 @@ def task_completion(ctx: Assessment, tasks: pl.DataFrame, summary: pl.DataFrame)
     """
     frame = tasks.select(
         "task_id", "unit_id", "metric", "target", "weight", "start_month", "due_month"
-    ).join(summary, on="task_id", how="left")
+    ).join(summary, on="task_id")  # the summary has a row for every task
     expected = pl.lit(1.0)
     if ctx.semantics.uses(WORK_TO_DATE):
         frame = frame.filter(pl.col("start_month") <= ctx.last_month)
-        month = pl.lit(ctx.last_month, pl.Int32)
+        month = pl.lit(ctx.last_month)
         expected = planned_expr(month, pl.col("start_month"), pl.col("due_month")) / 100.0
     return (
-        frame.sort("unit_id", "task_id")
+        # the weights' float sum needs a fixed order, and any fixed order will do
+        frame.sort("unit_id", "task_id")  # pragma: no mutate (any fixed order)
         .with_columns(
             completion_expr().alias("completion"),
             expected.alias("expected"),
-            pl.lit(ctx.last_month, pl.Int32).alias("plan_month"),
+            pl.lit(ctx.last_month).alias("plan_month"),
         )
         .with_columns(
             pl.min_horizontal(pl.lit(1.0), pl.col("completion") / pl.col("expected")).alias(
