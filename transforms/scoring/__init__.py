@@ -64,9 +64,10 @@ def _prepare(frame: pl.DataFrame, table: Table, year: int) -> pl.DataFrame:
 
 
 def _given(core: Mapping[str, pl.DataFrame], table: Table) -> pl.DataFrame:
-    """A core table; the optional sources' (appeals, decisions) may be absent: none."""
+    """A core table; the optional sources' (appeals, decisions) may be absent: none (an empty
+    frame, which _prepare gives the table's columns)."""
     if table in (APPEALS, DECISIONS) and table.name not in core:
-        return pl.DataFrame(schema=table.polars_schema)
+        return pl.DataFrame()
     return core[table.name]
 
 
