@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     import flows  # noqa: F401
     from flows import tasks
     from transforms.year import compute_year
-    from warehouse import inbox, publish
+    from warehouse import inbox, location, publish
 
     timer = Timer()
     for module, attr in WRAPPED:
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
                 ),
                 "quarantine": tasks.audit_quarantine("breakdown", YEAR, got.loaded),
             }
-            publish.publish(
+            location.publish(
                 scratch / "assess.duckdb",
                 publish.Publication("breakdown", YEAR, audit, core, marts),
             )

@@ -12,8 +12,7 @@ from types import MappingProxyType
 import polars as pl
 
 from office.edition import DEFAULT_TIMEZONE, Edition
-from warehouse.location import Warehouse
-from warehouse.read import published_year
+from warehouse.location import Warehouse, published_year
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from warehouse.lock import open_elsewhere, say_on_stderr
-from warehouse.target import check_target
+from warehouse.target import RunNotFound, check_target  # RunNotFound: raised here too
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -43,10 +43,6 @@ if TYPE_CHECKING:
 DEFAULT_LOCATION = "assess.duckdb"
 DUCKDB_SCHEME = "duckdb:"  # `duckdb:PATH` (also `duckdb:///abs/path`) names a DuckDB file too
 LOG_DIR = "logs"
-
-
-class RunNotFound(LookupError):
-    """Nothing published to read: no warehouse there, or no such run; str() is one line."""
 
 
 def _nothing() -> None:
@@ -124,10 +120,10 @@ class Warehouse(ABC):
         on_swapped: Callable[[], None] = _nothing,
     ) -> None:
         """Make `pub` part of the published warehouse in one step, or leave it untouched
-        (warehouse.publish.publish: `guard`, `on_wait`, `on_swapped`)."""
-        from warehouse.publish import publish
+        (warehouse.publish.write_publication: `guard`, `on_wait`, `on_swapped`)."""
+        from warehouse.publish import write_publication
 
-        publish(self, pub, wait_seconds, guard, on_wait, on_swapped)
+        write_publication(self, pub, wait_seconds, guard, on_wait, on_swapped)
 
     def publication(self, year: int) -> PublishedRun | None:
         """The year's published run, or None (also when nothing is there yet)."""
@@ -243,3 +239,20 @@ def locate(where: Warehouse | str | os.PathLike[str]) -> Warehouse:
         text = text.removeprefix(DUCKDB_SCHEME)
         text = text[2:] if text.startswith("//") else text  # duckdb:///srv/a.duckdb
     return DuckDBFile(Path(text))
+
+
+def publish(
+    where: Warehouse | str | os.PathLike[str],
+    pub: Publication,
+    wait_seconds: float = 600,
+    guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    on_wait: Callable[[str], None] | None = say_on_stderr,
+    on_swapped: Callable[[], None] = _nothing,
+) -> None:
+    """Warehouse.publish for a caller holding a location (a path is a DuckDB file)."""
+    locate(where).publish(pub, wait_seconds, guard, on_wait, on_swapped)
+
+
+def published_year(where: Warehouse | str | os.PathLike[str], year: int) -> PublishedYear:
+    """Warehouse.published_year for a caller holding a location (office/published.py)."""
+    return locate(where).published_year(year)

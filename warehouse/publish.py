@@ -23,9 +23,10 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 import polars as pl
@@ -34,7 +35,6 @@ from schemas.tables import MART_TABLES, Table
 from warehouse.ddl import ALL_TABLES, create_tables
 from warehouse.disk import fsync
 from warehouse.faults import pause_point
-from warehouse.location import Warehouse, locate
 from warehouse.lock import WarehouseInUse, no_other_writer, say_on_stderr, writer_lock
 from warehouse.signals import held
 
@@ -185,8 +185,21 @@ def swapped_in(
                 leftover.unlink()
 
 
-def publish(
-    warehouse: Warehouse | str | os.PathLike[str],
+class Writable(Protocol):
+    """What publication needs of a warehouse (warehouse/location.Warehouse has it)."""
+
+    def writing(
+        self,
+        run_id: str,
+        wait_seconds: float,
+        tables: tuple[Table, ...],
+        on_wait: Callable[[str], None] | None,
+        on_swapped: Callable[[], None],
+    ) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
+
+
+def write_publication(
+    target: Writable,
     pub: Publication,
     wait_seconds: float = 600,
     guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
@@ -200,7 +213,6 @@ def publish(
     it refuses the publication (e.g. a result that says less than the one published).
     `on_wait` is told once when the writer lock is held by another run (None: say nothing);
     `on_swapped` is called once `pub` is published, even if an interrupt arrives then."""
-    target = locate(warehouse)
     with target.writing(pub.run_id, wait_seconds, ALL_TABLES, on_wait, on_swapped) as con:
         if guard is not None:
             guard(con)

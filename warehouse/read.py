@@ -9,7 +9,6 @@ one meanwhile. Every backend answers them the same way: they are plain SQL on it
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, NamedTuple, Self
@@ -19,7 +18,7 @@ import polars as pl
 
 from schemas.tables import MART_TABLES, OFFICE_TABLES, TASK_MONTH_STATUS, UNIT_SCORE, conform
 from warehouse.ddl import history_table
-from warehouse.location import RunNotFound, Warehouse, locate  # RunNotFound: raised here too
+from warehouse.target import RunNotFound
 
 NAME_TABLES = ("units", "tasks", "communities")
 
@@ -253,8 +252,3 @@ def year_of(con: duckdb.DuckDBPyConnection, year: int) -> PublishedYear:
         for name in NAME_TABLES
     }
     return PublishedYear(runs[0], runs[1] if len(runs) > 1 else None, marts, core)
-
-
-def published_year(warehouse: Warehouse | str | os.PathLike[str], year: int) -> PublishedYear:
-    """Warehouse.published_year for callers holding a location (office/published.py)."""
-    return locate(warehouse).published_year(year)

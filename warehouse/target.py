@@ -21,6 +21,10 @@ DUCKDB_MAGIC = b"DUCK"
 MAGIC_AT = 8
 
 
+class RunNotFound(LookupError):
+    """Nothing published to read: no warehouse there, or no such run; str() is one line."""
+
+
 class WarehouseUnusable(Exception):
     """The warehouse path cannot be used; str() is the one-line Chinese reason."""
 

@@ -64,7 +64,7 @@ def test_the_command_line_refuses_before_starting_anything(prefect_server, tmp_p
 
     from cli.app import app
     from tests.warehouse.test_publish import _pub
-    from warehouse.publish import publish
+    from warehouse.location import publish
 
     wh = tmp_path / "assess.duckdb"
     publish(wh, _pub("r1", "70.00"))

@@ -202,8 +202,8 @@ def test_ctrl_c_does_not_wait_for_another_runs_lock(tmp_path, capsys):
 
     from cli.app import _outside_flow
     from tests.warehouse.test_publish import _pub
+    from warehouse.location import publish
     from warehouse.lock import writer_lock
-    from warehouse.publish import publish
 
     wh = tmp_path / "assess.duckdb"
     publish(wh, _pub("r1", "70.00"))

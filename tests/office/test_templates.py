@@ -483,7 +483,8 @@ def warehouse(year_run, plan, tmp_path_factory) -> Path:
     """A warehouse with the year published (last assessed month 9)."""
     from flows.runs import run_row
     from transforms.assessment import Assessment
-    from warehouse.publish import Publication, publish
+    from warehouse.location import publish
+    from warehouse.publish import Publication
 
     _, core, marts, quarantine = year_run
     path = tmp_path_factory.mktemp("wh") / "assess.duckdb"

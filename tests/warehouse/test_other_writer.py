@@ -16,9 +16,8 @@ import pytest
 
 from flows.assess_year import RunResult, record_failure
 from tests.warehouse.test_publish import _pub, _published
-from warehouse.location import DuckDBFile
+from warehouse.location import DuckDBFile, publish
 from warehouse.lock import WarehouseInUse
-from warehouse.publish import publish
 from warehouse.target import WarehouseUnusable, check_target
 
 # The analyst's session: commits a table, says so, commits one more row when told, closes.

@@ -14,8 +14,9 @@ import pytest
 from schemas import tables
 from warehouse import archive
 from warehouse.ddl import ALL_TABLES, ddl_statements
+from warehouse.location import publish
 from warehouse.lock import WarehouseBusy, writer_lock
-from warehouse.publish import Publication, PublicationCheckFailed, publish
+from warehouse.publish import Publication, PublicationCheckFailed
 
 
 def _units(year: int) -> pl.DataFrame:
