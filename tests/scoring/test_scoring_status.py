@@ -203,3 +203,13 @@ def test_a_gap_of_exactly_a_fractional_yellow_gap_is_green():
     )
     month6 = result["task_month_status"].filter(pl.col("month") == 6)
     assert month6.select("planned", "progress", "status").rows() == [(60.0, 49.9, "green")]
+
+
+def test_reports_of_months_outside_1_to_12_are_not_used():
+    # neither can pass validation; if one arrives, it completes nothing
+    reports = [
+        report("T1", "U1", 0, progress=100, submitted=D(2021, 1, 1)),
+        report("T1", "U1", 13, progress=100, submitted=D(2021, 1, 1)),
+    ]
+    result = run(as_of=D(2021, 2, 5), units=[unit("U1")], tasks=TASKS[:1], reports=reports)
+    assert result["task_month_status"].select("month", "reason").rows() == [(1, "missing")]
