@@ -182,9 +182,9 @@ def file_keys(
         sorted(semantics.changes),
     ]
     name = hashlib.sha256(json.dumps(declared, ensure_ascii=False).encode()).hexdigest()
-    return name, {
+    return name, {  # a path holds no NUL
         file: hashlib.sha256(
-            json.dumps([name, file, hashlib.sha256(data).hexdigest()]).encode()
+            f"{name}\0{file}\0{hashlib.sha256(data).hexdigest()}".encode()
         ).hexdigest()
         for file, data in files
     }
@@ -277,5 +277,8 @@ def _kept(got: tuple[dict, dict[str, pl.DataFrame]] | None) -> Kept | None:
     if dict(listing.schema) != LISTING_SCHEMA or dict(named.schema) != NAMED_SCHEMA:
         return None
     if not set(PROVENANCE) <= set(rows.columns):
+        return None
+    files = {*listing["file"], *rows["_file"].unique(), *named["_file"]}
+    if not files <= set(keys):  # rows of a file it has no key for: not a batch it kept
         return None
     return Kept(keys, listing, rows, named)

@@ -222,3 +222,26 @@ def test_merge_restores_file_order_and_columns_whatever_is_kept(store):
         merged = parsed.merge(spec, stored, fresh, sorted(keys))
         for name in ("listing", "raw", "typed", "named"):
             assert_frame_equal(getattr(merged, name), getattr(whole, name), check_exact=True)
+
+
+def test_every_module_the_reading_code_imports_is_in_the_key():
+    """The modules hashed into every key (parsed.READING_CODE) are closed under imports: a
+    change of any module the reading code uses reads every file again."""
+    import ast
+
+    project = {"schemas", "transforms"}
+    for name in parsed.READING_CODE:
+        path = ROOT / (name.replace(".", "/") + ".py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            modules = [
+                n
+                for n in names
+                if n.split(".")[0] in project and (ROOT / (n.replace(".", "/") + ".py")).exists()
+            ]
+            assert set(modules) <= set(parsed.READING_CODE), (name, modules)
