@@ -20,7 +20,10 @@ archive save, with the marts published checked identical.
    sum, over the row sources, of the seconds spent in intake() (two sources run at once, so
    it is thread-seconds). *Whole process* is launch to exit; the stages are the run's own
    stage timer's.
-3. Checks that every run published the same rows (every mart.* and core.* row, run ids left
+3. Times ingest alone in a fresh process: each row source's intake() in turn for each kind of
+   run (the same inboxes and store states), CPU and wall seconds, the least of max(3, --runs)
+   repeats: figures that move less with a shared machine's load than whole runs do.
+4. Checks that every run published the same rows (every mart.* and core.* row, run ids left
    out) as the before run on the same inbox; prints the table and writes
    bench/out/<scale>/nightly.json.
 """
@@ -93,6 +96,54 @@ def measure(work: Path, label: str, full: bool, store: bool) -> None:
     (work / f"{label}.json").write_text(
         json.dumps({"ingest": by_source, "stages": watches[-1].stages})
     )
+
+
+def ingest_alone(work: Path, original: Path, repeats: int) -> None:
+    """Runs in a fresh process: each row source's intake() in turn, nothing else running in
+    the process, for each kind of run; CPU seconds of the process and wall seconds, the least
+    of `repeats` (figures that move less with the machine's load than whole runs)."""
+    from schemas.sources import ROW_SOURCES
+    from transforms.intake import intake
+    from transforms.parsed import reusing
+    from transforms.plan import build_plan
+    from transforms.year import by_folder
+    from warehouse.inbox import read_inbox
+    from warehouse.parsed import ParsedFiles
+
+    before = by_folder(read_inbox(original, lambda line: None).files)
+    after = by_folder(read_inbox(work / "inbox" / str(YEAR), lambda line: None).files)
+    plan = build_plan(YEAR, before["plan"])
+    root, kept = work / "alone" / "parsed", work / "alone" / "kept"
+
+    def once(folders: dict, store) -> dict[str, tuple[float, float]]:
+        spent = {}
+        for spec in ROW_SOURCES:
+            cpu, wall = time.process_time(), time.perf_counter()
+            with reusing(store):
+                intake(spec, folders.get(spec.folder, []), YEAR, plan.units, plan.semantics)
+            spent[spec.source] = (time.process_time() - cpu, time.perf_counter() - wall)
+        return spent
+
+    def least(folders: dict, store_of) -> dict:
+        runs = [once(folders, store_of()) for _ in range(repeats)]
+        return {
+            "cpu": min(sum(c for c, _ in r.values()) for r in runs),
+            "wall": min(sum(w for _, w in r.values()) for r in runs),
+            "cpu_by_source": {s: min(r[s][0] for r in runs) for s in runs[0]},
+        }
+
+    def restored() -> ParsedFiles:  # the store as a run over the unchanged inbox left it
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(kept, root)
+        return ParsedFiles(root)
+
+    figures = {"before": least(before, lambda: None)}
+    figures["--full"] = least(before, lambda: ParsedFiles(root, reuse=False))
+    shutil.copytree(root, kept)
+    figures["nightly, none changed"] = least(before, lambda: ParsedFiles(root))
+    figures["nightly, 1% changed"] = least(after, restored)
+    figures["before, changed inbox"] = least(after, lambda: None)
+    (work / "alone.json").write_text(json.dumps(figures))
 
 
 def published_rows(warehouse: Path) -> dict:
@@ -211,9 +262,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--full", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-store", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--alone", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         measure(args.work, args.measure, args.full, not args.no_store)
+        return
+    if args.alone:
+        ingest_alone(args.work, args.alone, max(3, args.runs))
         return
 
     base = ROOT / "bench" / "out" / args.scale
@@ -253,6 +308,12 @@ def main(argv: list[str] | None = None) -> None:
     for _ in range(args.runs):
         timed("before, changed inbox", store=False)
 
+    subprocess.run(
+        [sys.executable, "-m", "bench.nightly", f"--alone={base / 'inbox' / str(YEAR)}"]
+        + ["--work", str(work), "--runs", str(args.runs)],
+        cwd=ROOT,
+        check=True,
+    )
     reference = {
         kind: kinds["before, changed inbox" if kind in CHANGED else "before"][0]["published"]
         for kind in kinds
@@ -267,14 +328,15 @@ def main(argv: list[str] | None = None) -> None:
         "changed_files": [str(p.relative_to(year_dir)) for p in originals],
         "input_files": len(list(year_dir.glob("*/*"))),
         "kinds": {kind: median_of(runs) for kind, runs in kinds.items()},
-        "identical_marts": identical,
+        "identical_rows": identical,
+        "ingest_alone": json.loads((work / "alone.json").read_text()),
     }
     (base / "nightly.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     print(table(result))
 
 
 def table(result: dict) -> str:
-    kinds = result["kinds"]
+    kinds, alone = result["kinds"], result["ingest_alone"]
     before = kinds["before"]
     names = list(kinds)
     width = 24
@@ -302,7 +364,13 @@ def table(result: dict) -> str:
         f"{'whole process (launch to exit)':34}"
         + "".join(f"{kinds[n]['wall']:>{width - 2}.2f} s" for n in names),
         f"{'published rows = before':34}"
-        + "".join(f"{'yes' if result['identical_marts'][n] else 'NO':>{width}}" for n in names),
+        + "".join(f"{'yes' if result['identical_rows'][n] else 'NO':>{width}}" for n in names),
+        "",
+        "ingest alone (each source's intake() in turn, the least of the repeats):",
+        f"{'  CPU seconds':34}" + "".join(f"{alone[n]['cpu']:>{width - 2}.2f} s" for n in names),
+        f"{'  share of before':34}"
+        + "".join(f"{alone[n]['cpu'] / alone['before']['cpu']:>{width}.1%}" for n in names),
+        f"{'  wall seconds':34}" + "".join(f"{alone[n]['wall']:>{width - 2}.2f} s" for n in names),
         "",
         f"load average at the end: {tuple(round(x, 2) for x in result['load_average'])}",
     ]
