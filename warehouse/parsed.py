@@ -59,7 +59,9 @@ class ParsedFiles:
         path = self.root / name
         try:
             got = decode(path.read_bytes())
-        except Exception:  # missing, unreadable or corrupt: parsed again
+        # missing, unreadable or corrupt: read again (a reader that panics on bytes it cannot
+        # decode raises PanicException, which is no Exception)
+        except (Exception, pl.exceptions.PanicException):
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # used: kept by prune
