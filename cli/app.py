@@ -167,6 +167,15 @@ def run(
             metavar="文号",
         ),
     ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            # spaces: where rich may wrap CJK text in an 80-column help (never cut with …)
+            help="每个文件都重新读取和解析， 不用上次运行保存的解析结果 （结果相同，只是更慢）",
+            metavar="",
+        ),
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Assess a year and publish it (README, "Command line")."""
@@ -190,6 +199,7 @@ def run(
             replace,
             run_id,
             document=document,
+            full=full,
         )
         lines.close()
     if not quiet:

@@ -30,6 +30,7 @@ from flows.tasks import (
     audit_input_files,
     audit_quarantine,
     office_files_task,
+    parsed_files,
     prefect_step,
     take_in,
     unwrap,
@@ -106,7 +107,8 @@ def compute(
     **how: Any,
 ) -> Computed:
     """The year's computation (transforms/year.py) with each step a timed Prefect task; `how`:
-    compute_year's semantics, rules and admit."""
+    compute_year's semantics, rules, admit and parsed (a run's only: a rerun and a simulation
+    read every archived file again)."""
     return compute_year(year, as_of, files, pii_key, step=prefect_step(watch.stage), **how)
 
 
@@ -135,11 +137,13 @@ def assess_year(
     run_id: str | None = None,
     county: str | None = None,
     document: str | None = None,
+    full: bool = False,
 ) -> RunResult:
     """Assess one year from its inbox and publish the result atomically, or end in one line.
 
     `county` names the county in 看板.html (default: the ASSESS_COUNTY setting; the province
-    flow gives each county's folder name)."""
+    flow gives each county's folder name). `full`: every file is read and parsed again, none
+    taken from the parsed files kept beside the archive (flows/tasks.parsed_files)."""
     result = RunResult(run_id or new_run_id(year), year, as_of or dt.date.today(), "failed")
     watch = Stopwatch(progress.stage)
     conf: config.Settings | None = None
@@ -148,7 +152,7 @@ def assess_year(
         conf.warehouse.check_writable()  # before any work: nothing is read or written otherwise
         check_as_of(year, result.as_of, dt.date.today())
         county = conf.county if county is None else county
-        _run(conf, result, watch, trigger, (replace, document), county)
+        _run(conf, result, watch, trigger, (replace, document), county, full)
     except (Exception, KeyboardInterrupt, TerminationSignal) as exc:  # every way a run ends
         if result.published:  # interrupted after the swap: the year is published
             result.warning = AFTER_PUBLICATION
@@ -169,6 +173,7 @@ def _run(
     trigger: str,
     replacing: tuple[bool, str | None],
     county: str,
+    full: bool = False,
 ) -> None:
     replace, document = replacing
     year = result.year
@@ -185,7 +190,10 @@ def _run(
             refuse_if_nothing_due(ctx)
             refuse_if_says_less(published, ctx, replace)
 
-        got = compute(year, result.as_of, taken.files, watch, config.pii_key, admit=admit)
+        parsed = parsed_files(conf.archive, full)
+        got = compute(
+            year, result.as_of, taken.files, watch, config.pii_key, admit=admit, parsed=parsed
+        )
         pause_point("score")
     finally:  # what the run got through, for audit.input_file, whether it fails or not
         result.files = audit_input_files(

@@ -32,6 +32,7 @@ from transforms.warning_list import corrections, rank_changes, warning_list
 from warehouse import archive, inbox
 from warehouse.inbox import NotRead, Taken, TakenIn
 from warehouse.location import Warehouse
+from warehouse.parsed import ParsedFiles
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -83,6 +84,20 @@ def take_in(year_dir: Path, archive_root: Path) -> Taken:
     )
     archive.store_all(archive_root, {f.sha256: f.data for f in taken.files})
     return taken
+
+
+def parsed_files(archive_root: Path, full: bool = False) -> ParsedFiles:
+    """The parsed files kept beside the archive (warehouse/parsed.py), for a run's intake to
+    read again only the files that changed; entries no run used for two weeks are removed
+    first. `full` (assess run --full): nothing is taken from it, every file is read and
+    parsed, and what was kept is replaced.
+
+    Not Prefect's task cache: Prefect's bookkeeping of one cached task per file costs about
+    what reading the files does, and a folder's cross-file steps need the folder's rows in one
+    frame (docs/reliability.md, "Parsed files kept between runs")."""
+    store = ParsedFiles(archive_root / "parsed", reuse=not full)
+    store.prune()
+    return store
 
 
 @task(cache_policy=NO_CACHE, task_run_name="{name}")

@@ -10,14 +10,15 @@ import os
 import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from schemas.fields import Field, SheetChoice, SourceSpec, header_aliases
 from schemas.semantics import LATEST, PERCENT_CELLS, Semantics
 from schemas.surveys import QUESTION_HEADER, question_column
-from transforms import normalise
+from transforms import normalise, parsed
+from transforms.parsed import LISTING_SCHEMA, Batch
 from transforms.read import (
     EXTRA,
     PART,
@@ -78,7 +79,26 @@ def intake(
     """Read the source's sheet of every file, match headers per file, then stack, parse and
     count the rows of the whole folder at once. A file rejected whole is quarantined, naming its
     unit when `units` (unit_id, unit_name) can tell which (docs/validation.md). `semantics`
-    says how percent cells and decimal months are read (schemas/semantics.py)."""
+    says how percent cells and decimal months are read (schemas/semantics.py).
+
+    With a store of parsed files in use (transforms/parsed.py), a file read before with the
+    same bytes (and the same reading code, declaration, year and semantics) is not read again:
+    its rows come from the store, only the other files are read and parsed, and both are
+    merged in file order into the same frames."""
+    store = parsed.PARSED.get()
+    if store is None or not files:
+        return finish(spec.source, parse_batch(spec, files, year, semantics), units)
+    batch = parsed.read_through(
+        store, spec, files, year, semantics, lambda fresh: parse_batch(spec, fresh, year, semantics)
+    )
+    return finish(spec.source, batch, units)
+
+
+def parse_batch(
+    spec: SourceSpec, files: list[InputFile], year: int, semantics: Semantics = LATEST
+) -> Batch:
+    """The files read, their headers matched, their rows stacked and parsed: everything of
+    intake that depends on the files alone (not on the plan)."""
     opened = [conform_sheet(spec, name, got) for name, got in open_sheets(spec, files, semantics)]
     questions = list(dict.fromkeys(q for f in opened if f.rejection is None for q in f.questions))
     # EXTRA only when some CSV row is wider than its header: no column for millions of rows
@@ -86,15 +106,28 @@ def intake(
         [EXTRA] if any(f.cells is not None and f.cells.extra is not None for f in opened) else []
     )
     rows = stack_rows(opened, [f.name for f in spec.fields] + questions + extra)
-    read_counts = _read_counts(opened, rows)
-    opened = [replace(f, cells=None) for f in opened]  # the cells as read: freed before parsing
-    rejected = rejections(spec.source, opened, rows, units)
+    listing = _listing(opened, rows)
+    del opened  # the cells as read: freed before parsing
+    named = rows.filter(pl.col("_rejected")).select(
+        "_file",
+        "_sheet",
+        normalise.ident(pl.col("unit_id"))
+        if "unit_id" in rows.columns
+        else pl.lit(None, pl.String).alias("unit_id"),
+    )
     raw = rows.filter(~pl.col("_rejected")).drop("_rejected")
     del rows
     typed = parse(raw, spec.fields, year, semantics).hstack(
         raw.select(normalise.text(pl.col(q)).alias(q) for q in questions)
     )
-    return Intake(spec.source, raw, typed, rejected, read_counts)
+    return Batch(listing, raw, typed, named)
+
+
+def finish(source: str, batch: Batch, units: pl.DataFrame | None) -> Intake:
+    """The source's intake from its batch: the files rejected whole named by the plan's units."""
+    read_counts = batch.listing.select("file", "sheet", "rows_read")
+    rejected = rejections(source, batch.listing, batch.named, units)
+    return Intake(source, batch.raw, batch.typed, rejected, read_counts)
 
 
 def open_sheets(
@@ -221,11 +254,19 @@ def stack_rows(files: list[FileSheet], columns: list[str]) -> pl.DataFrame:
     )
 
 
-def _read_counts(files: list[FileSheet], rows: pl.DataFrame) -> pl.DataFrame:
-    """file, sheet, rows_read: every file with the source's sheet, rejected ones included."""
+def _listing(files: list[FileSheet], rows: pl.DataFrame) -> pl.DataFrame:
+    """A row per file with the source's sheet, rejected ones included (parsed.LISTING_SCHEMA):
+    its sheet, why it is rejected, its header's 万元, its questions, and its rows read."""
     listed = pl.DataFrame(
-        {"file": [f.file for f in files], "sheet": [f.sheet for f in files]},
-        schema={"file": pl.String, "sheet": pl.String},
+        {
+            "file": [f.file for f in files],
+            "sheet": [f.sheet for f in files],
+            "rejection": [f.rejection for f in files],
+            "in_wan": [f.in_wan for f in files],
+            "questions": [list(f.questions) for f in files],
+            "extra": [f.cells is not None and f.cells.extra is not None for f in files],
+        },
+        schema={k: v for k, v in LISTING_SCHEMA.items() if k != "rows_read"},
     )
     per_file = rows.group_by("_file", "_sheet").agg(rows_read=pl.len().cast(pl.Int64))
     return listed.join(
@@ -237,23 +278,20 @@ def _read_counts(files: list[FileSheet], rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def rejections(
-    source: str, files: list[FileSheet], rows: pl.DataFrame, units: pl.DataFrame | None
+    source: str, listing: pl.DataFrame, named: pl.DataFrame, units: pl.DataFrame | None
 ) -> pl.DataFrame:
-    """The quarantine rows of the files rejected whole, each naming its unit when one can be
-    told (unit_of_file)."""
-    rejected = [rejected_file(source, f.file, f.sheet, f.rejection) for f in files if f.rejection]
+    """The quarantine rows of the files rejected whole (`listing`), each naming its unit when
+    one can be told (unit_of_file, from the unit ids of its rows: `named`)."""
+    whole = listing.filter(pl.col("rejection").is_not_null())
+    rejected = [
+        rejected_file(source, file, sheet, reason)
+        for file, sheet, reason in whole.select("file", "sheet", "rejection").iter_rows()
+    ]
     if not rejected:
         return pl.DataFrame(schema=QUARANTINE_SCHEMA)
     frame = pl.concat(rejected)
     if units is None or units.is_empty():
         return frame
-    named = rows.filter(pl.col("_rejected")).select(
-        "_file",
-        "_sheet",
-        normalise.ident(pl.col("unit_id"))
-        if "unit_id" in rows.columns
-        else pl.lit(None, pl.String).alias("unit_id"),
-    )
     owner = unit_of_file(frame.select("file", "sheet"), units, named)
     return (
         frame.drop("unit_id")

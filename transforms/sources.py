@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import polars as pl
 
@@ -17,6 +18,7 @@ from schemas import tables
 from schemas.sources import ROW_SOURCES
 from transforms import appeals, funding, reports, surveys
 from transforms.intake import InputFile, Loaded
+from transforms.parsed import Store, reusing
 from transforms.plan import Plan
 
 Loader = Callable[[list[InputFile], Plan, bytes | None], Loaded]
@@ -49,14 +51,23 @@ def needs_key(folders: Iterable[str]) -> bool:
 
 
 def load_sources(
-    plan: Plan, files: Mapping[str, list[InputFile]], pii_key: bytes | None
+    plan: Plan,
+    files: Mapping[str, list[InputFile]],
+    pii_key: bytes | None,
+    parsed: Store | None = None,
 ) -> dict[str, Loaded]:
     """Every row source loaded from the files of its folder (`files`: folder → files), by source
     name in declaration order. Two at a time: the sources' polars work releases the GIL, and the
-    surveys (the bulk of the rows, with single-threaded stretches) overlap the others."""
+    surveys (the bulk of the rows, with single-threaded stretches) overlap the others.
+    `parsed`: the store of parsed files the loaders' intake reuses (transforms/parsed.py)."""
+
+    def load(source: str, *args: Any) -> Loaded:
+        with reusing(parsed):  # in the loader's own thread
+            return LOADERS[source](*args)
+
     with ThreadPoolExecutor(2) as pool:
         jobs = {
-            s.source: pool.submit(LOADERS[s.source], files.get(s.folder, []), plan, pii_key)
+            s.source: pool.submit(load, s.source, files.get(s.folder, []), plan, pii_key)
             for s in sorted(ROW_SOURCES, key=lambda s: s.source not in NEEDS_KEY)
         }
         return {s.source: jobs[s.source].result() for s in ROW_SOURCES}

@@ -20,6 +20,7 @@ from schemas.semantics import LATEST, Semantics
 from schemas.sources import PLAN_FOLDER
 from transforms.assessment import Assessment
 from transforms.intake import InputFile, Loaded
+from transforms.parsed import Store
 from transforms.plan import Plan, build_plan
 from transforms.scoring import UNMATCHED, score_year
 from transforms.sources import core_frames, load_sources, needs_key, settle
@@ -58,10 +59,13 @@ def by_folder(files: Sequence[InboxFile]) -> dict[str, list[InputFile]]:
 
 
 def sources(
-    plan: Plan, folders: dict[str, list[InputFile]], pii_key: bytes | None
+    plan: Plan,
+    folders: dict[str, list[InputFile]],
+    pii_key: bytes | None,
+    parsed: Store | None = None,
 ) -> tuple[dict[str, Loaded], dict[str, pl.DataFrame]]:
     """Every row source loaded, and the core tables."""
-    loaded = load_sources(plan, folders, pii_key)
+    loaded = load_sources(plan, folders, pii_key, parsed)
     return loaded, core_frames(plan, loaded)
 
 
@@ -75,10 +79,13 @@ def compute_year(
     rules: Rules | None = None,
     admit: Callable[[Assessment], None] = lambda ctx: None,
     step: Step = plainly,
+    parsed: Store | None = None,
 ) -> Computed:
     """`admit` sees the Assessment before the expensive work and may refuse it (raise). A rerun
     gives the semantics and the resolved rules its run was published with. The PII key is asked
-    for only when a source that needs it has files."""
+    for only when a source that needs it has files. `parsed`: files parsed by earlier runs, kept
+    beside the archive (transforms/parsed.py); only a run gives it, never a rerun or a
+    simulation, and it changes no result, only how many files are read again."""
     folders = by_folder(files)
     plan: Plan = step("plan", build_plan, year, folders.get(PLAN_FOLDER, []), semantics)
     if rules is not None:
@@ -86,7 +93,7 @@ def compute_year(
     ctx = Assessment(year, as_of, plan.rules, plan.semantics)
     admit(ctx)
     key = pii_key() if needs_key(folders) else None
-    loaded, core = step("sources", sources, plan, folders, key)
+    loaded, core = step("sources", sources, plan, folders, key, parsed)
     marts = step("score", score_year, ctx, core)
     loaded, core = settle(loaded, core, marts.pop(UNMATCHED))
     return Computed(ctx, plan, loaded, core, marts)
