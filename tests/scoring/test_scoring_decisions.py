@@ -283,3 +283,114 @@ def test_appeals_name_exactly_one_line_and_show_their_outcome():
         ("decisions", 5, '第5行 申诉编号 "A2" 是单位 U4 的申诉，不是本单位的'),
     ]
     assert added(got) == [("U1", "bonus", "decision_change", -0.5, None, None, "D2")]
+
+
+def test_unmatched_requests_name_the_whole_line_they_asked_for():
+    got = run(
+        as_of=FINAL,
+        **SCENARIO,
+        appeals=[
+            appeal("A1", "U5", "red_month", task_id="T6", month=3, row=2),  # T6 was green in March
+            appeal("A2", "U1", "honor_city", ref="W9", row=3),  # U1's honor is W1
+        ],
+        decisions=[
+            decision("D1", "U4", "撤销", rule_id="red_month", task_id="T5", month=4, ref="X"),
+            decision("D2", "U1", "撤销", appeal_no="A9", row=3),
+        ],
+    )
+    quarantined = got[UNMATCHED].sort("source", "row_number")
+    assert quarantined.select("source", "row_number", "column", "value", "reason").rows() == [
+        (
+            "appeals",
+            2,
+            "规则",
+            "red_month",
+            "第2行 申诉找不到对应的得分明细（U5 红灯月 任务T6 3月）",
+        ),
+        ("appeals", 3, "规则", "honor_city", "第3行 申诉找不到对应的得分明细（U1 市级表彰 W9）"),
+        (
+            "decisions",
+            2,
+            "规则",
+            "red_month",
+            "第2行 复核决定找不到对应的得分明细（U4 红灯月 任务T5 4月 X）",
+        ),
+        (
+            "decisions",
+            3,
+            "申诉编号",
+            "A9",
+            '第3行 申诉编号 "A9" 不是已登记的申诉（申诉编号有误，或该申诉已被隔离）',
+        ),
+    ]
+
+
+def test_a_decision_naming_its_own_line_acts_on_it_not_on_its_appeals():
+    # A1 contests T5's November red month; D1 answers A1 but names December itself
+    got = run(
+        as_of=FINAL,
+        **SCENARIO,
+        appeals=[appeal("A1", "U4", "red_month", task_id="T5", month=11)],
+        decisions=[
+            decision(
+                "D1", "U4", "撤销", appeal_no="A1", rule_id="red_month", task_id="T5", month=12
+            ),
+            decision("D2", "U3", "加分", appeal_no=None, task_id="T4", month=6, points=1, row=3),
+        ],
+    )
+    assert added(got) == [
+        ("U3", "bonus", "decision_bonus", 1.0, "T4", 6, "D2"),
+        ("U4", "penalty", "decision_void", 0.5, "T5", 12, "D1"),
+    ]
+
+
+def test_an_added_line_answering_an_appeal_keeps_its_own_parts():
+    got = run(
+        as_of=FINAL,
+        **SCENARIO,
+        appeals=[appeal("A1", "U4", "red_month", task_id="T5", month=11)],
+        decisions=[decision("D1", "U4", "加分", appeal_no="A1", points=1)],
+    )
+    assert added(got) == [("U4", "bonus", "decision_bonus", 1.0, None, None, "D1")]
+    listed = got["review_decision"].select("rule_id", "task_id", "month", "line_points")
+    assert listed.rows() == [("decision_bonus", None, None, 1.0)]
+
+
+def test_an_appeal_dated_on_the_as_of_date_is_known():
+    got = run(
+        as_of=FINAL,
+        **SCENARIO,
+        appeals=[appeal("A1", "U4", "red_month", task_id="T5", month=11, on=FINAL)],
+    )
+    assert got["appeal"].select("appeal_no", "status", "days_waiting").rows() == [
+        ("A1", "待复核", 0)
+    ]
+
+
+def test_the_latest_decision_answering_an_appeal_gives_its_status():
+    got = run(
+        as_of=FINAL,
+        **SCENARIO,
+        appeals=[appeal("A1", "U4", "red_month", task_id="T5", month=11)],
+        decisions=[
+            decision("D2", "U4", "维持", appeal_no="A1", on=D(2022, 1, 20), row=3),
+            decision("D1", "U4", "改分", appeal_no="A1", on=D(2022, 1, 10), points=0.1),
+        ],
+    )
+    assert got["appeal"].select("appeal_no", "status", "decision_no", "points_after").rows() == [
+        ("A1", "维持", "D2", -0.5)
+    ]
+
+
+def test_a_void_superseded_by_a_later_decision_keeps_the_veto():
+    got = run(
+        as_of=FINAL,
+        **SCENARIO,
+        rules="[grade]\nexcellent_quota = 0.4\n",  # two 优秀 of five
+        decisions=[
+            decision("D1", "U2", "撤销", rule_id="overspent", on=D(2022, 1, 10)),
+            decision("D2", "U2", "维持", rule_id="overspent", on=D(2022, 1, 20), row=3),
+        ],
+    )
+    shown = {r[0]: (r[5], r[7]) for r in scores(got)}
+    assert (shown["U2"], shown["U3"]) == (("97.50", "良好"), ("99.50", "优秀"))

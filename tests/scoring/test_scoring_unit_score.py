@@ -152,7 +152,7 @@ def test_voucher_conflict_is_a_veto_too():
 
 
 def test_adjustment_lines():
-    units = pl.DataFrame({"unit_id": ["A", "B", "C"], "unit_name": ["a", "b", "c"]})
+    units = pl.DataFrame({"unit_id": list("ABCDE"), "unit_name": list("abcde")})
     rows = [
         ("A", "work", "task_completion", 10.0),
         ("A", "bonus", "honor_national", 3.0),
@@ -163,6 +163,10 @@ def test_adjustment_lines():
         ("B", "bonus", "all_green", 1.0),
         ("C", "work", "task_completion", 1.5),
         ("C", "penalty", "red_month", -2.0),
+        ("D", "work", "task_completion", 2.0),  # exactly 0: no floor line
+        ("D", "penalty", "red_month", -2.0),
+        ("E", "work", "task_completion", 2.5),  # 0.5, under 1: no floor line either
+        ("E", "penalty", "red_month", -2.0),
     ]
     lines = pl.DataFrame(
         [

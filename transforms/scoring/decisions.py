@@ -64,10 +64,9 @@ def _named(requests: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
     candidates = indexed.join(
         lines.select("_line", "unit_id", "rule_id", *(C(c).alias(f"{c}_l") for c in SHOWN)),
         on=["unit_id", "rule_id"],
-        how="inner",
     ).filter(*(C(c).is_null() | (C(c) == C(f"{c}_l")) for c in NAMED))
     found = candidates.group_by("_req").agg(pl.len().cast(pl.Int32).alias("_found"))
-    only = candidates.join(found.filter(C("_found") == 1), on="_req", how="semi")
+    only = candidates.join(found.filter(C("_found") == 1).select("_req"), on="_req")
     return (
         indexed.join(found, on="_req", how="left")
         .with_columns(C("_found").fill_null(0))
@@ -204,15 +203,11 @@ def _no_such_appeal(decisions: pl.DataFrame) -> pl.DataFrame:
 def _resolve(acting: pl.DataFrame) -> pl.DataFrame:
     """Known decisions on a line: the latest on each line applies, the others are superseded."""
     on_no_line = C("_line").is_null()  # 加分 / 扣分
-    latest = on_no_line | (
-        pl.struct(LATEST_FIRST).rank("ordinal", descending=True).over("_line") == 1
-    )
+    # file and row make every key unique: no ties to break
+    latest = on_no_line | (pl.struct(LATEST_FIRST).rank(descending=True).over("_line") == 1)
     return acting.with_columns(
         latest.alias("applied"),
-        pl.when(latest)
-        .then(pl.lit(None, pl.String))
-        .otherwise(pl.lit(SUPERSEDED))
-        .alias("not_applied"),
+        pl.when(~latest).then(pl.lit(SUPERSEDED)).alias("not_applied"),
     )
 
 
@@ -268,11 +263,9 @@ def _lifted(contestable: pl.DataFrame, acting: pl.DataFrame) -> pl.DataFrame:
 
 def _answers(acting: pl.DataFrame) -> pl.DataFrame:
     """Per appeal: the latest known decision answering it."""
-    return (
-        acting.filter(C("appeal_no").is_not_null())
-        .sort(LATEST_FIRST, descending=True)
-        .unique("appeal_no", keep="first", maintain_order=True)
-        .select("appeal_no", C("action").alias("status"), "decision_no", "decided_on")
+    latest = pl.struct(LATEST_FIRST).rank(descending=True).over("appeal_no") == 1
+    return acting.filter(C("appeal_no").is_not_null() & latest).select(
+        "appeal_no", C("action").alias("status"), "decision_no", "decided_on"
     )
 
 

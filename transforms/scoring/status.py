@@ -40,7 +40,7 @@ def assessed_months(
 ) -> pl.DataFrame:
     """One row per task and month start_month..M with its effective report (if any), planned
     progress, gap and due date."""
-    months = pl.int_ranges("start_month", ctx.last_month + 1, dtype=pl.Int32)
+    months = pl.int_ranges("start_month", ctx.last_month + 1)
     due_day = ctx.rules.reports.due_day
     return (
         tasks.select("task_id", "unit_id", "start_month", "due_month")

@@ -130,7 +130,7 @@ def unit_score(
         "red_months",
         "yellow_months",
         pl.lit(ctx.is_final).alias("is_final"),
-        pl.lit(None, pl.String).alias("run_id"),  # the run's, stamped when it is published
+        pl.lit(None).alias("run_id"),  # the run's, stamped when it is published (conform types it)
     ).sort("unit_id")
 
 
