@@ -166,15 +166,18 @@ def test_each_action_on_each_kind_of_line():
     assert lines.filter(pl.col("rule_id") == "honor_city")["points"].to_list() == [1.0]
     assert lines.filter(pl.col("ref") == "D2")["detail"].to_list() == ["理由D2"]
     decided = got["review_decision"].sort("decision_no")
-    assert decided.select("decision_no", "rule_id", "line_points", "applied").rows() == [
-        ("D1", "task_completion", -40.0, True),
-        ("D2", "honor_city", -0.5, True),
-        ("D3", "county_satisfaction", -18.0, True),
-        ("D4", "red_month", 0.3, True),
-        ("D5", "red_month", None, True),
-        ("D6", "decision_bonus", 2.0, True),
-        ("D7", "decision_penalty", -1.5, True),
+    assert decided.select(
+        "year", "decision_no", "component", "rule_id", "task_id", "month", "ref", "line_points"
+    ).rows() == [  # the parts of the line acted on, as the line has them
+        (2021, "D1", "work", "task_completion", "T2", None, None, -40.0),
+        (2021, "D2", "bonus", "honor_city", None, None, "W1", -0.5),
+        (2021, "D3", "satisfaction", "county_satisfaction", None, None, None, -18.0),
+        (2021, "D4", "penalty", "red_month", "T5", 10, None, 0.3),
+        (2021, "D5", "penalty", "red_month", "T5", 11, None, None),
+        (2021, "D6", "bonus", "decision_bonus", "T4", None, None, 2.0),
+        (2021, "D7", "penalty", "decision_penalty", None, None, None, -1.5),
     ]
+    assert decided["applied"].all()
 
 
 @pytest.mark.parametrize(
@@ -259,6 +262,7 @@ def test_appeals_name_exactly_one_line_and_show_their_outcome():
         ],
     )
     shown = got["appeal"].sort("appeal_no")
+    assert shown["year"].to_list() == [2021, 2021, 2021]
     assert shown.select(
         "appeal_no",
         "rule_id",

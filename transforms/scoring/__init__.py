@@ -110,7 +110,13 @@ def score_year(ctx: Assessment, core: Mapping[str, pl.DataFrame]) -> dict[str, p
         reviewed = review(ctx, lines, t["appeals"].clear(), t["decisions"].clear())
     lines = concat_lines([lines, reviewed.lines])  # decision lines count before the caps
     lines = concat_lines([lines, adjustment_lines(lines, t["units"], ctx.rules)])
-    scores = unit_score(ctx, units=t["units"], lines=lines, months=months, lifted=reviewed.lifted)
+    scores = unit_score(
+        ctx,
+        units=t["units"],
+        lines=lines,
+        months=months,
+        lifted=reviewed.lifted["unit_id"].to_list(),
+    )
     return {
         "task_month_status": conform(months, TASK_MONTH_STATUS),
         "funding_execution": conform(funding, FUNDING_EXECUTION),

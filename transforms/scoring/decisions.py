@@ -279,7 +279,7 @@ def appeal_rows(
         appeals.join(_answers(acting), on="appeal_no", how="left")
         .join(delta, on="_line", how="left")
         .select(
-            pl.lit(ctx.year, pl.Int32).alias("year"),
+            pl.lit(ctx.year).alias("year"),
             "appeal_no",
             "unit_id",
             C("component_l").alias("component"),
@@ -292,7 +292,7 @@ def appeal_rows(
             "decided_on",
             (C("points_l") + C("_delta").fill_null(0.0)).alias("points_after"),
             waited.dt.total_days().cast(pl.Int32).alias("days_waiting"),
-            pl.lit(None, pl.String).alias("run_id"),  # stamped when published
+            pl.lit(None).alias("run_id"),  # stamped when published (conform types it)
         )
     )
 
@@ -323,5 +323,5 @@ def decision_rows(decisions: pl.DataFrame, added: pl.DataFrame) -> pl.DataFrame:
         "applied",
         "not_applied",
         "reason",
-        pl.lit(None, pl.String).alias("run_id"),  # stamped when published
+        pl.lit(None).alias("run_id"),  # stamped when published (conform types it)
     )

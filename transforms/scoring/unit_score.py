@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 import polars as pl
 
@@ -106,10 +107,10 @@ def unit_score(
     units: pl.DataFrame,
     lines: pl.DataFrame,
     months: pl.DataFrame,
-    lifted: pl.DataFrame | None = None,
+    lifted: Collection[str] = (),
 ) -> pl.DataFrame:
     """One row per unit. `lines` are all line items including the adjustment lines; `lifted`:
-    the units whose 优秀 veto a review decision lifted (decisions.py).
+    the ids of the units whose 优秀 veto a review decision lifted (decisions.py).
 
     A provisional run ranks the units but grades none of them (GRADE_FINAL_ONLY): a grade is a
     verdict on the year, and in July most of the year is still to come."""
@@ -172,7 +173,7 @@ def ranked_units(
     months: pl.DataFrame,
     *,
     rounded_parts: bool,
-    lifted: pl.DataFrame | None = None,
+    lifted: Collection[str] = (),
 ) -> pl.DataFrame:
     """Per unit: the four components, total, veto flag, red/yellow months, in rank order.
 
@@ -197,17 +198,13 @@ def ranked_units(
         .join(lights, on="unit_id", how="left")
         .with_columns(
             *filled,
-            pl.col("vetoed").fill_null(False) & ~pl.col("unit_id").is_in(_ids(lifted).implode()),
+            pl.col("vetoed").fill_null(False) & ~pl.col("unit_id").is_in(list(lifted)),
             pl.col("red_months", "yellow_months").fill_null(0).cast(pl.Int32),
         )
         .with_columns(total.alias("total"))
         .sort(["total", "red_months", "unit_id"], descending=[True, False, False])
         .with_row_index("rank", offset=1)
     )
-
-
-def _ids(units: pl.DataFrame | None) -> pl.Series:
-    return pl.Series([], dtype=pl.String) if units is None else units["unit_id"]
 
 
 def grade_expr(grade: Grade, quota: int) -> pl.Expr:
