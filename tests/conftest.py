@@ -1,4 +1,4 @@
-"""Fixtures shared by every test folder: the session's one Prefect server."""
+"""Fixtures shared by every test folder: the session's one Prefect server and published demo."""
 
 from __future__ import annotations
 
@@ -25,3 +25,29 @@ def prefect_server():
             yield os.environ[SESSION_API]
         finally:
             del os.environ[SESSION_API]
+
+
+@pytest.fixture(scope="session")
+def published_demo(tmp_path_factory, prefect_server):
+    """The demo year published once per test process (final, as of the flows' AS_OF), in this
+    process: a test that starts from the published demo copies it (tests/flows/conftest.py,
+    `copy_published`) instead of spending a run on publishing it again. Its folder and the
+    run's result."""
+    import datetime as dt
+    import shutil
+
+    from flows.assess_year import assess_year
+    from tests.flows.conftest import AS_OF, DEMO_INBOX, PII_KEY
+
+    root = tmp_path_factory.mktemp("published-demo")
+    shutil.copytree(DEMO_INBOX, root / "inbox")
+    with pytest.MonkeyPatch.context() as env:  # what the flows' `workspace` fixture sets
+        for name in list(os.environ):  # and no setting a test may have left (ASSESS_COUNTY, ...)
+            if name.startswith("ASSESS_") and name != SESSION_API:
+                env.delenv(name)
+        env.setenv("ASSESS_INBOX", str(root / "inbox"))
+        env.setenv("ASSESS_WAREHOUSE", str(root / "assess.duckdb"))
+        env.setenv("ASSESS_PII_KEY", PII_KEY)
+        result = assess_year(2021, as_of=dt.date.fromisoformat(AS_OF))
+    assert result.published, result.message
+    return root, result

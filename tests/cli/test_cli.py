@@ -3,15 +3,13 @@ one line per record in a log, and the README's queries through `assess sql`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 
 import pytest
 
 from cli import analyst
-from flows.assess_year import assess_year
-from tests.flows.conftest import AS_OF, ROOT, assess
+from tests.flows.conftest import AS_OF, ROOT, assess, assess_here, copy_published
 
 SQL_BLOCK = re.compile(r"```sql\n(.*?)```", re.S)
 
@@ -42,18 +40,20 @@ def test_wrong_usage_is_one_line_and_exit_2(workspace):
 
 
 def test_version_and_help_never_cut_at_80_columns(workspace):
-    done = assess(workspace, "--version")
+    # in this process (the help's width is COLUMNS', as in a subprocess): the whole `assess`
+    # process's help is test_help_is_chinese_and_lists_exit_codes'
+    done = assess_here(workspace, "--version")
     assert done.returncode == 0 and re.fullmatch(r"assess \d+\.\d+\.\d+\S*\n", done.stdout)
     for command in ([], ["run"], ["rerun"], ["serve"], ["sql"], ["templates"], ["server"]):
-        shown = assess(workspace, *command, "--help", COLUMNS="80")
+        shown = assess_here(workspace, *command, "--help", COLUMNS="80")
         assert shown.returncode == 0
         assert "…" not in shown.stdout, (command, shown.stdout)
-    sql_help = " ".join(assess(workspace, "sql", "--help", COLUMNS="80").stdout.split())
+    sql_help = " ".join(assess_here(workspace, "sql", "--help", COLUMNS="80").stdout.split())
     assert ".tables" in sql_help and "exit" in sql_help
 
 
 def test_out_of_range_values_are_told_in_chinese(workspace):
-    done = assess(workspace, "templates", "--year", "2021", "--month", "13")
+    done = assess_here(workspace, "templates", "--year", "2021", "--month", "13")
     assert done.returncode == 2
     assert done.stderr.startswith("assess: 用法错误：选项 --month 的值无效：应不大于 12")
     assert "Input should" not in done.stderr
@@ -80,9 +80,8 @@ def test_sql_knows_tables_help_and_quit_and_a_piped_script_prints_before_quit(de
 
 
 @pytest.fixture
-def demo_warehouse(prefect_server, workspace):
-    result = assess_year(2021, as_of=dt.date.fromisoformat(AS_OF))
-    assert result.published, result.message
+def demo_warehouse(published_demo, workspace):
+    copy_published(published_demo, workspace)
     return workspace / "assess.duckdb"
 
 
@@ -103,11 +102,11 @@ def test_every_readme_query_runs_as_printed(demo_warehouse):
 
 
 def test_sql_command_is_read_only_and_prints_a_line_per_row(demo_warehouse, workspace):
-    done = assess(workspace, "sql", "SELECT unit_id, rank FROM mart.unit_score ORDER BY rank")
+    done = assess_here(workspace, "sql", "SELECT unit_id, rank FROM mart.unit_score ORDER BY rank")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "unit_id\trank" and len(lines) == 21
-    refused = assess(workspace, "sql", "DELETE FROM mart.unit_score")
+    refused = assess_here(workspace, "sql", "DELETE FROM mart.unit_score")
     assert refused.returncode == 1 and refused.stderr.startswith("assess: SQL 错误：")
     assert refused.stderr.count("\n") == 1
 
@@ -134,7 +133,7 @@ def test_run_in_a_log_prints_one_line_per_record(workspace):
 
 def test_failed_run_prints_no_table_of_zeros(workspace):
     (workspace / "inbox" / "2021" / "plan" / "rules.toml").write_text("[bonus]\ncapp = 1\n")
-    done = assess(workspace, "run", "--year", "2021", "--as-of", AS_OF)
+    done = assess_here(workspace, "run", "--year", "2021", "--as-of", AS_OF)
     assert done.returncode == 1
     assert "文件\t工作表" not in done.stdout
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("assess: 2021 年未发布：")

@@ -36,6 +36,16 @@ def workspace(tmp_path, monkeypatch, prefect_server) -> Path:
     return tmp_path
 
 
+def copy_published(published_demo, workspace: Path):
+    """The session's published demo (tests/conftest.py) copied into `workspace`: its warehouse,
+    archive and office files beside the workspace's own copy of the same demo inbox, as if the
+    demo had just been published there. The run's result."""
+    root, result = published_demo
+    ignore = shutil.ignore_patterns("inbox", "prefect-home-*")
+    shutil.copytree(root, workspace, symlinks=True, ignore=ignore, dirs_exist_ok=True)
+    return result
+
+
 def cli_env(workspace: Path, **extra: str) -> dict[str, str]:
     """Environment for `assess` in a subprocess: its own Prefect home, the session's Prefect
     server (never a background server of its own), the workspace's paths."""

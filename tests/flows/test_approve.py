@@ -12,7 +12,7 @@ from flows.approve import approve_year
 from flows.assess_year import assess_year
 from flows.failures import ApprovalRefused
 from flows.rerun import rerun_year
-from tests.flows.conftest import AS_OF, assess
+from tests.flows.conftest import AS_OF, assess_here, copy_published
 
 FINAL = dt.date.fromisoformat(AS_OF)
 DOC = "大英目考〔2022〕1号"
@@ -29,9 +29,8 @@ def rows(workspace, sql: str, params=()):
 
 
 @pytest.fixture
-def approved(prefect_server, workspace):
-    first = assess_year(2021, as_of=FINAL)
-    assert first.published, first.message
+def approved(published_demo, workspace):
+    first = copy_published(published_demo, workspace)
     assert approve_year(2021, DOC).startswith("已定稿：2021 年最终结果")
     return first
 
@@ -63,15 +62,15 @@ def test_after_approval_the_nightly_changes_nothing_and_a_changed_input_needs_a_
     assert again.status == "unchanged", again.message
     # a unit's reports disappear: its score would change
     (workspace / "inbox" / "2021" / DY07).unlink()
-    refused = assess(workspace, "run", "--year", "2021", "--as-of", AS_OF, "--quiet")
+    refused = assess_here(workspace, "run", "--year", "2021", "--as-of", AS_OF, "--quiet")
     assert refused.returncode == 1
     assert refused.stderr.startswith(
         f"assess: 2021 年未发布：2021 年结果已定稿（{DOC}，运行 {approved.run_id}）"
     )
     assert "--replace --document" in refused.stderr and refused.stderr.count("\n") == 1
-    half = assess(workspace, "run", "--year", "2021", "--as-of", AS_OF, "--quiet", "--replace")
+    half = assess_here(workspace, "run", "--year", "2021", "--as-of", AS_OF, "--quiet", "--replace")
     assert half.returncode == 1  # --replace alone is not a decision
-    done = assess(
+    done = assess_here(
         workspace,
         "run",
         "--year",

@@ -12,7 +12,7 @@ import pytest
 from flows.assess_year import assess_year
 from flows.rerun import rerun_year
 from schemas.tables import MART_TABLES
-from tests.flows.conftest import AS_OF, assess
+from tests.flows.conftest import AS_OF, assess_here, copy_published
 from warehouse import archive
 
 AS_OF_DATE = dt.date.fromisoformat(AS_OF)
@@ -27,7 +27,13 @@ def query(workspace, sql: str, params=None):
 
 
 @pytest.fixture
-def published(prefect_server, workspace):
+def published(published_demo, workspace):
+    return copy_published(published_demo, workspace)
+
+
+@pytest.fixture
+def published_here(prefect_server, workspace):
+    """Published by this test: the latest 2021 run on the session's Prefect server."""
     result = assess_year(2021, as_of=AS_OF_DATE)
     assert result.published, result.message
     return result
@@ -119,7 +125,7 @@ def test_rerun_reproduces_then_reports_an_altered_rules_value(published, workspa
 
 def test_invalid_plan_fails_in_one_line_and_publishes_nothing(workspace):
     (workspace / "inbox" / "2021" / "plan" / "rules.toml").write_text("[bonus]\ncapp = 1\n")
-    done = assess(workspace, "run", "--year", "2021", "--as-of", AS_OF, "--quiet")
+    done = assess_here(workspace, "run", "--year", "2021", "--as-of", AS_OF, "--quiet")
     assert done.returncode == 1
     assert done.stderr.strip() == "assess: 2021 年未发布：rules.toml：bonus.capp 是未知参数"
     assert "Traceback" not in done.stdout + done.stderr
@@ -128,7 +134,7 @@ def test_invalid_plan_fails_in_one_line_and_publishes_nothing(workspace):
 
 
 def test_missing_pii_key_is_a_clear_error(workspace):
-    done = assess(
+    done = assess_here(
         workspace, "run", "--year", "2021", "--as-of", AS_OF, "--quiet", ASSESS_PII_KEY=""
     )
     assert done.returncode == 1
@@ -163,7 +169,7 @@ def test_what_changed_since_last_month_is_the_same_every_night_and_on_a_rerun(
     assert sorted(p.name for p in out.iterdir()) == ["06月", "07月"]
 
 
-def test_the_ranking_and_reconciliation_are_prefect_artifacts_of_the_run(published):
+def test_the_ranking_and_reconciliation_are_prefect_artifacts_of_the_run(published_here):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 

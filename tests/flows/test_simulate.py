@@ -3,7 +3,6 @@ warehouse, archive and office folder are byte-identical afterwards."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from decimal import Decimal
 from pathlib import Path
@@ -11,9 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from flows.assess_year import assess_year
 from flows.simulate import simulate_year
-from tests.flows.conftest import AS_OF, assess
+from tests.flows.conftest import assess_here, copy_published
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -26,10 +24,9 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def published(prefect_server, workspace, monkeypatch):
-    monkeypatch.setenv("ASSESS_OUT", str(workspace / "out"))
-    result = assess_year(2021, as_of=dt.date.fromisoformat(AS_OF))
-    assert result.published, result.message
+def published(published_demo, workspace, monkeypatch):
+    monkeypatch.setenv("ASSESS_OUT", str(workspace / "out"))  # where the demo was published
+    copy_published(published_demo, workspace)
     return workspace
 
 
@@ -94,7 +91,7 @@ def test_an_invalid_draft_is_one_line_and_the_command_exits_1(published):
     bad = draft(published, '[weights]\nwork = "70"\n', "bad.toml")
     got = simulate_year(2021, bad, out=str(published / "simulated"))
     assert got.error == "bad.toml：weights.work = '70' 无效：必须是数"
-    done = assess(published, "simulate", "--year", "2021", "--rules", bad, "--quiet")
+    done = assess_here(published, "simulate", "--year", "2021", "--rules", bad, "--quiet")
     assert done.returncode == 1
     assert done.stderr == "assess: 规则模拟未完成：bad.toml：weights.work = '70' 无效：必须是数\n"
     assert "Traceback" not in done.stdout + done.stderr

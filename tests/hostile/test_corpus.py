@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.flows.conftest import AS_OF, DEMO_INBOX, assess, assess_here
+from tests.flows.conftest import AS_OF, DEMO_INBOX, assess, assess_here, copy_published
 from tests.hostile import mutate
 from tests.hostile.corpus import CASES, PUBLISHED, Case, Space
 from tests.hostile.outcome import (
@@ -35,12 +35,12 @@ RUN = ("run", "--year", "2021", "--as-of", AS_OF)
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory, prefect_server) -> Path:
-    """The demo inbox published once, with files outside the inbox that hold the sentinel."""
+def baseline(tmp_path_factory, published_demo) -> Path:
+    """The published demo (the session's, as RUN publishes it), with files outside the inbox
+    that hold the sentinel."""
     root = tmp_path_factory.mktemp("published")
     shutil.copytree(DEMO_INBOX, root / "inbox")
-    done = assess(root, *RUN, "--quiet")
-    assert done.returncode == 0, done.stderr
+    copy_published(published_demo, root)
     mutate.make_outside(root / "inbox" / "2021", root / "outside")
     return root
 

@@ -17,7 +17,7 @@ import pytest
 
 from office.dashboard import DASHBOARD_FILE, SECTIONS, render
 from office.published import read_published
-from tests.flows.conftest import AS_OF, DEMO_INBOX, assess
+from tests.flows.conftest import AS_OF, DEMO_INBOX, assess_here
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = [
@@ -40,10 +40,11 @@ needs_chromium = pytest.mark.skipif(
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory, prefect_server) -> Path:
-    """The demo year assessed once by the command line, as a user would (final, as of AS_OF)."""
+    """The demo year assessed once by the command line (final, as of AS_OF), in this process:
+    the county is this file's own, so the session's published demo is not it."""
     workspace = tmp_path_factory.mktemp("dashboard")
     shutil.copytree(DEMO_INBOX, workspace / "inbox")
-    done = assess(workspace, "run", "--year", "2021", "--as-of", AS_OF, ASSESS_COUNTY=COUNTY)
+    done = assess_here(workspace, "run", "--year", "2021", "--as-of", AS_OF, ASSESS_COUNTY=COUNTY)
     assert done.returncode == 0, done.stderr
     return workspace
 
