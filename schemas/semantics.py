@@ -45,6 +45,15 @@ ROUNDED_COMPONENTS = Change(
 # Version 3: appeals and review decisions (2026-12-03, docs/appeals.md). Runs of versions 1-2
 # never read appeals/ or decisions/, so replaying them without decisions changes nothing.
 DECISIONS = Change("decisions", 3, "复核决定计入得分（撤销、改分、加分、扣分），申诉逐条列出")
+# Version 4: rule edges compared in decimals, without binary floating point noise (2026-12-03):
+# a gap of 60 - 49.9 = 10.100000000000001 is no longer above a yellow_gap of 10.1, and
+# 1.1 × 100 = 110.00000000000001 is no longer above an actual of 110; the same for the caps.
+EXACT_EDGES = Change(
+    "exact_edges",
+    4,
+    "规则临界值按十进制比较，不受二进制浮点误差影响（差距恰为黄灯阈值为绿灯、恰为红灯阈值为黄灯，"
+    "实际完成恰为目标的超额倍数为超额完成，加分、扣分合计恰为上限不再调整）",
+)
 
 CHANGES: tuple[Change, ...] = (
     PERCENT_CELLS,
@@ -57,6 +66,7 @@ CHANGES: tuple[Change, ...] = (
     GRADE_FINAL_ONLY,
     ROUNDED_COMPONENTS,
     DECISIONS,
+    EXACT_EDGES,
 )
 FIRST = 1  # the version of runs recorded before versions were recorded
 CURRENT = max(c.version for c in CHANGES)
@@ -65,6 +75,7 @@ VERSIONS = {
     1: "2026-12-03 之前发布的结果（未记录版本的运行）",
     2: "2026-12-03 修订：百分比单元格、月份写法、累计值、退回、答卷冲突、临时结果的评分与四舍五入",
     3: "2026-12-03 修订：申诉与复核决定",
+    4: "2026-12-03 修订：规则临界值按十进制比较（差距阈值、超额完成倍数、加扣分上限）",
 }
 
 

@@ -136,3 +136,26 @@ def published_by(fixture: str, tmp_path: Path, monkeypatch) -> Path:
     with gzip.open(FIXTURES / fixture / "assess.duckdb.gz") as packed, warehouse.open("wb") as out:
         shutil.copyfileobj(packed, out)
     return warehouse
+
+
+def assert_reproduces(warehouse: Path, run_id: str, version: int, approved: str) -> None:
+    """Rerun a published run with today's product: `reproduced` under its own version, and
+    the approval survives the rerun (tests/flows/test_upgrades_v*.py)."""
+    import duckdb
+
+    from flows.rerun import rerun_year
+
+    got = rerun_year(2021, run_id, str(warehouse))
+    assert got.error is None
+    assert got.reproduced, got.differences
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT status, replays_run_id, semantics_version FROM audit.run WHERE run_id = ?",
+            [got.rerun_id],
+        ).fetchone()
+        signed = con.execute("SELECT run_id FROM audit.approval").fetchall()
+    finally:
+        con.close()
+    assert row == ("reproduced", run_id, version)
+    assert signed == [(approved,)]  # the sign-off survives the rerun

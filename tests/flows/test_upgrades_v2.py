@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.rerun import rerun_year
-from tests.flows.conftest import published_by
+from tests.flows.conftest import assert_reproduces, published_by
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "published_e7f820c"
 JULY = "2021-20261203T185512Z-915af6"  # as of 2021-07-20, provisional
@@ -23,20 +22,7 @@ def v2_warehouse(tmp_path, prefect_server, monkeypatch) -> Path:
 
 @pytest.mark.parametrize("run_id", [JULY, FINAL])
 def test_a_run_published_by_version_2_reproduces(v2_warehouse, run_id):
-    got = rerun_year(2021, run_id, str(v2_warehouse))
-    assert got.error is None
-    assert got.reproduced, got.differences
-    con = duckdb.connect(str(v2_warehouse), read_only=True)
-    try:
-        row = con.execute(
-            "SELECT status, replays_run_id, semantics_version FROM audit.run WHERE run_id = ?",
-            [got.rerun_id],
-        ).fetchone()
-        approved = con.execute("SELECT run_id FROM audit.approval").fetchall()
-    finally:
-        con.close()
-    assert row == ("reproduced", run_id, 2)
-    assert approved == [(FINAL,)]  # the sign-off survives the rerun
+    assert_reproduces(v2_warehouse, run_id, 2, approved=FINAL)
 
 
 @pytest.mark.parametrize("run_id", [JULY, FINAL])

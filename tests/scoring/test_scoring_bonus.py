@@ -3,6 +3,8 @@
 import pytest
 from scoring_builders import D, honor, lines_of, points_of, report, run, score_row, task, unit
 
+from schemas.semantics import Semantics
+
 AS_OF = D(2021, 7, 5)  # M = 6
 
 UNITS = [unit("U1"), unit("U2"), unit("U3"), unit("U4")]
@@ -133,12 +135,8 @@ def test_bonus_at_its_edges():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug, not fixed here: 1.1 × 100 is 110.00000000000001 in binary floating "
-    "point, so an actual of exactly 110 misses exceed_ratio = 1.1 (6.5 says >=)",
-)
 def test_an_actual_of_exactly_exceed_ratio_times_target_exceeds_whatever_the_ratio():
+    # 1.1 × 100 is 110.00000000000001 in binary floating point (EXACT_EDGES)
     result = run(
         as_of=AS_OF,
         units=[unit("U1")],
@@ -147,3 +145,38 @@ def test_an_actual_of_exactly_exceed_ratio_times_target_exceeds_whatever_the_rat
         rules="[bonus]\nexceed_ratio = 1.1\n",
     )
     assert points_of(result, "U1", "exceeded_target") == [("Q", None, None, 0.5)]
+
+
+@pytest.mark.parametrize(
+    ("ratio", "target", "actual", "exceeded"),
+    [
+        (1.1, 100, 110, True),  # on the edge
+        (1.1, 100, 110.01, True),  # just inside
+        (1.1, 100, 109.99, False),  # just outside
+        (1.1, 12.5, 13.75, True),  # 1.1 × 12.5 is 13.750000000000002
+        (1.1, 12.5, 13.74, False),
+        (1.15, 33.33, 38.33, True),  # 38.3295
+        (1.15, 33.33, 38.32, False),
+    ],
+)
+def test_the_exceed_ratio_edge_is_compared_in_decimals(ratio, target, actual, exceeded):
+    result = run(
+        as_of=AS_OF,
+        units=[unit("U1")],
+        tasks=[task("Q", "U1", metric="数量", target=target, start=6)],
+        reports=[report("Q", "U1", 6, actual=actual)],
+        rules=f"[bonus]\nexceed_ratio = {ratio}\n",
+    )
+    assert bool(points_of(result, "U1", "exceeded_target")) is exceeded
+
+
+def test_runs_of_version_3_keep_the_binary_noise_at_the_exceed_ratio_edge():
+    result = run(
+        as_of=AS_OF,
+        units=[unit("U1")],
+        tasks=[task("Q", "U1", metric="数量", target=100, start=6)],
+        reports=[report("Q", "U1", 6, actual=110)],
+        rules="[bonus]\nexceed_ratio = 1.1\n",
+        semantics=Semantics.of(3),
+    )
+    assert points_of(result, "U1", "exceeded_target") == []

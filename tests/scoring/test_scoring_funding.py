@@ -107,3 +107,22 @@ def test_funding_at_its_edges():
         ("H4", Decimal("0.50"), Decimal("0.50"), 1.0, "green"),
         ("H5", Decimal("1.00"), Decimal("0.99"), 0.99, "green"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("spent", "status"),
+    [
+        ("499.00", "green"),  # gap 60 - 49.9 is 10.100000000000001: on the edge
+        ("499.10", "green"),  # gap 10.09: just inside
+        ("498.90", "yellow"),  # gap 10.11: just outside
+    ],
+)
+def test_the_funding_light_edge_is_compared_in_decimals(spent, status):
+    funding = run(
+        as_of=AS_OF,
+        units=[unit("U1")],
+        tasks=[task("E", "U1", start=1, due=10)],  # planned(6) = 60
+        ledger=[entry("E", "下达", "1000.00"), entry("E", "支出", spent)],
+        rules="[light]\nyellow_gap = 10.1\n",
+    )["funding_execution"]
+    assert funding["status"].to_list() == [status]

@@ -4,6 +4,7 @@ import polars as pl
 import pytest
 from scoring_builders import D, frame, lines_of, report, run, task, unit
 
+from schemas.semantics import Semantics
 from schemas.tables import REPORTS as REPORTS_TABLE
 from transforms.scoring.effective import effective_flag
 
@@ -188,12 +189,8 @@ def test_a_tie_the_documented_keys_cannot_break_is_broken_whatever_the_input_ord
         assert result["task_month_status"].select("month", "progress").rows() == [(1, 20.0)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug, not fixed here: planned 60 - progress 49.9 is 10.100000000000001 in "
-    "binary floating point, so a gap of exactly yellow_gap = 10.1 is yellow (6.1 says <= is green)",
-)
 def test_a_gap_of_exactly_a_fractional_yellow_gap_is_green():
+    # planned 60 - progress 49.9 is 10.100000000000001 in binary floating point (EXACT_EDGES)
     result = run(
         as_of=AS_OF,
         units=[unit("U1")],
@@ -203,6 +200,44 @@ def test_a_gap_of_exactly_a_fractional_yellow_gap_is_green():
     )
     month6 = result["task_month_status"].filter(pl.col("month") == 6)
     assert month6.select("planned", "progress", "status").rows() == [(60.0, 49.9, "green")]
+
+
+@pytest.mark.parametrize(
+    ("progress", "rules", "status"),
+    [
+        (49.9, "yellow_gap = 10.1", "green"),  # gap 10.1: on the edge
+        (49.91, "yellow_gap = 10.1", "green"),  # gap 10.09: just inside
+        (49.89, "yellow_gap = 10.1", "yellow"),  # gap 10.11: just outside
+        (49.9, "yellow_gap = 5\nred_gap = 10.1", "yellow"),
+        (49.91, "yellow_gap = 5\nred_gap = 10.1", "yellow"),
+        (49.89, "yellow_gap = 5\nred_gap = 10.1", "red"),
+        (32.01, "yellow_gap = 27.99\nred_gap = 30", "green"),  # 27.990000000000002
+        (32, "yellow_gap = 27.99\nred_gap = 30", "yellow"),
+    ],
+)
+def test_the_light_edges_are_compared_in_decimals(progress, rules, status):
+    result = run(
+        as_of=AS_OF,
+        units=[unit("U1")],
+        tasks=[task("G", "U1", start=1, due=10)],
+        reports=[report("G", "U1", 6, progress=progress)],
+        rules=f"[light]\n{rules}\n",
+    )
+    month6 = result["task_month_status"].filter(pl.col("month") == 6)
+    assert month6["status"].to_list() == [status]
+
+
+def test_runs_of_version_3_keep_the_binary_noise_at_the_light_edges():
+    result = run(
+        as_of=AS_OF,
+        units=[unit("U1")],
+        tasks=[task("G", "U1", start=1, due=10)],
+        reports=[report("G", "U1", 6, progress=49.9)],
+        rules="[light]\nyellow_gap = 10.1\n",
+        semantics=Semantics.of(3),
+    )
+    month6 = result["task_month_status"].filter(pl.col("month") == 6)
+    assert month6["status"].to_list() == ["yellow"]
 
 
 def test_reports_of_months_outside_1_to_12_are_not_used():

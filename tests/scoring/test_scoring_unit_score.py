@@ -310,3 +310,47 @@ def test_before_the_amendment_the_total_was_the_rounded_sum_of_unrounded_parts()
     ]
     v2 = _score_lines(["V1", "V2"], rows)
     assert v2["total"].to_list() == [Decimal("92.96"), Decimal("0.00")]  # 77.87 + 15.59 - 0.5
+
+
+@pytest.mark.parametrize(
+    ("rows", "adjusted"),
+    [
+        # 0.1 + 0.2 is 0.30000000000000004 in binary floating point: on the edge, no line
+        ([("bonus", "honor_city", 0.1), ("bonus", "honor_city", 0.2)], []),
+        ([("bonus", "honor_city", 0.1), ("bonus", "honor_city", 0.21)], ["bonus_cap"]),
+        (
+            [
+                ("work", "task_completion", 1.0),
+                ("penalty", "red_month", -0.1),
+                ("penalty", "red_month", -0.2),
+            ],
+            [],
+        ),
+        (
+            [
+                ("work", "task_completion", 1.0),
+                ("penalty", "red_month", -0.1),
+                ("penalty", "red_month", -0.21),
+            ],
+            ["penalty_cap"],
+        ),
+        (
+            [("work", "task_completion", 0.3)]
+            + [("penalty", "red_month", -0.1), ("penalty", "red_month", -0.2)],
+            [],
+        ),
+        (
+            [("work", "task_completion", 0.29)]
+            + [("penalty", "red_month", -0.1), ("penalty", "red_month", -0.2)],
+            ["floor_zero"],
+        ),
+    ],
+)
+def test_the_caps_and_the_floor_are_compared_in_decimals(rows, adjusted):
+    units = pl.DataFrame({"unit_id": ["A"], "unit_name": ["a"]})
+    rules = parse_rules("[bonus]\ncap = 0.3\n[penalty]\ncap = 0.3\n")
+    lines = _lines([("A", c, r, p) for c, r, p in rows])
+    assert adjustment_lines(lines, units, rules)["rule_id"].to_list() == adjusted
+    if not adjusted:  # semantics version 3 compared the raw sums
+        old = adjustment_lines(lines, units, rules, Semantics.of(3))
+        assert old.height == 1

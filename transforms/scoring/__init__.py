@@ -109,7 +109,7 @@ def score_year(ctx: Assessment, core: Mapping[str, pl.DataFrame]) -> dict[str, p
     else:  # runs of earlier versions never read appeals or decisions
         reviewed = review(ctx, lines, t["appeals"].clear(), t["decisions"].clear())
     lines = concat_lines([lines, reviewed.lines])  # decision lines count before the caps
-    lines = concat_lines([lines, adjustment_lines(lines, t["units"], ctx.rules)])
+    lines = concat_lines([lines, adjustment_lines(lines, t["units"], ctx.rules, ctx.semantics)])
     scores = unit_score(
         ctx,
         units=t["units"],

@@ -12,6 +12,7 @@ from transforms.assessment import Assessment
 
 from .facts import Facts, Rule
 from .lines import concat_lines, make_lines, num_text, param_text
+from .months import without_noise
 
 
 def honors(ctx: Assessment, facts: Facts) -> pl.DataFrame:
@@ -63,10 +64,10 @@ def exceeded_target(ctx: Assessment, facts: Facts) -> pl.DataFrame:
     """A 数量 task whose last actual >= exceed_ratio * target."""
     ratio = ctx.rules.bonus.exceed_ratio
     tasks = facts.task_facts()
+    # 1.1 × 100 is 110.00000000000001 in binary floating point (EXACT_EDGES)
+    needed = without_noise(ratio * pl.col("target"), ctx.semantics)
     return make_lines(
-        tasks.filter(
-            (pl.col("metric") == QUANTITY) & (pl.col("last_actual") >= ratio * pl.col("target"))
-        ),
+        tasks.filter((pl.col("metric") == QUANTITY) & (pl.col("last_actual") >= needed)),
         component=BONUS,
         rule_id="exceeded_target",
         points=ctx.rules.bonus.exceeded_target,

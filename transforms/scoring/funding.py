@@ -69,5 +69,5 @@ def funding_status(ctx: Assessment) -> pl.Expr:
         pl.when(started & (pl.col("spent") > pl.col("allocated")))
         .then(pl.lit(RED))
         .when(started & (pl.col("allocated") > 0))
-        .then(light_expr(gap, ctx.rules.light))
+        .then(light_expr(gap, ctx.rules.light, ctx.semantics))
     )

@@ -19,7 +19,7 @@ def task_months(
 ) -> pl.DataFrame:
     """Every assessed task-month with its status (the mart's columns, plus working columns:
     has_report, completed_earlier, first_submitted_on, due_date, due_month, start_month)."""
-    light = light_expr(pl.col("gap"), ctx.rules.light)
+    light = light_expr(pl.col("gap"), ctx.rules.light, ctx.semantics)
     return (
         assessed_months(ctx, tasks, effective, summary)
         .with_columns(status_expr(light).alias("status"), reason_expr(light).alias("reason"))

@@ -22,10 +22,11 @@ from schemas.codes import (
     YELLOW,
 )
 from schemas.rules import Grade, Rules
-from schemas.semantics import GRADE_FINAL_ONLY, ROUNDED_COMPONENTS
+from schemas.semantics import GRADE_FINAL_ONLY, LATEST, ROUNDED_COMPONENTS, Semantics
 from transforms.assessment import Assessment
 
 from .lines import concat_lines, make_lines, no_negative_zero, num_text, param_text
+from .months import without_noise
 
 
 def _component_sums(lines: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
@@ -38,8 +39,12 @@ def _component_sums(lines: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """`bonus_cap` (negative), `penalty_cap` (positive) and `floor_zero` (positive) lines."""
+def adjustment_lines(
+    lines: pl.DataFrame, units: pl.DataFrame, rules: Rules, semantics: Semantics = LATEST
+) -> pl.DataFrame:
+    """`bonus_cap` (negative), `penalty_cap` (positive) and `floor_zero` (positive) lines; the
+    sums are compared with the caps and 0 without binary noise (EXACT_EDGES: 0.1 + 0.2 is
+    0.30000000000000004, and 40 lines of 0.5 and 0.2 need not sum to exactly 20)."""
     bonus_cap = rules.bonus.cap
     penalty_cap = rules.penalty.cap
     sums = (
@@ -58,7 +63,7 @@ def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: Rules) -> 
         )
     )
     bonus_lines = make_lines(
-        sums.filter(pl.col("bonus") > bonus_cap),
+        sums.filter(without_noise(pl.col("bonus"), semantics) > bonus_cap),
         component=BONUS,
         rule_id="bonus_cap",
         points=bonus_cap - pl.col("bonus"),
@@ -70,7 +75,7 @@ def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: Rules) -> 
         ),
     )
     penalty_lines = make_lines(
-        sums.filter(pl.col("penalty") < -penalty_cap),
+        sums.filter(without_noise(pl.col("penalty"), semantics) < -penalty_cap),
         component=PENALTY,
         rule_id="penalty_cap",
         points=-penalty_cap - pl.col("penalty"),
@@ -82,7 +87,7 @@ def adjustment_lines(lines: pl.DataFrame, units: pl.DataFrame, rules: Rules) -> 
         ),
     )
     floor_lines = make_lines(
-        sums.filter(pl.col("before_floor") < 0),
+        sums.filter(without_noise(pl.col("before_floor"), semantics) < 0),
         component=PENALTY,
         rule_id="floor_zero",
         points=-pl.col("before_floor"),
