@@ -213,6 +213,9 @@ def test_a_gap_of_exactly_a_fractional_yellow_gap_is_green():
         (49.89, "yellow_gap = 5\nred_gap = 10.1", "red"),
         (32.01, "yellow_gap = 27.99\nred_gap = 30", "green"),  # 27.990000000000002
         (32, "yellow_gap = 27.99\nred_gap = 30", "yellow"),
+        # the tolerance is 6 places: less than 0.0000005 off the edge is on it, more is not
+        (49.8999996, "yellow_gap = 10.1", "green"),
+        (49.899996, "yellow_gap = 10.1", "yellow"),
     ],
 )
 def test_the_light_edges_are_compared_in_decimals(progress, rules, status):
