@@ -8,7 +8,7 @@ import pytest
 
 from schemas.codes import COMPONENTS
 from schemas.rules import parse_rules
-from schemas.semantics import Semantics
+from schemas.semantics import LATEST, Semantics
 from transforms.assessment import Assessment
 from transforms.scoring.lines import LINE_SCHEMA
 from transforms.scoring.unit_score import adjustment_lines, unit_score
@@ -184,7 +184,7 @@ def test_adjustment_lines():
         ],
         schema=LINE_SCHEMA,
     )
-    adjustments = adjustment_lines(lines, units, parse_rules(None))
+    adjustments = adjustment_lines(lines, units, parse_rules(None), LATEST)
     assert adjustments.select("unit_id", "component", "rule_id", "points").rows() == [
         ("A", "bonus", "bonus_cap", -1.0),  # 6 → 5
         ("A", "penalty", "floor_zero", 5.0),  # 10 + 5 - 20 = -5
@@ -350,7 +350,7 @@ def test_the_caps_and_the_floor_are_compared_in_decimals(rows, adjusted):
     units = pl.DataFrame({"unit_id": ["A"], "unit_name": ["a"]})
     rules = parse_rules("[bonus]\ncap = 0.3\n[penalty]\ncap = 0.3\n")
     lines = _lines([("A", c, r, p) for c, r, p in rows])
-    assert adjustment_lines(lines, units, rules)["rule_id"].to_list() == adjusted
+    assert adjustment_lines(lines, units, rules, LATEST)["rule_id"].to_list() == adjusted
     if not adjusted:  # semantics version 3 compared the raw sums
         old = adjustment_lines(lines, units, rules, Semantics.of(3))
         assert old.height == 1

@@ -22,7 +22,7 @@ from schemas.codes import (
     YELLOW,
 )
 from schemas.rules import Grade, Rules
-from schemas.semantics import GRADE_FINAL_ONLY, LATEST, ROUNDED_COMPONENTS, Semantics
+from schemas.semantics import GRADE_FINAL_ONLY, ROUNDED_COMPONENTS, Semantics
 from transforms.assessment import Assessment
 
 from .lines import concat_lines, make_lines, no_negative_zero, num_text, param_text
@@ -40,7 +40,7 @@ def _component_sums(lines: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
 
 
 def adjustment_lines(
-    lines: pl.DataFrame, units: pl.DataFrame, rules: Rules, semantics: Semantics = LATEST
+    lines: pl.DataFrame, units: pl.DataFrame, rules: Rules, semantics: Semantics
 ) -> pl.DataFrame:
     """`bonus_cap` (negative), `penalty_cap` (positive) and `floor_zero` (positive) lines; the
     sums are compared with the caps and 0 without binary noise (EXACT_EDGES: 0.1 + 0.2 is
