@@ -390,7 +390,7 @@ def test_a_void_superseded_by_a_later_decision_keeps_the_veto():
     got = run(
         as_of=FINAL,
         **SCENARIO,
-        rules="[grade]\nexcellent_quota = 0.4\n",  # two 优秀 of five
+        rules="[grade]\nexcellent_quota = 0.6\n",  # three 优秀 of five: U2's if not vetoed
         decisions=[
             decision("D1", "U2", "撤销", rule_id="overspent", on=D(2022, 1, 10)),
             decision("D2", "U2", "维持", rule_id="overspent", on=D(2022, 1, 20), row=3),
@@ -398,3 +398,11 @@ def test_a_void_superseded_by_a_later_decision_keeps_the_veto():
     )
     shown = {r[0]: (r[5], r[7]) for r in scores(got)}
     assert (shown["U2"], shown["U3"]) == (("97.50", "良好"), ("99.50", "优秀"))
+    # voided and not superseded, the same line lifts it
+    voided = run(
+        as_of=FINAL,
+        **SCENARIO,
+        rules="[grade]\nexcellent_quota = 0.6\n",
+        decisions=[decision("D1", "U2", "撤销", rule_id="overspent", on=D(2022, 1, 10))],
+    )
+    assert {r[0]: (r[5], r[7]) for r in scores(voided)}["U2"] == ("99.50", "优秀")
