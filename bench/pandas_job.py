@@ -32,6 +32,7 @@ from schemas import funding as funding_spec
 from schemas import plan as plan_spec
 from schemas import reports as reports_spec
 from schemas import surveys as survey_spec
+from schemas.codes import LEDGER_KINDS
 from schemas.fields import Field
 
 FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xFFE5: ord("¥")}
@@ -314,7 +315,7 @@ def load_funding(year_dir: Path, plan: dict) -> pd.DataFrame:
             "voucher_no": pa.Column(str),
             "task_id": pa.Column(str, pa.Check.isin(plan["tasks"]["task_id"].tolist())),
             "source": pa.Column(str),
-            "kind": pa.Column(str, pa.Check.isin(funding_spec.KINDS)),
+            "kind": pa.Column(str, pa.Check.isin(LEDGER_KINDS)),
             "amount": pa.Column(float, pa.Check.gt(0)),
         },
         coerce=True,
