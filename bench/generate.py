@@ -47,6 +47,7 @@ import json
 import math
 import random
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -982,6 +983,14 @@ def generate(scale: Scale | str, out: Path | str) -> dict:
         json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return summary
+
+
+def ensure_inbox(scale: str, out: Path) -> None:
+    """Generate `<out>/inbox` for `scale` unless it is there, in a process of its own (the
+    generator's memory stays out of the process that measures)."""
+    if not (out / "inbox" / str(YEAR)).is_dir():
+        command = [sys.executable, "-m", "bench.generate", "--scale", scale, "--out", str(out)]
+        subprocess.run(command, check=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -44,6 +44,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench.generate import ensure_inbox
+
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2021
 RUN = ["run", "--year", str(YEAR), "--as-of", "2022-01-31", "--quiet"]
@@ -272,11 +274,7 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     base = ROOT / "bench" / "out" / args.scale
-    if not (base / "inbox" / str(YEAR)).is_dir():
-        subprocess.run(
-            [sys.executable, "-m", "bench.generate", "--scale", args.scale, "--out", str(base)],
-            check=True,
-        )
+    ensure_inbox(args.scale, base)
     work = base / "nightly"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.generate import ensure_inbox
+
 ROOT = Path(__file__).resolve().parents[1]
 RUN = ["run", "--year", "2021", "--as-of", "2022-01-31"]
 
@@ -64,11 +66,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     base = ROOT / "bench" / "out" / args.scale
     inbox = base / "inbox"
-    if not (inbox / "2021").is_dir():
-        subprocess.run(
-            [sys.executable, "-m", "bench.generate", "--scale", args.scale, "--out", str(base)],
-            check=True,
-        )
+    ensure_inbox(args.scale, base)
     work = base / "versus"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
