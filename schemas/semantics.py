@@ -9,7 +9,8 @@ a run published years ago with the switches of its version and reproduces it exa
 explains it (docs/reliability.md, "Reruns across upgrades").
 
 Bumping the version: add the Changes with `version = CURRENT + 1`, raise CURRENT, and add a
-fixture warehouse built by the last commit before the bump (tests/fixtures/). A change of the
+fixture warehouse built by the last commit before the bump (tests/fixtures/, a row of
+tests/flows/test_upgrades_published.py). A change of the
 golden results without a bump fails tests/test_semantics_version.py.
 """
 

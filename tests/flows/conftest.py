@@ -1,5 +1,5 @@
-"""Flow tests run the real Prefect flows against one temporary Prefect server per session,
-on a copy of the bundled demo inbox, with a real DuckDB warehouse in a temp folder.
+"""Flow tests run the real Prefect flows against the test run's one temporary Prefect server
+(tests/conftest.py: shared by the xdist workers), on a copy of the bundled demo inbox, with a real DuckDB warehouse in a temp folder.
 
 The `assess` subprocesses of the tests use that same server (PREFECT_API_URL), so none of
 them starts a server of its own, and the server stops with the session."""
