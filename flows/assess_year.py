@@ -160,8 +160,10 @@ def assess_year(
         place = conf.warehouse if conf else getattr(exc, "warehouse", None)
         result.message = one_line(exc, place, result.run_id)
         if place is not None:
-            # Interrupted, someone wants the terminal back: no waiting for another run's lock.
-            wait = 0 if interrupted(exc) else FAILURE_LOCK_WAIT
+            # Interrupted, someone wants the terminal back: no waiting for another run's lock;
+            # and never longer than the run itself was told to wait for it (ASSESS_LOCK_WAIT).
+            told = conf.lock_wait_seconds if conf else FAILURE_LOCK_WAIT
+            wait = 0 if interrupted(exc) else min(FAILURE_LOCK_WAIT, told)
             record_failure(place, result, trigger, watch.stages, wait)
     return result
 

@@ -77,8 +77,11 @@ def test_two_runs_at_once_one_waits_or_fails_clearly(workspace, baseline):
     marker = workspace / "paused"
     first = start_assess(workspace, *RUN, ASSESS_PAUSE_AT="swap", ASSESS_PAUSE_FILE=str(marker))
     wait_for(marker)  # the first run holds the writer lock, just before its swap
+    started = time.monotonic()
     second = assess(workspace, *RUN, ASSESS_LOCK_WAIT="1")
     assert second.returncode == 1
+    # told to wait 1 s for the lock, it does not then wait 30 s more to record its failed row
+    assert time.monotonic() - started < 25
     assert "另一运行正在写入" in second.stderr and "Traceback" not in second.stderr
     marker.unlink()  # let the first run finish
     assert first.wait(120) == 0, first.stderr.read()
