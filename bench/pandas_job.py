@@ -7,7 +7,9 @@ readers (calamine through pandas.read_excel, pyarrow's CSV reader after decoding
 BOM/UTF-8/GB18030), headers matched to the inputs' documented headers (the field lists of
 schemas/, which are the input contract), cells parsed with vectorised pandas string
 operations, rows checked with pandera's pandas API (the same rules), identical rows dropped,
-and the loaded rows written to DuckDB. Only the ingest: no scoring, no office files.
+the amended rules that quarantine rows by their order (a cumulative value falling below an
+earlier month's, a refund larger than the spending before it), and the loaded rows written
+to DuckDB. Only the ingest: no scoring, no office files.
 
 `same_rows()` compares the rows loaded per file and sheet (bench.versus runs it) with
 the product's audit.input_file (the "same rows" check).
@@ -32,7 +34,7 @@ from schemas import funding as funding_spec
 from schemas import plan as plan_spec
 from schemas import reports as reports_spec
 from schemas import surveys as survey_spec
-from schemas.codes import LEDGER_KINDS
+from schemas.codes import EXPENDITURE, LEDGER_KINDS, QUANTITY, REFUND
 from schemas.fields import Field
 
 FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xFFE5: ord("¥")}
@@ -222,6 +224,56 @@ def dedupe(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame[~frame.duplicated(subset=columns, keep="first")]
 
 
+PROVENANCE = ["_file", "_sheet", "_row"]
+
+
+def falling(reports: pd.DataFrame) -> pd.Index:
+    """The reports whose cumulative value falls below the task's earlier months
+    (docs/validation.md): month by month, a month's effective report is its latest not lower
+    than the value carried from the earlier months; the later lower ones are quarantined."""
+    value = reports["actual"].where(reports["_metric"] == QUANTITY, reports["progress"])
+    order = reports.sort_values(["submitted_on", *PROVENANCE]).index
+    rows = pd.DataFrame(
+        {"task_id": reports["task_id"], "month": reports["month"], "value": value.astype(float)}
+    ).assign(rank=pd.Series(range(len(order)), index=order))
+    floors = pd.Series(dtype=float)  # task → the value its later months must not fall below
+    found = []
+    for _, month in rows.groupby("month", sort=True):
+        floor = month["task_id"].map(floors)
+        accepted = floor.isna() | (month["value"] >= floor)
+        chosen = month[accepted].sort_values("rank").groupby("task_id").tail(1).set_index("task_id")
+        chosen_rank = month["task_id"].map(chosen["rank"])
+        later = chosen_rank.isna() | (month["rank"] > chosen_rank)
+        found.append(month.index[(month["value"] < floor) & later])
+        floors = pd.concat([floors.drop(chosen.index, errors="ignore"), chosen["value"]])
+    return pd.Index([]).append(found) if found else pd.Index([])
+
+
+def excess_refunds(entries: pd.DataFrame) -> pd.Index:
+    """The 退回 rows larger than their task's spending before them (支出 − the refunds kept),
+    in date order (a day's 支出 before its 退回, then file and row), in cents; decided in
+    passes over every task at once, as the product does (transforms/funding.excess_refunds)."""
+    events = entries[entries["kind"].isin([EXPENDITURE, REFUND])]
+    events = events.assign(_refund=events["kind"] == REFUND).sort_values(
+        ["task_id", "entry_date", "_refund", *PROVENANCE]
+    )
+    task, refund = events["task_id"], events["_refund"]
+    cents = (events["amount"] * 100).round().astype("int64")
+    spent = cents.where(~refund, 0).groupby(task).cumsum()
+    amount = cents.where(refund, 0)
+
+    def spent_before(counted: pd.Series) -> pd.Series:
+        refunds = amount.where(counted, 0)
+        return spent - (refunds.groupby(task).cumsum() - refunds)
+
+    kept = pd.Series(False, index=events.index)
+    refused = kept.copy()
+    while (refund & ~kept & ~refused).any():
+        kept |= refund & ~refused & (amount <= spent_before(~refused))
+        refused |= refund & ~kept & (amount > spent_before(kept))
+    return events.index[refused]
+
+
 # ------------------------------------------------------------------ sources
 def load_plan(year_dir: Path) -> dict[str, pd.DataFrame]:
     units = read_folder_one(year_dir / "plan", plan_spec.UNIT_FIELDS, "单位编码")
@@ -271,6 +323,7 @@ def load_reports(year_dir: Path, plan: dict) -> tuple[pd.DataFrame, pd.DataFrame
         coerce=True,
     )
     progress = dedupe(validate(frame, schema), REPORT_VALUES)
+    progress = progress.drop(index=falling(progress))
     raw_h = raw["荣誉"]
     honors = pd.DataFrame()
     if len(raw_h):
@@ -322,7 +375,8 @@ def load_funding(year_dir: Path, plan: dict) -> pd.DataFrame:
     )
     values = ["entry_date", "voucher_no", "task_id", "source", "kind", "amount", "summary"]
     kept = dedupe(validate(frame, schema), values)
-    return kept[kept.groupby("voucher_no")["voucher_no"].transform("size") == 1]
+    entries = kept[kept.groupby("voucher_no")["voucher_no"].transform("size") == 1]
+    return entries.drop(index=excess_refunds(entries))
 
 
 def load_surveys(year_dir: Path, rules: dict) -> pd.DataFrame:
