@@ -85,9 +85,15 @@ def _date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"不是 YYYY-MM-DD 格式的日期：{value}") from None
 
 
-def _prepare(quiet: bool) -> StageLines:
+@contextmanager
+def _prepared(quiet: bool) -> Iterator[StageLines]:
     """Prefect server and stage lines before the flow: the server starts (first use) while the
-    flow's modules load; every step says what it does, so the terminal is never silent long."""
+    flow's modules load; every step says what it does, so the terminal is never silent long.
+
+    Inside, flows send no heartbeats: Prefect uses them to mark runs of a deployment that stopped
+    reporting as crashed, which nothing needs of a run at the keyboard (it records its own end in
+    audit.run), and at the flow's end it waits out the heartbeat thread's one-second sleep, half
+    a second of every command on average. `assess serve` keeps Prefect's default."""
     from cli import localserver
     from flows import progress
 
@@ -129,7 +135,10 @@ def _prepare(quiet: bool) -> StageLines:
             fail(str(exc))
     if not quiet:
         progress.enable(lines.stage, lines.files, lines.file_read)
-    return lines
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield lines
 
 
 @app.command(
@@ -187,21 +196,21 @@ def run(
         one_line_on_failure(year, warehouse, as_of_date, trigger) as run_id,
     ):
         _check_before_any_work(year, warehouse, as_of_date)
-        lines = _prepare(quiet)
-        from flows.assess_year import assess_year
+        with _prepared(quiet) as lines:
+            from flows.assess_year import assess_year
 
-        result = assess_year(
-            year,
-            str(inbox) if inbox else None,
-            str(warehouse) if warehouse else None,
-            as_of_date,
-            trigger,
-            replace,
-            run_id,
-            document=document,
-            full=full,
-        )
-        lines.close()
+            result = assess_year(
+                year,
+                str(inbox) if inbox else None,
+                str(warehouse) if warehouse else None,
+                as_of_date,
+                trigger,
+                replace,
+                run_id,
+                document=document,
+                full=full,
+            )
+            lines.close()
     if not quiet:
         print_files(result.files)
     if result.status == "unchanged":  # approved, and reproduced: nothing to do
@@ -369,8 +378,11 @@ def rerun(
     """Replay a published run from the archive and compare every mart row (docs/reliability.md)."""
     if not quiet:
         say(f"assess rerun：复算 {year} 年{f' 运行 {run_id}' if run_id else '当前发布的运行'}")
-    with _interrupts_end_in_one_line(), one_line_on_failure(year, warehouse) as rerun_id:
-        lines = _prepare(quiet)
+    with (
+        _interrupts_end_in_one_line(),
+        one_line_on_failure(year, warehouse) as rerun_id,
+        _prepared(quiet) as lines,
+    ):
         from flows.rerun import rerun_year
 
         result = rerun_year(
@@ -447,17 +459,17 @@ def simulate(
     if not quiet:
         say(f"assess simulate：用草案 {rules} 模拟 {year} 年的结果")
     try:
-        lines = _prepare(quiet)
-        from flows.simulate import simulate_year
+        with _prepared(quiet) as lines:
+            from flows.simulate import simulate_year
 
-        result = simulate_year(
-            year,
-            str(rules),
-            run_id,
-            str(warehouse) if warehouse else None,
-            str(out) if out else None,
-        )
-        lines.close()
+            result = simulate_year(
+                year,
+                str(rules),
+                run_id,
+                str(warehouse) if warehouse else None,
+                str(out) if out else None,
+            )
+            lines.close()
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001  (one line, nothing recorded)
         from flows.failures import one_line
 

@@ -137,3 +137,17 @@ def test_failed_run_prints_no_table_of_zeros(workspace):
     assert done.returncode == 1
     assert "文件\t工作表" not in done.stdout
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("assess: 2021 年未发布：")
+
+
+def test_a_command_at_the_keyboard_sends_no_flow_heartbeats():
+    """Nothing watches a foreground run's heartbeats, and Prefect waits out the heartbeat
+    thread's one-second sleep at the flow's end: switched off for the command, and only there."""
+    from prefect.settings import get_current_settings
+
+    from cli.app import _prepared
+
+    before = get_current_settings().flows.heartbeat_frequency
+    assert before is not None
+    with _prepared(quiet=True):
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency == before
