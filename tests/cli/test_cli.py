@@ -139,12 +139,15 @@ def test_failed_run_prints_no_table_of_zeros(workspace):
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("assess: 2021 年未发布：")
 
 
-def test_a_command_at_the_keyboard_sends_no_flow_heartbeats():
+def test_a_command_at_the_keyboard_sends_no_flow_heartbeats(monkeypatch):
     """Nothing watches a foreground run's heartbeats, and Prefect waits out the heartbeat
     thread's one-second sleep at the flow's end: switched off for the command, and only there."""
     from prefect.settings import get_current_settings
 
     from cli.app import _prepared
+
+    # A configured API: the command neither starts nor looks for a background server here.
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
 
     before = get_current_settings().flows.heartbeat_frequency
     assert before is not None
