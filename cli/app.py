@@ -86,9 +86,10 @@ def _date(value: str | None) -> dt.date | None:
 
 
 @contextmanager
-def _prepared(quiet: bool) -> Iterator[StageLines]:
+def _prepared(quiet: bool) -> Iterator[None]:
     """Prefect server and stage lines before the flow: the server starts (first use) while the
-    flow's modules load; every step says what it does, so the terminal is never silent long.
+    flow's modules load; every step says what it does, so the terminal is never silent long; the
+    stage lines end when the block does.
 
     Inside, flows send no heartbeats: Prefect uses them to mark runs of a deployment that stopped
     reporting as crashed, which nothing needs of a run at the keyboard (it records its own end in
@@ -138,7 +139,8 @@ def _prepared(quiet: bool) -> Iterator[StageLines]:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        yield lines
+        yield
+    lines.close()  # once the flow has returned; a failure's one line follows the lines as they stood
 
 
 @app.command(
@@ -196,7 +198,7 @@ def run(
         one_line_on_failure(year, warehouse, as_of_date, trigger) as run_id,
     ):
         _check_before_any_work(year, warehouse, as_of_date)
-        with _prepared(quiet) as lines:
+        with _prepared(quiet):
             from flows.assess_year import assess_year
 
             result = assess_year(
@@ -210,7 +212,6 @@ def run(
                 document=document,
                 full=full,
             )
-            lines.close()
     if not quiet:
         print_files(result.files)
     if result.status == "unchanged":  # approved, and reproduced: nothing to do
@@ -381,14 +382,13 @@ def rerun(
     with (
         _interrupts_end_in_one_line(),
         one_line_on_failure(year, warehouse) as rerun_id,
-        _prepared(quiet) as lines,
+        _prepared(quiet),
     ):
         from flows.rerun import rerun_year
 
         result = rerun_year(
             year, run_id, str(warehouse) if warehouse else None, rerun_id, current=current
         )
-        lines.close()
     if result.error:
         fail(f"复算失败：{result.error}")
     if current:
@@ -459,7 +459,7 @@ def simulate(
     if not quiet:
         say(f"assess simulate：用草案 {rules} 模拟 {year} 年的结果")
     try:
-        with _prepared(quiet) as lines:
+        with _prepared(quiet):
             from flows.simulate import simulate_year
 
             result = simulate_year(
@@ -469,7 +469,6 @@ def simulate(
                 str(warehouse) if warehouse else None,
                 str(out) if out else None,
             )
-            lines.close()
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001  (one line, nothing recorded)
         from flows.failures import one_line
 
