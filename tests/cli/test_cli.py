@@ -154,3 +154,23 @@ def test_a_command_at_the_keyboard_sends_no_flow_heartbeats(monkeypatch):
     with _prepared(quiet=True):
         assert get_current_settings().flows.heartbeat_frequency is None
     assert get_current_settings().flows.heartbeat_frequency == before
+
+
+@pytest.mark.parametrize("own_process", [False, True])
+def test_start_up_objects_are_frozen_only_in_a_process_of_its_own(monkeypatch, own_process):
+    """`assess` as its own process freezes what start-up made before the flow (the collector
+    then skips it in every full collection and at exit); a call inside another process, as
+    here, must not: garbage frozen in a long-lived process is never freed."""
+    import gc
+
+    import cli.app
+
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    monkeypatch.setattr(cli.app, "OWN_PROCESS", own_process)
+    gc.unfreeze()
+    try:
+        with cli.app._prepared(quiet=True):
+            frozen = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()
+    assert (frozen > 10_000) is own_process
