@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, NamedTuple, ParamSpec, TypeVar
 
@@ -168,5 +168,13 @@ def warnings_task(
     }
 
 
-# The office files of the published run in out_dir: office.files.write_office_files as a task.
-office_files_task = task(errors_as_values(write_office_files), cache_policy=NO_CACHE)
+def office_files(
+    *args: Any, timed: Callable[[str], AbstractContextManager] | None = None, **kwargs: Any
+) -> Path:
+    """The published run's office files (office.files.write_office_files), timed as the stage
+    `office` by `timed` (it runs beside the publication, in a thread of the flow's)."""
+    with timed("office") if timed else nullcontext():
+        return write_office_files(*args, **kwargs)
+
+
+office_files_task = task(errors_as_values(office_files), cache_policy=NO_CACHE)

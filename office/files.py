@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from office.edition import Edition, set_mtime, undated
-from office.folders import swapped_folder
+from office.folders import Go, swapped_folder
 from office.outputs import OUTPUTS, OfficeOutput
 from office.published import PublishedYear
 from office.workbooks.findings import FINDINGS_DIR
@@ -50,6 +50,7 @@ def write_office_files(
     warehouse: Warehouse | Path | None = None,
     county: str = "",
     edition: Edition | None = None,
+    go: Go | None = None,
 ) -> Path:
     """The office files of the run's frames (its PublishedYear, built here once): 考核结果.xlsx,
     预警清单.xlsx, 单位反馈/, the fill-in templates for the next report (填报模板/, the month
@@ -57,20 +58,27 @@ def write_office_files(
 
     Every file says which publication it is (`edition`: as-of date, month assessed, 临时/最终)
     and carries its date as its modification time; 历次通报/<MM>月/ keeps the latest bulletin of
-    every month assessed (docs/dashboard.md, "Dated and kept")."""
+    every month assessed (docs/dashboard.md, "Dated and kept"). With `go`, written while the
+    run publishes: they replace out/<year>/ once `go` keeps them (office/folders.py)."""
     edition = edition or undated(year, last_month)
     published = PublishedYear(edition, marts, core, quarantine, county, warehouse)
-    return write_outputs(out_dir, published)
+    return write_outputs(out_dir, published, go=go)
 
 
 def write_outputs(
-    out_dir: Path, published: PublishedYear, outputs: Iterable[OfficeOutput] = OUTPUTS
+    out_dir: Path,
+    published: PublishedYear,
+    outputs: Iterable[OfficeOutput] = OUTPUTS,
+    go: Go | None = None,
 ) -> Path:
     """Write `outputs` of the published year into `out_dir`, replacing what it held but the
-    kept bulletins; all dated by the publication."""
+    kept bulletins; all dated by the publication. With `go`: into place once it keeps them,
+    and no further output is written once it has withdrawn them."""
     written = [o for o in outputs if published.warehouse is not None or not o.published_only]
-    with swapped_folder(out_dir) as aside:
+    with swapped_folder(out_dir, go) as aside:
         for output in written:
+            if go is not None and go.withdrawn():
+                return out_dir  # the run was not published: nothing goes into place
             output.write(published, aside / output.path)
         set_mtime((p for p in aside.rglob("*") if p.is_file()), published.edition.dated)
         keep_bulletins(out_dir, aside, published.edition, (o.path for o in written if o.kept))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import time
 
@@ -27,6 +28,15 @@ def published_state(workspace):
         )
     finally:
         con.close()
+
+
+def office_files_of(workspace, writing: tuple[str, ...] = ()) -> str:
+    """The run whose office files out/2021/ holds (看板.html names it); nothing hidden beside
+    but the folders still being written (`writing`)."""
+    out = workspace / "out"
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == sorted(writing)
+    page = (out / "2021" / "看板.html").read_text(encoding="utf-8")
+    return re.search(r"运行 (2021-[0-9A-Za-z-]+)", page).group(1)
 
 
 def wait_for(path, timeout=300):
@@ -56,6 +66,7 @@ def test_run_killed_at_any_point_leaves_the_published_year_intact(workspace, bas
     after = published_state(workspace)
     assert after[0] != baseline[0] and after[1] == baseline[1]
     assert not list(workspace.glob(".*building*"))
+    assert office_files_of(workspace) == after[0][0][0]  # a killed writer's folder is gone
 
 
 def test_analyst_session_open_during_a_run_neither_blocks_nor_breaks(workspace, baseline):
@@ -83,10 +94,15 @@ def test_two_runs_at_once_one_waits_or_fails_clearly(workspace, baseline):
     # told to wait 1 s for the lock, it does not then wait 30 s more to record its failed row
     assert time.monotonic() - started < 25
     assert "另一运行正在写入" in second.stderr and "Traceback" not in second.stderr
+    # Both wrote office files while publishing, each in a folder of its own: the second's are
+    # gone with its failure, the first's wait beside out/2021/ for its publication.
+    first_writing = f".2021.building-{first.pid}"
+    assert office_files_of(workspace, writing=(first_writing,)) == baseline[0][0][0]
     marker.unlink()  # let the first run finish
     assert first.wait(120) == 0, first.stderr.read()
     state = published_state(workspace)
     assert state[0] != baseline[0] and state[1] == baseline[1]
+    assert office_files_of(workspace) == state[0][0][0]
 
 
 @pytest.mark.parametrize(
@@ -113,3 +129,4 @@ def test_an_interrupt_is_one_line_and_changes_nothing(workspace, baseline, point
         con.close()
     assert last == [("failed", dt.date.fromisoformat(AS_OF))]  # the run's date, not today's
     assert not list(workspace.glob(".*building*"))
+    assert office_files_of(workspace) == baseline[0][0][0]  # written meanwhile, withdrawn

@@ -4,11 +4,16 @@ disk, a folder that cannot be moved or written) leaves no hidden `.building`/`.o
 from __future__ import annotations
 
 import errno
+import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from office.files import swapped_folder
+from office.folders import Go
 from office.workbooks.fill_in import write_templates
 from tests import plan_fixture
 
@@ -55,7 +60,7 @@ def test_a_swap_that_cannot_be_done_leaves_the_last_files_and_nothing_hidden(
     if step == "move the old folder away":
         refuse_rename(monkeypatch, lambda src, dst: src.name == "2021")
     else:
-        refuse_rename(monkeypatch, lambda src, dst: src.name == ".2021.building")
+        refuse_rename(monkeypatch, lambda src, dst: src.name.startswith(".2021.building"))
     with pytest.raises(OSError), swapped_folder(out / "2021") as aside:
         (aside / "考核结果.xlsx").write_text("this run", encoding="utf-8")
     assert listing(out) == before
@@ -85,3 +90,59 @@ def test_a_full_disk_while_writing_templates_leaves_the_last_set(tmp_path, monke
     with pytest.raises(OSError, match="No space left"):
         write_templates(folder, year=2021, month=4, units=plan.units, tasks=plan.tasks)
     assert files(tmp_path) == before
+
+
+def _write_aside(out: Path, go: Go, text: str) -> threading.Thread:
+    """A writer in a thread of its own, as the flow's office task: it writes, then waits for
+    `go` before its folder goes into place."""
+
+    def write() -> None:
+        with swapped_folder(out / "2021", go) as aside:
+            (aside / "考核结果.xlsx").write_text(text, encoding="utf-8")
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("published", [True, False])
+def test_files_written_while_publishing_go_into_place_only_once_kept(out, published):
+    before = listing(out)
+    go = Go()
+    writer = _write_aside(out, go, "this run")
+    writer.join(0.5)
+    assert writer.is_alive()  # written, and waiting for the decision
+    assert listing(out / "2021") == before_year(before)
+    assert go.decide(published)
+    writer.join(10)
+    expected = {"2021": "/", "2021/考核结果.xlsx": "this run" if published else "last run"}
+    assert listing(out) == expected  # nothing hidden either way
+
+
+def before_year(before: dict[str, str]) -> dict[str, str]:
+    return {k.removeprefix("2021/"): v for k, v in before.items() if k.startswith("2021/")}
+
+
+def test_once_in_place_the_files_can_no_longer_be_withdrawn(out):
+    go = Go()
+    assert go.decide(True)
+    _write_aside(out, go, "this run").join(10)
+    assert go.decide(False) is False  # too late: the run must say they are there
+    assert listing(out)["2021/考核结果.xlsx"] == "this run"
+
+
+def test_a_killed_writers_folder_is_removed_and_a_live_ones_is_left(out):
+    """Each process writes aside in a folder of its own: the next writer removes a dead
+    process's (and an unnumbered one of an earlier version) but not a live one's."""
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    gone = out / f".2021.building-{int(dead.stdout)}"
+    unnumbered = out / ".2021.building"
+    alive = out / f".2021.building-{os.getppid()}"  # the test's parent process lives on
+    for folder in (gone, unnumbered, alive):
+        folder.mkdir()
+        (folder / "考核结果.xlsx").write_text("partial", encoding="utf-8")
+    with swapped_folder(out / "2021") as aside:
+        (aside / "考核结果.xlsx").write_text("this run", encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == [alive.name, "2021"]
