@@ -1,4 +1,5 @@
-"""The year's assessment as one Prefect flow: take in → plan → sources → score → publish → office.
+"""The year's assessment as one Prefect flow: take in → plan → sources → score → publish, the
+office files written meanwhile and put in place once the run is published.
 
 Every way the run can end is here: published, or failed with one line (flows/failures.py) and
 a failed row in audit.run whenever the warehouse can be written.
