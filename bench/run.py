@@ -330,7 +330,8 @@ def table(result: dict) -> str:
             f"{name:11}{'(' + STAGE_NOTES.get(name, '') + ')':33}{_s(seconds)}"
             for name, seconds in st.items()
         ),
-        f"{'untracked  (between stages)':44}{_s(f['untracked'])}",
+        # negative when stages overlap: office is written while the run publishes
+        f"{'untracked  (between stages; < 0: overlap)':44}{_s(f['untracked'])}",
         f"{'pipeline total (flow body)':44}{_s(f['pipeline'])}",
         f"{'  CPU seconds used meanwhile (all threads)':44}{_s(f.get('pipeline_cpu'))}",
         f"{'Prefect start-up (process start → body)':44}{_s(f['startup']['total'])}",
