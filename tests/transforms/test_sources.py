@@ -797,3 +797,38 @@ def test_conflicting_responses_are_counted_as_before_under_the_first_semantics(p
     loaded, _ = surveys.surveys([("surveys/a.csv", a), ("surveys/b.csv", b)], old, b"k")
     assert loaded.quarantine.height == 0
     assert loaded.rows.height == 2
+
+
+def test_answers_decoded_once_per_distinct_text_read_as_each_cell_alone():
+    """Each distinct answer is decoded once and looked up: the same as decoding every cell."""
+    import polars as pl
+
+    options = ["非常满意", "满意", "不满意"]
+    forms = [
+        "1",
+        "３",
+        " 2",
+        "+1",
+        "-2",
+        "-3",
+        "0",
+        "4",
+        "(跳过)",
+        "跳过",
+        "满意",
+        "还行",
+        "",
+        None,
+    ]
+    typed = pl.DataFrame({"q1": forms, "q2": list(reversed(forms)), "note": forms})
+    one_by_one = typed.with_columns(
+        surveys.decode_answer(pl.col(c), options).alias(c) for c in ("q1", "q2")
+    )
+    decoded = surveys._decode_answers(typed, ["q1", "q2"], options)
+    assert decoded.equals(one_by_one)
+    # an option number (full-width, spaced, signed) is its text; -2/-3 and 跳过 are skipped;
+    # other numbers and texts stay as written for the schema to judge
+    assert decoded["q1"].to_list() == [
+        "非常满意", "不满意", "满意", "非常满意", None, None, "0", "4", None, None,
+        "满意", "还行", "", None,
+    ]  # fmt: skip
