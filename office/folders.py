@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from warehouse.lock import alive
+
 
 def hidden(out_dir: Path, what: str) -> Path:
     return out_dir.with_name(f".{out_dir.name}.{what}")
@@ -36,16 +38,6 @@ def _exists(path: Path) -> bool:
     return path.exists() or path.is_symlink()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process
-        return True
-    return True
-
-
 def _remove_leftovers(out_dir: Path, mine: Path) -> None:
     """The aside folders of processes that are gone (killed while writing), and the one of a
     process with this one's id; another live process's folder is its own business."""
@@ -56,7 +48,7 @@ def _remove_leftovers(out_dir: Path, mine: Path) -> None:
         if not path.name.startswith(prefix):
             continue
         pid = path.name[len(prefix) :].lstrip("-")
-        if path == mine or not pid.isdigit() or not _alive(int(pid)):
+        if path == mine or not pid.isdigit() or not alive(int(pid)):
             remove(path)
 
 

@@ -40,6 +40,17 @@ def say_on_stderr(text: str) -> None:
     print(f"assess: {text}", file=sys.stderr, flush=True)
 
 
+def alive(pid: int) -> bool:
+    """Whether process `pid` still runs (another user's process counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _holder(lock_path: Path) -> str:
     """`进程 123，运行 …` from what the lock's holder wrote into it, or "" when unknown."""
     try:
@@ -49,8 +60,9 @@ def _holder(lock_path: Path) -> str:
             if "=" in part
         )
         pid = int(fields["pid"])
-        os.kill(pid, 0)  # still alive: a killed holder's words are stale
     except (OSError, ValueError, KeyError):
+        return ""
+    if not alive(pid):  # a killed holder's words are stale
         return ""
     run = f"，运行 {fields['run']}" if fields.get("run") else ""
     return f"进程 {pid}{run}"
