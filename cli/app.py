@@ -691,12 +691,12 @@ def province(
         raise typer.Exit(1)
 
 
-if __name__ == "__main__":
-    app()
-
-
 def command() -> None:
     """`assess` as a process of its own: the console script and `python -m cli`."""
     global OWN_PROCESS
     OWN_PROCESS = True
     app()
+
+
+if __name__ == "__main__":
+    command()
