@@ -45,13 +45,18 @@ def baseline(tmp_path_factory, published_demo) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def baseline_results(baseline: Path) -> dict[str, list[tuple]]:
+    """What the published demo's marts hold (no case changes the workspace's own warehouse)."""
+    return results(baseline / "assess.duckdb")
+
+
 def _copy(baseline: Path, root: Path) -> Space:
     shutil.copytree(baseline, root, symlinks=True, ignore=shutil.ignore_patterns("prefect-home-*"))
     return Space(root=root, inbox=root / "inbox", warehouse=root / "assess.duckdb")
 
 
-def _run(space: Space, whole_process: bool) -> Outcome:
-    before = results(space.root / "assess.duckdb")
+def _run(space: Space, whole_process: bool, before: dict[str, list[tuple]]) -> Outcome:
     stop = threading.Event()
     thread = threading.Thread(target=space.during, args=(stop,)) if space.during else None
     if thread:
@@ -66,11 +71,13 @@ def _run(space: Space, whole_process: bool) -> Outcome:
 
 
 @pytest.mark.parametrize("case", [pytest.param(case, id=case.name) for case in CASES])
-def test_hostile_case(case: Case, baseline: Path, tmp_path: Path) -> None:
+def test_hostile_case(
+    case: Case, baseline: Path, baseline_results: dict[str, list[tuple]], tmp_path: Path
+) -> None:
     space = _copy(baseline, tmp_path / "ws")
     published_before = published_state(space.root / "assess.duckdb")
     case.mutate(space)
-    outcome = _run(space, case.whole_process)
+    outcome = _run(space, case.whole_process, baseline_results)
     _assert_console(outcome, case.expect)
     if case.expect != PUBLISHED:
         assert published_state(space.root / "assess.duckdb") == published_before
