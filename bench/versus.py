@@ -47,7 +47,7 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 def pandas_python() -> Path:
     """The Python of the pandas job's environment (made or updated from the lock), its packages
-    compiled to bytecode like the product's (README: the nightly machine's install)."""
+    compiled to bytecode like the product's (docs/operations.md, "Installing")."""
     venv = ROOT / "bench" / "out" / ".venv-pandas"
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv)}
     subprocess.run(
