@@ -41,13 +41,17 @@ def say_on_stderr(text: str) -> None:
 
 
 def alive(pid: int) -> bool:
-    """Whether process `pid` still runs (another user's process counts as running)."""
+    """Whether process `pid` still runs (another user's process counts as running). A number
+    no process can have (0 and below address process groups; too large for the kernel) is no
+    live process: it comes from a file or folder name that anyone may have edited."""
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
-    except OSError:
-        return True
+    except OSError:  # another user's process
+        pass
     return True
 
 

@@ -139,8 +139,9 @@ def test_a_killed_writers_folder_is_removed_and_a_live_ones_is_left(out):
     )
     gone = out / f".2021.building-{int(dead.stdout)}"
     unnumbered = out / ".2021.building"
+    no_process = [out / f".2021.building-{n}" for n in ("0", "99999999999999999999")]
     alive = out / f".2021.building-{os.getppid()}"  # the test's parent process lives on
-    for folder in (gone, unnumbered, alive):
+    for folder in (gone, unnumbered, *no_process, alive):
         folder.mkdir()
         (folder / "考核结果.xlsx").write_text("partial", encoding="utf-8")
     with swapped_folder(out / "2021") as aside:
