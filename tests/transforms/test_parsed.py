@@ -224,6 +224,16 @@ def test_merge_restores_file_order_and_columns_whatever_is_kept(store):
             assert_frame_equal(getattr(merged, name), getattr(whole, name), check_exact=True)
 
 
+@pytest.mark.parametrize("spec", ROW_SOURCES, ids=lambda s: s.source)
+def test_a_source_without_files_gives_the_frames_parsing_no_file_gives(spec):
+    """intake of an empty folder skips the parser (parsed.empty): the same frames, columns and
+    types as parsing no file."""
+    got = intake_module.intake(spec, [], 2021)
+    none = intake_module.finish(spec.source, intake_module.parse_batch(spec, [], 2021), None)
+    for name in ("raw", "typed", "rejected", "read_counts"):
+        assert_frame_equal(getattr(got, name), getattr(none, name), check_exact=True)
+
+
 def test_every_module_the_reading_code_imports_is_in_the_key():
     """The modules hashed into every key (parsed.READING_CODE) are closed under imports: a
     change of any module the reading code uses reads every file again."""
