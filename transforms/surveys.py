@@ -170,17 +170,28 @@ def conflicting_responses(kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
 
 
 def _answers(kept: pl.DataFrame, year: int, rules: Survey) -> pl.DataFrame:
-    """One row per response and item, built response by response: already in key order."""
+    """One row per response and item, response by response: already in key order.
+
+    Built by position, not as a list per response exploded: row i is response i // m, item
+    i % m (m items), and its answer is cell i % m * n + i // m of the item columns stacked
+    one after another (n responses). polars builds lists of text one cell at a time on one
+    core (L: 2 million responses, 2.3 s); gathering by position takes 0.75 s."""
     numbers = sorted(rules.items)
+    m, n = len(numbers), kept.height
+    at = pl.int_range(0, n * m, eager=True)
+    response, item = at // m, at % m
+    stacked = pl.concat([kept.get_column(spec.question_column(q)) for q in numbers])
     return (
         kept.select(
             pl.lit(year).alias("year"),
             pl.col("_file").alias("file"),
             pl.col("_row").alias("row_number"),
-            pl.lit(numbers, dtype=pl.List(pl.Int32)).alias("question"),
-            pl.concat_list(spec.question_column(n) for n in numbers).alias("answer"),
         )
-        .explode("question", "answer")
+        .select(pl.all().gather(response))
+        .with_columns(
+            pl.Series("question", numbers, dtype=pl.Int32).gather(item),
+            stacked.gather(item * n + response).alias("answer"),
+        )
         .with_columns(
             pl.col("answer")
             .replace_strict(rules.answer_scores, default=None, return_dtype=pl.Float64)

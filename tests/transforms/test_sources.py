@@ -832,3 +832,43 @@ def test_answers_decoded_once_per_distinct_text_read_as_each_cell_alone():
         "非常满意", "不满意", "满意", "非常满意", None, None, "0", "4", None, None,
         "满意", "还行", "", None,
     ]  # fmt: skip
+
+
+def test_answers_in_long_form_one_row_per_response_and_item_response_by_response():
+    """core.survey_answers rows: items in question order within each response, responses in
+    the order kept, a skipped item a row with no answer and no score."""
+    import polars as pl
+    from polars.testing import assert_frame_equal
+
+    from schemas.rules import Survey
+
+    rules = Survey(items=(5, 3), community_question=1)
+    kept = pl.DataFrame(
+        {
+            "_file": ["surveys/a.xlsx", "surveys/a.xlsx", "surveys/b.csv"],
+            "_row": pl.Series([2, 4, 2], dtype=pl.Int32),
+            "q5": ["满意", None, "非常不满意"],
+            "q3": ["非常满意", "基本满意", "不满意"],
+        }
+    )
+    expected = pl.DataFrame(
+        [
+            (2021, "surveys/a.xlsx", 2, 3, "非常满意", 100.0),
+            (2021, "surveys/a.xlsx", 2, 5, "满意", 80.0),
+            (2021, "surveys/a.xlsx", 4, 3, "基本满意", 60.0),
+            (2021, "surveys/a.xlsx", 4, 5, None, None),
+            (2021, "surveys/b.csv", 2, 3, "不满意", 30.0),
+            (2021, "surveys/b.csv", 2, 5, "非常不满意", 0.0),
+        ],
+        schema={
+            "year": pl.Int32,
+            "file": pl.String,
+            "row_number": pl.Int32,
+            "question": pl.Int32,
+            "answer": pl.String,
+            "answer_score": pl.Float64,
+        },
+        orient="row",
+    )
+    assert_frame_equal(surveys._answers(kept, 2021, rules), expected, check_exact=True)
+    assert_frame_equal(surveys._answers(kept.head(0), 2021, rules), expected.head(0))
