@@ -84,7 +84,8 @@ def intake(
     With a store of parsed files in use (transforms/parsed.py), a file read before with the
     same bytes (and the same reading code, declaration, year and semantics) is not read again:
     its rows come from the store, only the other files are read and parsed, and both are
-    merged in file order into the same frames."""
+    merged in file order into the same frames. A source with no files gives the empty frames
+    (parsed.empty) without planning a parse."""
     if not files:  # an empty folder: planning the parser's expressions would cost ~20 ms
         return finish(spec.source, parsed.empty(spec), units)
     store = parsed.PARSED.get()
